@@ -1,0 +1,166 @@
+"""Hybrid retrieval: dense passages (Chroma) and BM25 fused by reciprocal rank fusion, with
+named paragraphs first and a bias towards the report a query names."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any, Callable, Iterable
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from assistant.query_analysis import QueryPlan, ReportNames, learn_acronyms, plan_query
+from assistant.settings import RetrievalSettings
+from ingest.models import PARAGRAPH_KINDS, Paragraph
+from vectorstore.lexical import LexicalIndex
+
+
+@dataclass
+class SearchResult:
+    id: str
+    report_id: str
+    para: str
+    kind: str
+    section: str
+    score: float
+    text: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class _Corpus:
+    versions: dict[str, str]
+    paragraphs: dict[str, Paragraph]
+    lexical: LexicalIndex
+    acronyms: dict[str, str]
+    names: ReportNames
+
+
+def validate_kinds(kinds: Iterable[str] | None) -> list[str] | None:
+    if kinds is None:
+        return None
+    kinds = list(kinds)
+    unknown = [k for k in kinds if k not in PARAGRAPH_KINDS]
+    if unknown:
+        raise ValueError(f"unknown paragraph kind(s) {', '.join(unknown)}; kinds are {', '.join(PARAGRAPH_KINDS)}")
+    return kinds
+
+
+def reciprocal_rank_fusion(rankings: list[tuple[float, list[str]]], k: int) -> dict[str, float]:
+    """Σ weight / (k + rank) over the rankings (rank from 1)."""
+    fused: dict[str, float] = {}
+    for weight, ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + weight / (k + rank)
+    return fused
+
+
+class HybridRetriever:
+    """Searches the active paragraphs of a ParagraphStore."""
+
+    def __init__(self, store, embedder: Callable[[], Any], settings: RetrievalSettings):
+        self.store = store
+        self._embedder = embedder
+        self.settings = settings
+        self._corpus: _Corpus | None = None
+        self._lock = threading.Lock()
+
+    def corpus(self) -> _Corpus:
+        """The lexical index and vocabularies, rebuilt whenever the set of stored report versions
+        changes (so an ingest in another process is picked up on the next search)."""
+        versions = self.store.active_versions()
+        corpus = self._corpus
+        if corpus is not None and corpus.versions == versions:
+            return corpus
+        with self._lock:
+            if self._corpus is not None and self._corpus.versions == versions:
+                return self._corpus
+            paragraphs = self.store.all_paragraphs()
+            corpus = _Corpus(
+                versions=versions,
+                paragraphs={p.citation_id: p for p in paragraphs},
+                lexical=LexicalIndex(paragraphs),
+                acronyms=learn_acronyms(paragraphs),
+                names=ReportNames(self.store.report_records(), paragraphs),
+            )
+            self._corpus = corpus
+            return corpus
+
+    def plan(self, query: str) -> QueryPlan:
+        corpus = self.corpus()
+        return plan_query(query, corpus.acronyms, corpus.names, self.settings.expand_queries)
+
+    def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
+               kinds: Iterable[str] | None = None) -> list[SearchResult]:
+        """The k best paragraphs for a query, best first."""
+        query = (query or "").strip()
+        if not query:
+            raise ValueError("the query is empty")
+        k = k or self.settings.k
+        kinds = validate_kinds(kinds)
+        report_ids = list(report_ids) if report_ids is not None else None
+        corpus = self.corpus()
+        plan = plan_query(query, corpus.acronyms, corpus.names, self.settings.expand_queries)
+        n = max(self.settings.candidates, k)
+
+        dense = self.store.dense_search(self._embedder().embed_query(plan.expanded), n, report_ids, kinds)
+        lexical = corpus.lexical.search(plan.expanded, n, report_ids, kinds)
+        fused = reciprocal_rank_fusion(
+            [(self.settings.dense_weight, [cid for cid, _ in dense]),
+             (self.settings.lexical_weight, [cid for cid, _ in lexical])],
+            self.settings.rrf_k,
+        )
+        if len(plan.named_reports) == 1 and self.settings.report_bias < 1:
+            favoured = plan.named_reports[0]
+            fused = {cid: s * (1.0 if cid.split("#", 1)[0] == favoured else self.settings.report_bias)
+                     for cid, s in fused.items()}
+        ranked = sorted(fused, key=lambda cid: -fused[cid])
+
+        named = self._named_paragraphs(plan, corpus, report_ids, kinds)
+        top_score = max(fused.values(), default=0.0)
+        ordered = named + [cid for cid in ranked if cid not in named]
+        results = []
+        for position, cid in enumerate(ordered[:k]):
+            paragraph = corpus.paragraphs.get(cid)
+            if paragraph is None:
+                continue
+            score = top_score + 1.0 / (1 + position) if cid in named else fused[cid]
+            results.append(SearchResult(cid, paragraph.report_id, paragraph.para, paragraph.kind,
+                                        paragraph.section, round(score, 6), paragraph.text))
+        return results
+
+    @staticmethod
+    def _named_paragraphs(plan: QueryPlan, corpus: _Corpus, report_ids, kinds) -> list[str]:
+        if not plan.paragraph_refs:
+            return []
+        reports = plan.named_reports or sorted(corpus.versions)
+        if report_ids is not None:
+            reports = [r for r in reports if r in report_ids]
+        named = []
+        for ref in plan.paragraph_refs:
+            for report_id in reports:
+                cid = f"{report_id}#{ref}"
+                paragraph = corpus.paragraphs.get(cid)
+                if paragraph and (kinds is None or paragraph.kind in kinds):
+                    named.append(cid)
+        return named
+
+
+class ReportRetriever(BaseRetriever):
+    """The hybrid retriever as a LangChain BaseRetriever: Documents with citation metadata."""
+
+    retriever: Any
+    k: int = 5
+    report_ids: list[str] | None = None
+    kinds: list[str] | None = None
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        results = self.retriever.search(query, k=self.k, report_ids=self.report_ids, kinds=self.kinds)
+        return [
+            Document(id=r.id, page_content=r.text, metadata={k: v for k, v in r.to_dict().items() if k != "text"})
+            for r in results
+        ]

@@ -1,0 +1,80 @@
+"""The core, built once from Settings and shared by the CLI, the HTTP API, the UI and tests."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Iterable
+
+from assistant.retrieval import HybridRetriever, ReportRetriever, SearchResult
+from assistant.settings import Settings
+from ingest.models import Paragraph
+from ingest.pipeline import FileOutcome, ProgressCallback, ingest_paths
+from vectorstore.chroma_store import ParagraphStore, collection_namespace, make_client
+from vectorstore.embeddings import Embedder, create_embedder
+
+
+def embedding_identity(settings: Settings) -> str:
+    """The name the configured embedder will report, without loading it (collections are per model)."""
+    if settings.embeddings.provider == "sentence-transformers" and not settings.embeddings.model_path:
+        return "sentence-transformers:all-MiniLM-L6-v2"
+    if settings.embeddings.provider == "hashing":
+        return "hashing-256"
+    return f"{settings.embeddings.provider}:{settings.embeddings.model_path or 'default'}"
+
+
+class ReportService:
+    """Ingest, list, show and search reports. Collaborators default from settings."""
+
+    def __init__(self, settings: Settings, *, store: ParagraphStore | None = None,
+                 embedder: Embedder | None = None):
+        self.settings = settings
+        self._embedder = embedder
+        self._embedder_lock = threading.Lock()
+        if store is None:
+            store = ParagraphStore(
+                make_client(settings),
+                collection_namespace(settings.store.collection_prefix,
+                                     embedder.name if embedder else embedding_identity(settings)),
+            )
+        self.store = store
+        self.retriever = HybridRetriever(store, self.embedder, settings.retrieval)
+
+    def embedder(self) -> Embedder:
+        """The embedding model, loaded on first use (listing and showing never need it)."""
+        if self._embedder is None:
+            with self._embedder_lock:
+                if self._embedder is None:
+                    self._embedder = create_embedder(self.settings)
+        return self._embedder
+
+    # -- ingest ----------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[str | Path] | None = None, progress: ProgressCallback | None = None,
+               on_file=None) -> list[FileOutcome]:
+        paths = list(paths) if paths else [self.settings.ingest.reports_dir]
+        return ingest_paths(paths, self.store, self.embedder, self.settings, progress, on_file)
+
+    def delete_report(self, report_id: str) -> None:
+        self.store.delete_report(report_id)
+
+    # -- read ------------------------------------------------------------------------------
+    def reports(self) -> list[dict]:
+        return sorted(self.store.report_records().values(), key=lambda r: r["report_id"])
+
+    def report(self, report_id: str) -> dict:
+        return self.store.report(report_id).to_dict()
+
+    def paragraph(self, citation_id: str) -> Paragraph:
+        return self.store.get_paragraph(citation_id)
+
+    def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
+               kinds: Iterable[str] | None = None) -> list[SearchResult]:
+        return self.retriever.search(query, k=k, report_ids=report_ids, kinds=kinds)
+
+    def langchain_retriever(self, k: int = 5, report_ids=None, kinds=None) -> ReportRetriever:
+        return ReportRetriever(retriever=self.retriever, k=k, report_ids=report_ids, kinds=kinds)
+
+
+def build_service(settings: Settings | None = None, **collaborators) -> ReportService:
+    """The one factory every entry point uses."""
+    return ReportService(settings or Settings(), **collaborators)

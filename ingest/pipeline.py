@@ -1,0 +1,129 @@
+"""Files in, stored reports out: load, parse, skip if unchanged, embed, write atomically."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from assistant.errors import AssistantError, IngestError
+from ingest.models import ParsedReport
+from ingest.parser import parse_report
+from ingest.sources import SUPPORTED_SUFFIXES, load_source
+from vectorstore.passages import passages_for
+
+ProgressCallback = Callable[[str, int, int], None]  # (stage message, done, total)
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # "ingested" | "replaced" | "unchanged" | "failed"
+    report_id: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    embedded_texts: int = 0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the report files inside folders (sorted, hidden files skipped)."""
+    expanded: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            expanded.extend(
+                sorted(p for p in path.iterdir()
+                       if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."))
+            )
+        else:
+            expanded.append(path)
+    return expanded
+
+
+def embed_report(parsed: ParsedReport, embedder, max_tokens: int, overlap_sentences: int,
+                 on_batch: Callable[[int, int], None] | None = None):
+    """Vectors for every passage of every paragraph, and one per paragraph (mean of its parts)."""
+    passages = [p for paragraph in parsed.paragraphs for p in passages_for(paragraph, max_tokens, overlap_sentences)]
+    texts = [p.text for p in passages]
+    batch = 64
+    chunks = []
+    for start in range(0, len(texts), batch):
+        chunks.append(embedder.embed_documents(texts[start:start + batch]))
+        if on_batch:
+            on_batch(min(start + batch, len(texts)), len(texts))
+    vectors = np.concatenate(chunks) if chunks else np.zeros((0, embedder.dimension), np.float32)
+    by_paragraph: dict[str, list[int]] = {}
+    for index, passage in enumerate(passages):
+        by_paragraph.setdefault(passage.citation_id, []).append(index)
+    paragraph_vectors = []
+    for paragraph in parsed.paragraphs:
+        mean = vectors[by_paragraph[paragraph.citation_id]].mean(axis=0)
+        paragraph_vectors.append(mean / (np.linalg.norm(mean) or 1.0))
+    return passages, vectors, np.stack(paragraph_vectors)
+
+
+def ingest_file(path: Path, store, embedder_factory: Callable[[], object], settings,
+                progress: ProgressCallback | None = None) -> FileOutcome:
+    started = time.perf_counter()
+    outcome = FileOutcome(path=str(path), status="failed")
+    try:
+        source = load_source(path, max_bytes=settings.ingest.max_file_bytes)
+        parsed = parse_report(source)
+        report = parsed.report
+        outcome.report_id = report.report_id
+        outcome.counts = dict(report.counts)
+        outcome.warnings = list(report.warnings)
+        existing = store.get_report(report.report_id)
+        embedder = embedder_factory()
+        if existing and existing.get("content_hash") == report.content_hash and existing.get("embedding") == embedder.name:
+            store.purge_versions(report.report_id, keep={existing["version"]})  # leftovers of a killed run
+            outcome.status = "unchanged"
+            return outcome
+
+        def on_batch(done: int, total: int) -> None:
+            if progress:
+                progress(f"embedding {report.report_id}", done, total)
+
+        passages, vectors, paragraph_vectors = embed_report(
+            parsed, embedder, settings.ingest.chunk_tokens, settings.ingest.chunk_overlap_sentences, on_batch)
+        outcome.embedded_texts = len(passages)
+        store.write_report(
+            report, parsed.paragraphs, paragraph_vectors,
+            [p.passage_id for p in passages], [p.citation_id for p in passages], [p.text for p in passages],
+            vectors, embedder.name,
+        )
+        outcome.status = "replaced" if existing else "ingested"
+    except IngestError as exc:
+        outcome.error = str(exc)
+    except AssistantError as exc:
+        outcome.error = f"{path}: {exc}"
+    finally:
+        outcome.seconds = round(time.perf_counter() - started, 3)
+    return outcome
+
+
+def ingest_paths(paths: Iterable[str | Path], store, embedder_factory, settings,
+                 progress: ProgressCallback | None = None,
+                 on_file: Callable[[FileOutcome], None] | None = None) -> list[FileOutcome]:
+    """Ingest each file on its own: one bad file never stops the others or touches stored reports."""
+    files = expand_paths(paths)
+    outcomes = []
+    for path in files:
+        outcome = ingest_file(path, store, embedder_factory, settings, progress)
+        outcomes.append(outcome)
+        if on_file:
+            on_file(outcome)
+    seen: dict[str, str] = {}
+    for outcome in outcomes:  # two files of one report in one run: say so, the last one wins
+        if outcome.report_id and outcome.status != "failed":
+            if outcome.report_id in seen:
+                outcome.warnings.append(f"same report as {seen[outcome.report_id]}; the later file is stored")
+            seen[outcome.report_id] = outcome.path
+    return outcomes

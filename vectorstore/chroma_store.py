@@ -1,0 +1,241 @@
+"""The store of record: reports, paragraphs and embedded passages in Chroma.
+
+Every write is versioned so that readers never see a half-written report: paragraphs and
+passages of a new version are written under version-prefixed ids, then the report record
+(which names the active version) is switched in one upsert, then older versions are deleted.
+A crash at any point leaves either the old or the new version active, and the leftovers of
+an interrupted write are purged by the next ingest of that report.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import fields
+from typing import Iterable
+
+import numpy as np
+
+from assistant.errors import NotFoundError, StoreUnavailableError
+from ingest.models import Paragraph, Report
+
+_COSINE = {"hnsw": {"space": "cosine"}}
+_LIST_FIELDS = ("recommendations", "unresolved_recommendations", "pointed_by")
+_PARAGRAPH_FIELDS = [f.name for f in fields(Paragraph)]
+
+
+def _chroma_errors():
+    """Exceptions that mean the store cannot be reached."""
+    import httpx
+
+    return (httpx.ConnectError, httpx.TimeoutException, ConnectionError)
+
+
+def make_client(settings):
+    """Embedded PersistentClient under the data dir, or an HttpClient when a server is configured."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.store.chroma_host:
+        try:
+            return chromadb.HttpClient(
+                host=settings.store.chroma_host, port=settings.store.chroma_port, settings=chroma_settings
+            )
+        except Exception as exc:
+            raise StoreUnavailableError(
+                f"cannot reach the Chroma server at {settings.store.chroma_host}:{settings.store.chroma_port} "
+                f"({exc}); start it or unset ASSISTANT_CHROMA_HOST to use the embedded store"
+            ) from exc
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def collection_namespace(prefix: str, embedding_name: str) -> str:
+    """Collections are per embedding model: vectors of two models never share an index."""
+    slug = re.sub(r"[^a-zA-Z0-9]+", "-", embedding_name).strip("-").lower()
+    return f"{prefix}-{slug}"[:200]
+
+
+def paragraph_to_metadata(paragraph: Paragraph, version: str) -> dict:
+    metadata: dict = {"version": version}
+    for name in _PARAGRAPH_FIELDS:
+        if name == "text":
+            continue
+        value = getattr(paragraph, name)
+        if name in _LIST_FIELDS:
+            metadata[name] = json.dumps(value)
+        elif value is not None:
+            metadata[name] = value
+    return metadata
+
+
+def paragraph_from_record(document: str, metadata: dict) -> Paragraph:
+    values = {name: metadata.get(name) for name in _PARAGRAPH_FIELDS if name != "text"}
+    for name in _LIST_FIELDS:
+        values[name] = json.loads(metadata.get(name) or "[]")
+    values["text"] = document
+    values["order"] = int(values.get("order") or 0)
+    values["source_start"] = int(values.get("source_start") or 0)
+    values["source_end"] = int(values.get("source_end") or 0)
+    return Paragraph(**values)
+
+
+def _where(*clauses: dict | None) -> dict | None:
+    clauses = [c for c in clauses if c]
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": list(clauses)}
+
+
+def _in(field: str, values: Iterable[str] | None) -> dict | None:
+    if values is None:
+        return None
+    values = list(values)
+    return {field: {"$in": values}} if len(values) != 1 else {field: values[0]}
+
+
+class ParagraphStore:
+    """Reports, paragraphs and passage vectors for one embedding model."""
+
+    def __init__(self, client, namespace: str):
+        self.client = client
+        self.namespace = namespace
+        try:
+            self.reports = client.get_or_create_collection(
+                f"{namespace}-reports", embedding_function=None, configuration=_COSINE)
+            self.paragraphs = client.get_or_create_collection(
+                f"{namespace}-paragraphs", embedding_function=None, configuration=_COSINE)
+            self.passages = client.get_or_create_collection(
+                f"{namespace}-passages", embedding_function=None, configuration=_COSINE)
+        except _chroma_errors() as exc:
+            raise StoreUnavailableError(f"the Chroma store is unreachable: {exc}") from exc
+        self.max_batch = max(1, min(int(client.get_max_batch_size()), 1000))
+
+    # -- reports ---------------------------------------------------------------------------
+    def report_records(self) -> dict[str, dict]:
+        """report_id -> stored report record (the Report fields plus version and embedding)."""
+        got = self.reports.get(include=["documents"])
+        return {rid: json.loads(doc) for rid, doc in zip(got["ids"], got["documents"])}
+
+    def active_versions(self) -> dict[str, str]:
+        return {rid: record["version"] for rid, record in self.report_records().items()}
+
+    def get_report(self, report_id: str) -> dict | None:
+        got = self.reports.get(ids=[report_id], include=["documents"])
+        return json.loads(got["documents"][0]) if got["ids"] else None
+
+    def report(self, report_id: str) -> Report:
+        record = self.get_report(report_id)
+        if record is None:
+            raise NotFoundError(f"no report {report_id!r} in the store; `assistant reports` lists them")
+        return Report(**{f.name: record[f.name] for f in fields(Report) if f.name in record})
+
+    # -- writes ----------------------------------------------------------------------------
+    def write_report(
+        self,
+        report: Report,
+        paragraphs: list[Paragraph],
+        paragraph_vectors: np.ndarray,
+        passage_ids: list[str],
+        passage_citations: list[str],
+        passage_texts: list[str],
+        passage_vectors: np.ndarray,
+        embedding_name: str,
+    ) -> None:
+        version = report.content_hash[:16]
+        previous = self.get_report(report.report_id)
+        self.purge_versions(report.report_id, keep={version, previous["version"]} if previous else {version})
+        by_id = {p.citation_id: p for p in paragraphs}
+        self._upsert(
+            self.paragraphs,
+            ids=[f"{version}:{p.citation_id}" for p in paragraphs],
+            documents=[p.text for p in paragraphs],
+            metadatas=[paragraph_to_metadata(p, version) for p in paragraphs],
+            embeddings=paragraph_vectors,
+        )
+        self._upsert(
+            self.passages,
+            ids=[f"{version}:{pid}" for pid in passage_ids],
+            documents=passage_texts,
+            metadatas=[
+                {"version": version, "citation_id": cid, "report_id": report.report_id, "kind": by_id[cid].kind}
+                for cid in passage_citations
+            ],
+            embeddings=passage_vectors,
+        )
+        record = report.to_dict() | {"version": version, "embedding": embedding_name}
+        # The switch: from here on readers see the new version.
+        self.reports.upsert(ids=[report.report_id], documents=[json.dumps(record)], embeddings=[[1.0]],
+                            metadatas=[{"version": version}])
+        self.purge_versions(report.report_id, keep={version})
+
+    def purge_versions(self, report_id: str, keep: set[str]) -> None:
+        """Delete paragraphs and passages of report_id whose version is not in keep."""
+        for collection in (self.paragraphs, self.passages):
+            collection.delete(where=_where({"report_id": report_id}, {"version": {"$nin": sorted(keep)}}))
+
+    def delete_report(self, report_id: str) -> None:
+        if self.get_report(report_id) is None:
+            raise NotFoundError(f"no report {report_id!r} in the store; `assistant reports` lists them")
+        self.reports.delete(ids=[report_id])  # readers stop seeing it at once
+        self.purge_versions(report_id, keep=set())
+
+    def _upsert(self, collection, ids, documents, metadatas, embeddings) -> None:
+        for start in range(0, len(ids), self.max_batch):
+            end = start + self.max_batch
+            collection.upsert(
+                ids=ids[start:end], documents=documents[start:end], metadatas=metadatas[start:end],
+                embeddings=np.asarray(embeddings[start:end], dtype=np.float32),
+            )
+
+    # -- reads -----------------------------------------------------------------------------
+    def _active_filter(self, report_ids: Iterable[str] | None = None) -> dict | None:
+        versions = self.active_versions()
+        if report_ids is not None:
+            versions = {rid: v for rid, v in versions.items() if rid in set(report_ids)}
+        return {"version": {"$in": sorted(versions.values()) or ["-none-"]}}
+
+    def get_paragraphs(self, citation_ids: list[str]) -> list[Paragraph]:
+        """Active paragraphs by citation id, in the order asked; unknown ids are skipped."""
+        versions = self.active_versions()
+        ids = [f"{versions[cid.split('#', 1)[0]]}:{cid}" for cid in citation_ids if cid.split("#", 1)[0] in versions]
+        if not ids:
+            return []
+        got = self.paragraphs.get(ids=ids, include=["documents", "metadatas"])
+        found = {m["citation_id"]: paragraph_from_record(d, m) for d, m in zip(got["documents"], got["metadatas"])}
+        return [found[cid] for cid in citation_ids if cid in found]
+
+    def get_paragraph(self, citation_id: str) -> Paragraph:
+        found = self.get_paragraphs([citation_id])
+        if not found:
+            raise NotFoundError(f"no paragraph {citation_id!r}; ids look like 'sefton-2018#1.3' or 'sefton-2018#rec:2.1'")
+        return found[0]
+
+    def all_paragraphs(self, report_ids: Iterable[str] | None = None) -> list[Paragraph]:
+        got = self.paragraphs.get(where=self._active_filter(report_ids), include=["documents", "metadatas"])
+        paragraphs = [paragraph_from_record(d, m) for d, m in zip(got["documents"], got["metadatas"])]
+        return sorted(paragraphs, key=lambda p: (p.report_id, p.order))
+
+    def dense_search(
+        self, vector: np.ndarray, n: int, report_ids: Iterable[str] | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """(citation_id, cosine similarity) of the best passages, best first, one entry per paragraph."""
+        where = _where(self._active_filter(report_ids), _in("kind", kinds))
+        total = self.passages.count()
+        if total == 0:
+            return []
+        got = self.passages.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=min(n * 3, total),
+            where=where, include=["metadatas", "distances"],
+        )
+        best: dict[str, float] = {}
+        for metadata, distance in zip(got["metadatas"][0], got["distances"][0]):
+            cid = metadata["citation_id"]
+            best[cid] = max(best.get(cid, -1.0), 1.0 - float(distance))
+        return sorted(best.items(), key=lambda item: -item[1])[:n]
+
+    def embedded_passage_count(self) -> int:
+        return self.passages.count()

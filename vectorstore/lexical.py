@@ -1,0 +1,60 @@
+"""BM25 (bm25s) over paragraph texts with their headings, stemmed, English stop words removed."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+
+from ingest.models import Paragraph
+from vectorstore.passages import heading_context
+
+
+def _stemmer():
+    try:
+        import Stemmer
+
+        return Stemmer.Stemmer("english")
+    except ImportError:  # pragma: no cover - PyStemmer is a dependency
+        return None
+
+
+class LexicalIndex:
+    """An in-memory BM25 index of the active paragraphs; rebuilt when the store changes."""
+
+    def __init__(self, paragraphs: list[Paragraph]):
+        import bm25s
+
+        self._bm25s = bm25s
+        self.stemmer = _stemmer()
+        self.citation_ids = [p.citation_id for p in paragraphs]
+        self.report_ids = np.array([p.report_id for p in paragraphs])
+        self.kinds = np.array([p.kind for p in paragraphs])
+        self.retriever = bm25s.BM25()
+        if paragraphs:
+            corpus = [f"{heading_context(p)}. {p.text}" for p in paragraphs]
+            tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=self.stemmer, show_progress=False)
+            self.retriever.index(tokens, show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self.citation_ids)
+
+    def search(
+        self, query: str, n: int, report_ids: Iterable[str] | None = None, kinds: Iterable[str] | None = None
+    ) -> list[tuple[str, float]]:
+        if not self.citation_ids:
+            return []
+        tokens = self._bm25s.tokenize(
+            [query], stopwords="en", stemmer=self.stemmer, return_ids=False, show_progress=False
+        )[0]
+        if not tokens:
+            return []
+        scores = np.asarray(self.retriever.get_scores(tokens), dtype=np.float64)
+        mask = np.ones(len(scores), dtype=bool)
+        if report_ids is not None:
+            mask &= np.isin(self.report_ids, list(report_ids))
+        if kinds is not None:
+            mask &= np.isin(self.kinds, list(kinds))
+        scores = np.where(mask, scores, -np.inf)
+        top = np.argsort(-scores)[:n]
+        return [(self.citation_ids[i], float(scores[i])) for i in top if np.isfinite(scores[i]) and scores[i] > 0]

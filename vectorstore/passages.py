@@ -1,0 +1,39 @@
+"""What gets embedded for a paragraph: its token-bounded parts, each prefixed with where it
+sits in the report (the section heading carries meaning the paragraph often leaves implicit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.models import Paragraph
+from vectorstore.chunking import split_into_parts
+
+
+@dataclass
+class Passage:
+    passage_id: str  # "{citation_id}~{n}"
+    citation_id: str
+    text: str  # the text that is embedded
+
+
+def heading_context(paragraph: Paragraph) -> str:
+    """'The child's journey > 3. Child protection > Case example' -> 'Child protection, case example'."""
+    if paragraph.kind == "recommendation":
+        return f"Recommendation to {paragraph.addressees}" if paragraph.addressees else "Recommendation"
+    parts = [p for p in paragraph.section.split(" > ") if p not in ("The child's journey", "Management")]
+    cleaned = []
+    for part in parts:
+        head = part.split(" ", 1)
+        if len(head) == 2 and head[0].rstrip(".").replace(".", "").isdigit():
+            part = head[1]
+        cleaned.append(part)
+    return ", ".join(cleaned)
+
+
+def passages_for(paragraph: Paragraph, max_tokens: int, overlap_sentences: int = 1) -> list[Passage]:
+    context = heading_context(paragraph)
+    parts = split_into_parts(paragraph.text, max_tokens, overlap_sentences)
+    return [
+        Passage(f"{paragraph.citation_id}~{n}", paragraph.citation_id, f"{context}: {part}" if context else part)
+        for n, part in enumerate(parts)
+    ]
