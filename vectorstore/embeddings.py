@@ -45,6 +45,8 @@ class SentenceTransformerEmbedder:
     def __init__(self, model_path: str | None = None, batch_size: int = 32, **_):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         path = model_path or default_model_path()
         if not os.path.isdir(path):
             raise ConfigurationError(f"embedding model folder {path} does not exist")
@@ -54,7 +56,7 @@ class SentenceTransformerEmbedder:
         self.name = f"sentence-transformers:{os.path.basename(os.path.normpath(path))}"
         if os.path.basename(os.path.normpath(path)) == "model":  # the packaged copy
             self.name = "sentence-transformers:all-MiniLM-L6-v2"
-        self.dimension = int(self.model.get_sentence_embedding_dimension())
+        self.dimension = int(getattr(self.model, "get_embedding_dimension", self.model.get_sentence_embedding_dimension)())
         self.batch_size = batch_size
         self.max_tokens = int(self.model.max_seq_length)
         self._lock = threading.Lock()  # torch releases the GIL; one forward pass at a time
