@@ -18,13 +18,15 @@ from pathlib import Path
 
 from assistant.errors import IngestError
 from ingest.font_metrics import text_width
-from ingest.sources import LoadedSource, SourceLine, sha256_of
+from ingest.sources import _FRONT_KEY, LoadedSource, SourceLine, sha256_of
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d+\s*(?:(?:of|/)\s*\d+)?\s*$", re.IGNORECASE)
 _MIN_TEXT_CHARS = 200
-# A line that opens a numbered item ("- 10.6 Work with", "5.3.4 The named") is a new line in the
-# source even when the line before it happens to end at the margin.
-_NUMBERED_ITEM = re.compile(r"^(?:[-\u2022]\s+)?\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]")
+# Lines that certainly open a new unit in the source even when the line before them ends at
+# the margin: a bulleted or dotted number ("- 10.6 Work", "5.3.4 The named") or a front-matter key.
+_STRONG_NEW_UNIT = re.compile(
+    r"^(?:[-\u2022]\s+\d{1,2}(?:\.\d{1,2})*\.?|\d{1,2}(?:\.\d{1,3}){1,2})\s+[A-Z]"
+)
 
 
 @dataclass
@@ -141,11 +143,14 @@ def load_pdf(path: Path, data: bytes) -> LoadedSource:
     pitch = statistics.median(gaps) if gaps else 12.0
     right_margin = max(line.right for line in body)
 
-    def fits_on(previous: _PdfLine, following: _PdfLine) -> bool:
+    def fits_on(previous: _PdfLine, following: _PdfLine, slack: float) -> bool:
         """Would the next line's first word have fitted at the end of the previous line?"""
-        room = right_margin - previous.right
-        needed = text_width(" " + _first_word(following.text)) * following.size
-        return needed <= room - 0.5 or bool(_NUMBERED_ITEM.match(following.text))
+        room = right_margin * (1 + slack) - previous.right
+        # Half a point of margin: a word that only just fits by our estimate was wrapped.
+        return text_width(" " + _first_word(following.text)) * following.size <= room - 0.5
+
+    def opens_unit(line: _PdfLine) -> bool:
+        return bool(_STRONG_NEW_UNIT.match(line.text) or _FRONT_KEY.match(line.text))
 
     hard_lines: list[tuple[str, int]] = []  # ("" = blank line, page)
     current: str | None = None
@@ -155,18 +160,28 @@ def load_pdf(path: Path, data: bytes) -> LoadedSource:
         for index, line in enumerate(lines):
             if previous is None:
                 current, current_page = line.text, line.page
+                previous = line
+                continue
+            if index == 0:
+                # A page break: no gap to read. The paragraph ended if the next word would have
+                # fitted, or if the next line opens a unit.
+                ended = fits_on(previous, line, 0.0) or opens_unit(line)
+                breaks = ["", ""] if ended else None
+            elif previous.y - line.y > 1.35 * pitch:
+                breaks = ["", ""]
+            elif opens_unit(line) or (fits_on(previous, line, 0.0) and not re.search(r"[A-Za-z]-$", previous.text)):
+                # A hard line break. Only matters for lines that open a unit (bullets, numbers,
+                # keys): other hard lines are joined with a space by the block builder anyway.
+                breaks = [""]
             else:
-                new_page = index == 0
-                gap_break = not new_page and previous.y - line.y > 1.35 * pitch
-                if gap_break or (new_page and fits_on(previous, line)):
-                    hard_lines.append((current, current_page))
+                breaks = None
+            if breaks is None:
+                current = _join_wrapped(current, line.text)
+            else:
+                hard_lines.append((current, current_page))
+                if len(breaks) == 2:
                     hard_lines.append(("", line.page))
-                    current, current_page = line.text, line.page
-                elif fits_on(previous, line):
-                    hard_lines.append((current, current_page))
-                    current, current_page = line.text, line.page
-                else:
-                    current = _join_wrapped(current, line.text)
+                current, current_page = line.text, line.page
             previous = line
     if current is not None:
         hard_lines.append((current, current_page))

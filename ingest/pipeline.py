@@ -104,6 +104,8 @@ def ingest_file(path: Path, store, embedder_factory: Callable[[], object], setti
         outcome.error = str(exc)
     except AssistantError as exc:
         outcome.error = f"{path}: {exc}"
+    except Exception as exc:  # a crash in the model or the store must not stop the other files
+        outcome.error = f"{path}: ingest failed, the stored version is unchanged ({type(exc).__name__}: {exc})"
     finally:
         outcome.seconds = round(time.perf_counter() - started, 3)
     return outcome

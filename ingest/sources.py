@@ -21,7 +21,7 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
 # A line that starts a new block even without a blank line before it.
 _NEW_UNIT = re.compile(
     r"^(?:[-\u2022]\s"  # a bullet
-    r"|\d+(?:\.\d+)*\.?\s"  # a numbered paragraph, recommendation or heading
+    r"|\d{1,2}\.(?:\d{1,3}(?:\.\d{1,3})?)?\s"  # "1. Early help", "1.4 ...", "5.3.18 ...", "- 3.13 ..."
     r"|[^:\t]{2,80}:\t)"  # a front-matter "Key:<tab>value" line
 )
 FRONT_MATTER_KEYS = (
