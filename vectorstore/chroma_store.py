@@ -173,8 +173,9 @@ class ParagraphStore:
 
     def purge_versions(self, report_id: str, keep: set[str]) -> None:
         """Delete paragraphs and passages of report_id whose version is not in keep."""
+        version_clause = {"version": {"$nin": sorted(keep)}} if keep else None
         for collection in (self.paragraphs, self.passages):
-            collection.delete(where=_where({"report_id": report_id}, {"version": {"$nin": sorted(keep)}}))
+            collection.delete(where=_where({"report_id": report_id}, version_clause))
 
     def delete_report(self, report_id: str) -> None:
         if self.get_report(report_id) is None:

@@ -1,0 +1,36 @@
+# Report Assistant: every set-up step lives here so a fresh machine needs only `make run` / `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test eval bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# The CPU build of torch comes from the local wheel; installing it first keeps pip from
+	# pulling a CUDA build for sentence-transformers.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Ingest the reports dir (unchanged reports cost no embedding work), then print the store summary.
+# Serving the API and UI arrives with the API issue.
+run: setup
+	$(BIN)/assistant ingest
+	$(BIN)/assistant reports
+
+test: setup
+	$(BIN)/pytest -q
+
+eval: setup
+	$(BIN)/assistant eval
+
+bench: setup
+	@echo "benchmarks are not written yet (issue: Benchmarks, scale-out on a Chroma server, load and fault tests)"
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,68 @@
+"""The `assistant` CLI over a real store (hashing embeddings keep it fast)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from tests.conftest import REPORTS_DIR
+
+
+@pytest.fixture
+def cli_env(tmp_path):
+    return {"ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_REPORTS_DIR": str(REPORTS_DIR),
+            "ASSISTANT_EMBEDDINGS__PROVIDER": "hashing"}
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_ingest_then_list_show_and_search(runner, cli_env):
+    result = runner.invoke(app, ["ingest"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert "leicester-city-2016" in result.output and "145" in result.output and "59" in result.output
+
+    listed = json.loads(runner.invoke(app, ["reports", "--json"], env=cli_env).stdout)
+    assert [r["report_id"] for r in listed] == ["leicester-city-2016", "sefton-2018"]
+    assert {"findings", "recommendations", "paragraphs"} <= set(listed[0])
+    assert listed[1]["recommendations"] == 49
+
+    shown = json.loads(runner.invoke(app, ["show", "sefton-2018#1.2", "--json"], env=cli_env).stdout)
+    assert shown["section"] == "The child's journey > 1. Early help" and shown["kind"] == "finding"
+    assert shown["recommendations"] == ["sefton-2018#rec:12.3"] and shown["source_line"] == 165
+
+    found = json.loads(runner.invoke(app, ["search", "recommendation 2.1 in Sefton", "--json", "-k", "3"], env=cli_env).stdout)
+    assert found[0]["id"] == "sefton-2018#rec:2.1"
+    assert set(found[0]) == {"id", "report_id", "para", "kind", "section", "score", "text"}
+    filtered = json.loads(runner.invoke(app, ["search", "midwives", "--json", "--report", "leicester-city-2016",
+                                              "--kind", "recommendation"], env=cli_env).stdout)
+    assert filtered and all(r["id"].startswith("leicester-city-2016#rec:") for r in filtered)
+
+
+def test_search_jsonl_reads_queries_from_stdin(runner, cli_env):
+    runner.invoke(app, ["ingest"], env=cli_env)
+    result = runner.invoke(app, ["search", "--jsonl", "-", "-k", "2"], env=cli_env,
+                           input="paragraph 1.4 of the Leicester report\n\nrecommendation 3.1 in Sefton\n")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["query"] for line in lines] == ["paragraph 1.4 of the Leicester report", "recommendation 3.1 in Sefton"]
+    assert lines[0]["results"][0]["id"] == "leicester-city-2016#1.4" and len(lines[1]["results"]) == 2
+
+
+def test_ingest_exits_non_zero_when_a_file_fails(runner, cli_env, tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    result = runner.invoke(app, ["ingest", str(bad), str(REPORTS_DIR / "sefton-2018.txt")], env=cli_env)
+    assert result.exit_code == 1
+    assert "empty.txt" in result.output and "empty file" in result.output
+    assert json.loads(runner.invoke(app, ["reports", "--json"], env=cli_env).stdout)[0]["report_id"] == "sefton-2018"
+
+
+def test_show_unknown_id_is_a_clear_error(runner, cli_env):
+    runner.invoke(app, ["ingest", str(REPORTS_DIR / "sefton-2018.txt")], env=cli_env)
+    result = runner.invoke(app, ["show", "sefton-2018#9.9"], env=cli_env)
+    assert result.exit_code == 1 and "no paragraph 'sefton-2018#9.9'" in result.output

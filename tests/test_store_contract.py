@@ -1,0 +1,113 @@
+"""One contract for the paragraph store, run against embedded Chroma and a `chroma run` server."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.errors import NotFoundError
+from assistant.service import build_service
+from assistant.settings import Settings
+from ingest.parser import parse_report
+from ingest.pipeline import embed_report
+from ingest.sources import load_source
+from tests.chroma_server import chroma_server
+from tests.conftest import REPORTS_DIR, report_text_path
+from vectorstore.embeddings import HashingEmbedder
+
+
+@pytest.fixture(scope="module", params=["embedded", "server"])
+def backend_settings(request, tmp_path_factory):
+    root = tmp_path_factory.mktemp(request.param)
+    if request.param == "embedded":
+        yield Settings(data_dir=root / "data", reports_dir=REPORTS_DIR)
+        return
+    with chroma_server(root / "chroma-server") as (host, port):
+        yield Settings(data_dir=root / "data", reports_dir=REPORTS_DIR, chroma_host=host, chroma_port=port)
+
+
+@pytest.fixture
+def store(backend_settings, request):
+    backend_settings.store.collection_prefix = f"t{abs(hash(request.node.name)) % 10**8}"
+    return build_service(backend_settings, embedder=HashingEmbedder()).store
+
+
+def write(store, name="sefton-2018", mutate=None):
+    source = load_source(report_text_path(name))
+    parsed = parse_report(source)
+    if mutate:
+        mutate(parsed)
+        from ingest.parser import content_hash
+        parsed.report.content_hash = content_hash(parsed.report, parsed.paragraphs)
+    embedder = HashingEmbedder()
+    passages, vectors, paragraph_vectors = embed_report(parsed, embedder, 200, 1)
+    store.write_report(parsed.report, parsed.paragraphs, paragraph_vectors, [p.passage_id for p in passages],
+                       [p.citation_id for p in passages], [p.text for p in passages], vectors, embedder.name)
+    return parsed
+
+
+def test_written_paragraphs_read_back_exactly(store):
+    parsed = write(store)
+    stored = store.all_paragraphs()
+    assert [p.to_dict() for p in stored] == [p.to_dict() for p in parsed.paragraphs]
+    assert store.get_paragraph("sefton-2018#rec:12.3").pointed_by == parsed.paragraph("rec:12.3").pointed_by
+    assert store.get_report("sefton-2018")["counts"] == parsed.report.counts
+
+
+def test_get_paragraphs_keeps_order_and_skips_unknown(store):
+    write(store)
+    ids = ["sefton-2018#2.2", "sefton-2018#nope", "sefton-2018#1.1", "other-2020#1.1"]
+    assert [p.citation_id for p in store.get_paragraphs(ids)] == ["sefton-2018#2.2", "sefton-2018#1.1"]
+    with pytest.raises(NotFoundError):
+        store.get_paragraph("sefton-2018#99.1")
+
+
+def test_new_version_replaces_old_without_leftovers(store):
+    write(store)
+    old_version = store.active_versions()["sefton-2018"]
+
+    def drop_last_finding(parsed):
+        parsed.paragraphs[:] = [p for p in parsed.paragraphs if p.para != "5.3.22"]
+        parsed.paragraph("1.1").text = "Rewritten first finding."
+
+    parsed = write(store, mutate=drop_last_finding)
+    assert store.active_versions()["sefton-2018"] != old_version
+    assert store.get_paragraph("sefton-2018#1.1").text == "Rewritten first finding."
+    assert len(store.paragraphs.get(where={"report_id": "sefton-2018"}, include=[])["ids"]) == len(parsed.paragraphs)
+    assert not store.get_paragraphs(["sefton-2018#5.3.22"])
+
+
+def test_dense_search_filters_by_report_and_kind(store):
+    write(store, "sefton-2018")
+    write(store, "leicester-city-2016")
+    vector = HashingEmbedder().embed_query("midwives maternity safeguarding training")
+    both = store.dense_search(vector, 20)
+    assert {cid.split("#")[0] for cid, _ in both} == {"sefton-2018", "leicester-city-2016"}
+    assert len({cid for cid, _ in both}) == len(both)
+    assert [s for _, s in both] == sorted((s for _, s in both), reverse=True)
+    only = store.dense_search(vector, 20, report_ids=["leicester-city-2016"], kinds=["recommendation"])
+    assert only and all(cid.startswith("leicester-city-2016#rec:") for cid, _ in only)
+
+
+def test_delete_report(store):
+    write(store, "sefton-2018")
+    write(store, "leicester-city-2016")
+    store.delete_report("sefton-2018")
+    assert list(store.report_records()) == ["leicester-city-2016"]
+    assert store.paragraphs.get(where={"report_id": "sefton-2018"}, include=[])["ids"] == []
+    assert store.passages.get(where={"report_id": "sefton-2018"}, include=[])["ids"] == []
+    with pytest.raises(NotFoundError):
+        store.delete_report("sefton-2018")
+
+
+def test_interrupted_write_is_invisible_and_purged(store):
+    parsed = write(store)
+    active = store.active_versions()["sefton-2018"]
+    # A crashed writer left paragraphs of another version behind, without switching the report record.
+    store.paragraphs.upsert(ids=["deadbeef:sefton-2018#1.1"], documents=["half-written"],
+                            metadatas=[{"version": "deadbeef", "report_id": "sefton-2018", "citation_id": "sefton-2018#1.1"}],
+                            embeddings=[np.ones(HashingEmbedder().dimension, dtype=np.float32)])
+    assert store.get_paragraph("sefton-2018#1.1").text == parsed.paragraph("1.1").text
+    assert len(store.all_paragraphs()) == len(parsed.paragraphs)
+    store.purge_versions("sefton-2018", keep={active})
+    assert store.paragraphs.get(ids=["deadbeef:sefton-2018#1.1"], include=[])["ids"] == []
