@@ -90,10 +90,6 @@ class HybridRetriever:
             self._corpus = corpus
             return corpus
 
-    def plan(self, query: str) -> QueryPlan:
-        corpus = self.corpus()
-        return plan_query(query, corpus.acronyms, corpus.names, self.settings.expand_queries)
-
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
                kinds: Iterable[str] | None = None) -> list[SearchResult]:
         """The k best paragraphs for a query, best first."""

@@ -16,7 +16,7 @@ from datetime import date
 from assistant.errors import IngestError
 from ingest.markup import clean_text, slugify
 from ingest.models import Paragraph, ParsedReport, Report
-from ingest.recommendation_links import link_recommendations, recommendation_pointers
+from ingest.recommendation_links import link_recommendations
 from ingest.sources import Block, LoadedSource
 
 PARSER_VERSION = "1"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from assistant.errors import IngestError
 from ingest.font_metrics import text_width
-from ingest.sources import _FRONT_KEY, LoadedSource, SourceLine, sha256_of
+from ingest.sources import FRONT_KEY, LoadedSource, SourceLine, sha256_of
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d+\s*(?:(?:of|/)\s*\d+)?\s*$", re.IGNORECASE)
 _MIN_TEXT_CHARS = 200
@@ -150,7 +150,7 @@ def load_pdf(path: Path, data: bytes) -> LoadedSource:
         return text_width(" " + _first_word(following.text)) * following.size <= room - 0.5
 
     def opens_unit(line: _PdfLine) -> bool:
-        return bool(_STRONG_NEW_UNIT.match(line.text) or _FRONT_KEY.match(line.text))
+        return bool(_STRONG_NEW_UNIT.match(line.text) or FRONT_KEY.match(line.text))
 
     hard_lines: list[tuple[str, int]] = []  # ("" = blank line, page)
     current: str | None = None

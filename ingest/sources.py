@@ -34,7 +34,7 @@ FRONT_MATTER_KEYS = (
     "CQC region",
     "CQC Deputy Chief Inspector",
 )
-_FRONT_KEY = re.compile(r"^(?:" + "|".join(re.escape(k) for k in FRONT_MATTER_KEYS) + r")[^:]*:\s")
+FRONT_KEY = re.compile(r"^(?:" + "|".join(re.escape(k) for k in FRONT_MATTER_KEYS) + r")[^:]*:\s")
 
 
 @dataclass
@@ -69,7 +69,7 @@ class LoadedSource:
 
 def starts_new_unit(line: str) -> bool:
     stripped = line.strip()
-    return bool(_NEW_UNIT.match(stripped) or _FRONT_KEY.match(stripped))
+    return bool(_NEW_UNIT.match(stripped) or FRONT_KEY.match(stripped))
 
 
 def build_blocks(lines: list[SourceLine]) -> list[Block]:
