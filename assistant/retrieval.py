@@ -103,7 +103,8 @@ class HybridRetriever:
         plan = plan_query(query, corpus.acronyms, corpus.names, self.settings.expand_queries)
         n = max(self.settings.candidates, k)
 
-        dense = self.store.dense_search(self._embedder().embed_query(plan.expanded), n, report_ids, kinds)
+        dense = self.store.dense_search(self._embedder().embed_query(plan.expanded), n, report_ids, kinds,
+                                        versions=corpus.versions)
         lexical = corpus.lexical.search(plan.expanded, n, report_ids, kinds)
         fused = reciprocal_rank_fusion(
             [(self.settings.dense_weight, [cid for cid, _ in dense]),

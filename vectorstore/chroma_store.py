@@ -120,7 +120,10 @@ class ParagraphStore:
         return {rid: json.loads(doc) for rid, doc in zip(got["ids"], got["documents"])}
 
     def active_versions(self) -> dict[str, str]:
-        return {rid: record["version"] for rid, record in self.report_records().items()}
+        """report_id -> active version. Called on every search, so it reads only the small
+        metadata written with each report record, not the report documents."""
+        got = self.reports.get(include=["metadatas"])
+        return {rid: metadata["version"] for rid, metadata in zip(got["ids"], got["metadatas"])}
 
     def get_report(self, report_id: str) -> dict | None:
         got = self.reports.get(ids=[report_id], include=["documents"])
@@ -192,8 +195,9 @@ class ParagraphStore:
             )
 
     # -- reads -----------------------------------------------------------------------------
-    def _active_filter(self, report_ids: Iterable[str] | None = None) -> dict | None:
-        versions = self.active_versions()
+    def _active_filter(self, report_ids: Iterable[str] | None = None,
+                       versions: dict[str, str] | None = None) -> dict | None:
+        versions = self.active_versions() if versions is None else versions
         if report_ids is not None:
             versions = {rid: v for rid, v in versions.items() if rid in set(report_ids)}
         return {"version": {"$in": sorted(versions.values()) or ["-none-"]}}
@@ -221,10 +225,11 @@ class ParagraphStore:
 
     def dense_search(
         self, vector: np.ndarray, n: int, report_ids: Iterable[str] | None = None,
-        kinds: Iterable[str] | None = None,
+        kinds: Iterable[str] | None = None, versions: dict[str, str] | None = None,
     ) -> list[tuple[str, float]]:
-        """(citation_id, cosine similarity) of the best passages, best first, one entry per paragraph."""
-        where = _where(self._active_filter(report_ids), _in("kind", kinds))
+        """(citation_id, cosine similarity) of the best passages, best first, one entry per paragraph.
+        `versions` is a snapshot of active_versions() the caller already holds (read if omitted)."""
+        where = _where(self._active_filter(report_ids, versions), _in("kind", kinds))
         total = self.passages.count()
         if total == 0:
             return []
@@ -237,6 +242,3 @@ class ParagraphStore:
             cid = metadata["citation_id"]
             best[cid] = max(best.get(cid, -1.0), 1.0 - float(distance))
         return sorted(best.items(), key=lambda item: -item[1])[:n]
-
-    def embedded_passage_count(self) -> int:
-        return self.passages.count()
