@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.errors import AssistantError, NotFoundError
+from assistant.errors import (AssistantError, ConfigurationError, InvalidInputError, LLMError, NotFoundError,
+                              UnknownProviderError)
 from assistant.service import ReportService, build_service
 from assistant.settings import Settings
 
@@ -158,19 +159,201 @@ def search(
         console.print(result.text if len(result.text) < 500 else result.text[:500] + "…", highlight=False)
 
 
+def _exit_code(exc: AssistantError) -> int:
+    if isinstance(exc, (InvalidInputError, ConfigurationError, UnknownProviderError)):
+        return 2
+    if isinstance(exc, LLMError):
+        return 3
+    return 1
+
+
+def _print_answer(answer) -> None:
+    console.print(answer.answer, highlight=False, markup=False)
+    if answer.citations:
+        console.print("\n[bold]Sources[/bold]")
+        for citation in answer.citations:
+            console.print(f"  [cyan]{citation.id}[/cyan] [dim]({citation.report_title}, paragraph {citation.para})[/dim]")
+            console.print(f"    \u201c{citation.quote}\u201d", highlight=False, markup=False)
+    for removed in answer.removed:
+        errors.print(f"[yellow]removed citation[/yellow] {removed['id']}: {removed['reason']}", markup=True, highlight=False)
+    for repaired in answer.repaired:
+        if repaired.get("quote_given"):
+            errors.print(f"[yellow]repaired quote[/yellow] {repaired['id']}: {repaired['reason']}")
+    if answer.unsupported:
+        errors.print(f"[yellow]{len(answer.unsupported)} sentence(s) without a supporting citation are marked [unsupported][/yellow]", markup=False)
+
+
+def _jsonl_requests(field: str):
+    """Lines of standard input as requests: plain text, or a JSON object with `field`."""
+    for number, line in enumerate(sys.stdin, start=1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            try:
+                request = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield number, None, f"line {number}: not valid JSON ({exc.msg})"
+                continue
+            if not isinstance(request, dict) or not isinstance(request.get(field), str):
+                yield number, None, f"line {number}: a JSON request needs a string '{field}'"
+                continue
+            yield number, request, None
+        else:
+            yield number, {field: line}, None
+
+
+def _write_line(value: dict) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+@app.command()
+def ask(
+    question: Optional[str] = typer.Argument(None, help="The question. Leave out for an interactive chat."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON: answer, citations, unsupported, removed, engine."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="Answer engine: extractive (default), openai, ollama."),
+    report: Optional[List[str]] = typer.Option(None, "--report", help="Only this report id (repeatable)."),
+    jsonl: Optional[str] = typer.Option(None, "--jsonl", help="'-': one question per stdin line (or a JSON object "
+                                        "with question, history, filters); one JSON answer per line."),
+):
+    """Answer a question from the reports; every claim cites the paragraph it comes from."""
+    service = _service()
+    filters = {"report_ids": report} if report else None
+    if jsonl is not None:
+        if jsonl != "-":
+            _fail("--jsonl takes '-' (read questions from standard input)", 2)
+        failures = 0
+        for number, request, problem in _jsonl_requests("question"):
+            if problem:
+                failures += 1
+                _write_line({"line": number, "error": problem})
+                continue
+            try:
+                answer = service.ask(request["question"], request.get("history") or (),
+                                     request.get("filters", filters), request.get("engine", engine))
+                _write_line(answer.to_dict())
+            except AssistantError as exc:
+                failures += 1
+                _write_line({"line": number, "question": request["question"], "error": str(exc)})
+        raise typer.Exit(1 if failures else 0)
+    if question is None:
+        _chat(service, filters, engine)
+        return
+    try:
+        answer = service.ask(question, filters=filters, engine=engine)
+    except AssistantError as exc:
+        _fail(str(exc), _exit_code(exc))
+    if as_json:
+        _print_json(answer.to_dict())
+    else:
+        _print_answer(answer)
+
+
+def _chat(service, filters, engine) -> None:
+    """Read questions until EOF or 'exit'; each is resolved against the conversation so far."""
+    history: list[dict] = []
+    errors.print("Ask about the reports. Follow-ups use the conversation so far. 'exit' or Ctrl-D to stop.")
+    while True:
+        try:
+            question = input("you> ")
+        except EOFError:
+            break
+        if question.strip().lower() in ("exit", "quit"):
+            break
+        if not question.strip():
+            continue
+        try:
+            answer = service.ask(question, history, filters, engine)
+        except AssistantError as exc:
+            errors.print(f"[red]error:[/red] {exc}")
+            continue
+        _print_answer(answer)
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
+
+
+@app.command()
+def draft(
+    observation: Optional[str] = typer.Argument(None, help="What you observed, in a sentence or two."),
+    area: Optional[str] = typer.Option(None, "--area", help="The area the new report is about."),
+    provider: Optional[str] = typer.Option(None, "--provider", help="Who the recommendation is for."),
+    exclude_report: Optional[str] = typer.Option(None, "--exclude-report", help="A stored report not to use as precedent."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="Engine: extractive (default), openai, ollama."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON: draft, precedents, suggested_recommendation, citations."),
+    jsonl: Optional[str] = typer.Option(None, "--jsonl", help="'-': one observation per stdin line (or a JSON object "
+                                        "with observation, area, provider, exclude_report); one JSON draft per line."),
+):
+    """Draft a finding from an observation, with cited precedents and a suggested recommendation."""
+    service = _service()
+    if jsonl is not None:
+        if jsonl != "-":
+            _fail("--jsonl takes '-' (read observations from standard input)", 2)
+        failures = 0
+        for number, request, problem in _jsonl_requests("observation"):
+            if problem:
+                failures += 1
+                _write_line({"line": number, "error": problem})
+                continue
+            try:
+                result = service.draft(request["observation"], request.get("area", area), request.get("provider", provider),
+                                       request.get("exclude_report", exclude_report), request.get("engine", engine))
+                _write_line(result.to_dict())
+            except AssistantError as exc:
+                failures += 1
+                _write_line({"line": number, "observation": request["observation"], "error": str(exc)})
+        raise typer.Exit(1 if failures else 0)
+    if not observation:
+        _fail("give an observation, or --jsonl - to read observations from standard input", 2)
+    try:
+        result = service.draft(observation, area, provider, exclude_report, engine)
+    except AssistantError as exc:
+        _fail(str(exc), _exit_code(exc))
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    console.print("[bold]Draft finding[/bold]")
+    console.print(result.draft, highlight=False, markup=False)
+    if result.suggested_recommendation:
+        console.print("\n[bold]Suggested recommendation[/bold]")
+        console.print(result.suggested_recommendation, highlight=False, markup=False)
+    console.print("\n[bold]Precedents[/bold]")
+    for rank, precedent in enumerate(result.precedents, start=1):
+        console.print(f"{rank}. [cyan]{precedent.id}[/cyan] [dim]({precedent.report_title})[/dim]")
+        console.print(f"   \u201c{precedent.quote}\u201d", highlight=False, markup=False)
+        for rec in precedent.recommendations:
+            console.print(f"   \u2192 [cyan]{rec['id']}[/cyan] {rec['text']}", highlight=False)
+
+
 @app.command("eval")
 def evaluate(
     questions: Path = typer.Option(Path(__file__).resolve().parent.parent / "evals" / "data" / "retrieval_questions.jsonl",
                                    help="Questions with gold paragraph ids (JSON lines)."),
     baseline: bool = typer.Option(True, help="Also score the plain LangChain recipe."),
+    answers: bool = typer.Option(True, help="Also score answers."),
+    drafts: bool = typer.Option(True, help="Also score drafting."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="Engine to score answers and drafts with."),
     as_json: Optional[Path] = typer.Option(None, "--json", help="Also write the figures to this file."),
 ):
-    """Retrieval quality on the eval questions: recall@1/5/10 and MRR (and the plain baseline)."""
+    """Quality on the eval sets: retrieval recall@k and MRR (beside the plain baseline); answers
+    (citations verified against the store, gold cited, figures kept, unanswerable declined);
+    drafting (comparable precedents found with their recommendations)."""
+    from evals.answer_eval import answer_table, run_answer_eval
+    from evals.draft_eval import draft_table, run_draft_eval
     from evals.retrieval_eval import print_table, run_retrieval_eval
 
+    data = Path(__file__).resolve().parent.parent / "evals" / "data"
     service = _service()
-    figures = run_retrieval_eval(service, questions, with_baseline=baseline)
-    print_table(figures, console)
+    try:
+        figures = {"retrieval": run_retrieval_eval(service, questions, with_baseline=baseline)}
+        print_table(figures["retrieval"], console)
+        if answers:
+            figures["answers"] = run_answer_eval(service, questions, data / "unanswerable_questions.jsonl", engine)
+            console.print(answer_table(figures["answers"]))
+        if drafts:
+            figures["drafts"] = run_draft_eval(service, data / "drafting_cases.jsonl", engine)
+            console.print(draft_table(figures["drafts"]))
+    except AssistantError as exc:
+        _fail(str(exc), _exit_code(exc))
     if as_json:
         as_json.write_text(json.dumps(figures, indent=2))
 

@@ -30,9 +30,17 @@ class IngestError(AssistantError):
         super().__init__(f"{path}: {reason}")
 
 
+class InvalidInputError(AssistantError, ValueError):
+    """A question, observation, filter or option the core cannot accept. Names the field and limit."""
+
+
 class NotFoundError(AssistantError):
     """A report or paragraph id that is not in the store."""
 
 
 class StoreUnavailableError(AssistantError):
     """The vector store cannot be reached (for example the Chroma server is down)."""
+
+
+class LLMError(AssistantError):
+    """The configured LLM endpoint failed or could not be reached."""

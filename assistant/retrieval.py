@@ -3,6 +3,7 @@ named paragraphs first and a bias towards the report a query names."""
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterable
@@ -11,6 +12,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from assistant.citations import content_words
 from assistant.query_analysis import QueryPlan, ReportNames, learn_acronyms, plan_query
 from assistant.settings import RetrievalSettings
 from ingest.models import PARAGRAPH_KINDS, Paragraph
@@ -38,6 +40,21 @@ class _Corpus:
     lexical: LexicalIndex
     acronyms: dict[str, str]
     names: ReportNames
+    reports: dict[str, dict]  # report_id -> stored report record
+    word_weights: dict[str, float]  # content word -> inverse document frequency over paragraphs
+
+    @property
+    def vocabulary(self):
+        return self.word_weights.keys()
+
+
+def inverse_document_frequencies(paragraphs: list[Paragraph]) -> dict[str, float]:
+    counts: dict[str, int] = {}
+    for paragraph in paragraphs:
+        for word in content_words(paragraph.text):
+            counts[word] = counts.get(word, 0) + 1
+    total = max(len(paragraphs), 1)
+    return {word: math.log((total + 1) / (count + 0.5)) for word, count in counts.items()}
 
 
 def validate_kinds(kinds: Iterable[str] | None) -> list[str] | None:
@@ -80,12 +97,15 @@ class HybridRetriever:
             if self._corpus is not None and self._corpus.versions == versions:
                 return self._corpus
             paragraphs = self.store.all_paragraphs()
+            reports = self.store.report_records()
             corpus = _Corpus(
                 versions=versions,
                 paragraphs={p.citation_id: p for p in paragraphs},
                 lexical=LexicalIndex(paragraphs),
                 acronyms=learn_acronyms(paragraphs),
-                names=ReportNames(self.store.report_records(), paragraphs),
+                names=ReportNames(reports, paragraphs),
+                reports=reports,
+                word_weights=inverse_document_frequencies(paragraphs),
             )
             self._corpus = corpus
             return corpus

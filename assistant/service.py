@@ -6,6 +6,10 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
+from assistant.answering import Answer, Answerer
+from assistant.drafting import Draft, Drafter
+from assistant.engines import Engine, create_engine
+from assistant.relevance import SentenceEmbeddingCache
 from assistant.retrieval import HybridRetriever, ReportRetriever, SearchResult
 from assistant.settings import Settings
 from ingest.models import Paragraph
@@ -24,7 +28,7 @@ def embedding_identity(settings: Settings) -> str:
 
 
 class ReportService:
-    """Ingest, list, show and search reports. Collaborators default from settings."""
+    """Ingest, list, show, search, ask and draft. Collaborators default from settings."""
 
     def __init__(self, settings: Settings, *, store: ParagraphStore | None = None,
                  embedder: Embedder | None = None):
@@ -39,6 +43,11 @@ class ReportService:
             )
         self.store = store
         self.retriever = HybridRetriever(store, self.embedder, settings.retrieval)
+        self.sentences = SentenceEmbeddingCache(self.embedder)
+        self._engines: dict[str, Engine] = {}
+        self._engines_lock = threading.Lock()
+        self.answerer = Answerer(self.retriever, self.sentences, settings, self.engine)
+        self.drafter = Drafter(self.retriever, self.sentences, settings, self.engine)
 
     def embedder(self) -> Embedder:
         """The embedding model, loaded on first use (listing and showing never need it)."""
@@ -70,6 +79,25 @@ class ReportService:
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
                kinds: Iterable[str] | None = None) -> list[SearchResult]:
         return self.retriever.search(query, k=k, report_ids=report_ids, kinds=kinds)
+
+    # -- answer and draft ------------------------------------------------------------------
+    def engine(self, name: str | None = None) -> Engine:
+        """An answer engine by registry name (default: settings.llm.engine), built once."""
+        name = name or self.settings.llm.engine
+        with self._engines_lock:
+            if name not in self._engines:
+                self._engines[name] = create_engine(name, self.settings)
+            return self._engines[name]
+
+    def ask(self, question: str, history=(), filters=None, engine: str | None = None, k: int | None = None) -> Answer:
+        return self.answerer.ask(question, history, filters, engine, k)
+
+    def ask_stream(self, question: str, history=(), filters=None, engine: str | None = None, k: int | None = None):
+        return self.answerer.ask_stream(question, history, filters, engine, k)
+
+    def draft(self, observation: str, area: str | None = None, provider: str | None = None,
+              exclude_report: str | None = None, engine: str | None = None) -> Draft:
+        return self.drafter.draft(observation, area, provider, exclude_report, engine)
 
     def langchain_retriever(self, k: int = 5, report_ids=None, kinds=None) -> ReportRetriever:
         return ReportRetriever(retriever=self.retriever, k=k, report_ids=report_ids, kinds=kinds)

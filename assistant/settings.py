@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -65,6 +65,60 @@ class RetrievalSettings(BaseModel):
     )
 
 
+class LLMSettings(BaseModel):
+    engine: str = Field(
+        "extractive",
+        description="Answer engine (registry): extractive (no model), openai (any OpenAI-compatible "
+        "endpoint) or ollama (a local Ollama server through its OpenAI-compatible /v1).",
+    )
+    base_url: str | None = Field(
+        None, description="Endpoint of the OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1. "
+        "Unset: api.openai.com for openai, http://127.0.0.1:11434/v1 for ollama."
+    )
+    api_key: SecretStr | None = Field(None, description="API key sent to the LLM endpoint.")
+    model: str | None = Field(None, description="Model name sent to the LLM endpoint.")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
+    max_output_tokens: int = Field(700, ge=16, le=8192, description="Largest answer, in tokens.")
+    timeout_seconds: float = Field(60.0, gt=0, description="Time allowed for one LLM call.")
+    max_retries: int = Field(1, ge=0, le=5, description="Retries of a failed LLM call.")
+    context_tokens: int = Field(
+        2500,
+        ge=200,
+        le=100_000,
+        description="Token budget (cl100k) of the report paragraphs handed to an LLM.",
+    )
+
+
+class AnswerSettings(BaseModel):
+    k: int = Field(6, ge=1, le=30, description="Paragraphs retrieved as context for an answer.")
+    per_report_k: int = Field(
+        4, ge=1, le=20, description="Paragraphs retrieved from each report for a cross-report question."
+    )
+    max_sentences: int = Field(
+        5, ge=1, le=20, description="Most sentences the extractive engine puts in an answer (per report "
+        "for cross-report questions)."
+    )
+    min_relevance: float = Field(
+        0.43,
+        ge=-1,
+        le=1,
+        description="Least cosine similarity between the question and the best sentence of the "
+        "retrieved paragraphs for the reports to count as answering it; below it the answer is the "
+        "'cannot answer' sentinel. Set from measured answerable and unanswerable questions.",
+    )
+    quote_repair_similarity: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Least word overlap between a non-verbatim quote and a sentence of the cited "
+        "paragraph for the quote to be repaired to that sentence rather than removed.",
+    )
+    history_turns: int = Field(
+        20, ge=0, le=200, description="Most earlier messages read to resolve a follow-up question."
+    )
+    precedents: int = Field(5, ge=1, le=20, description="Precedent findings returned with a draft.")
+
+
 class Settings(BaseSettings):
     """All configuration. Environment variables use the prefix ASSISTANT_ and `__` for nesting
     (ASSISTANT_RETRIEVAL__K=8); the common ones also have flat names (ASSISTANT_CHROMA_HOST)."""
@@ -88,6 +142,8 @@ class Settings(BaseSettings):
     embeddings: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
 
     def model_post_init(self, __context) -> None:
         # Flat shortcuts win over the nested defaults so the documented names just work.

@@ -1,0 +1,156 @@
+"""Ask: resolve the question against the conversation, gather context, decide whether the
+reports answer it, let an engine answer, then check every citation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from assistant.citations import CheckedText, Citation, check_citations
+from assistant.context import AnswerContext, Filters, gather_context
+from assistant.conversation import ResolvedQuestion, normalise_history, resolve_question
+from assistant.engines import AnswerRequest, Engine, EngineOutput
+from assistant.errors import InvalidInputError
+from assistant.relevance import SentenceEmbeddingCache, answerability, score_sentences, unknown_word_share
+from assistant.retrieval import HybridRetriever
+from assistant.settings import Settings
+from prompts import cannot_answer_sentinel
+
+MAX_QUESTION_CHARS = 2000
+MAX_HISTORY_MESSAGES = 100
+
+
+@dataclass
+class Answer:
+    question: str
+    resolved: ResolvedQuestion
+    answer: str
+    citations: list[Citation]
+    engine: str
+    answerable: bool
+    relevance: float
+    unsupported: list[str] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)
+    repaired: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "answer": self.answer,
+            "citations": [c.to_dict() for c in self.citations],
+            "unsupported": self.unsupported,
+            "removed": self.removed,
+            "repaired": self.repaired,
+            "engine": self.engine,
+            "answerable": self.answerable,
+            "relevance": round(self.relevance, 4),
+            "question": self.question,
+            "resolved_question": self.resolved.to_dict(),
+        }
+
+
+def validate_text(value, field_name: str, limit: int = MAX_QUESTION_CHARS) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(f"{field_name} is empty")
+    if len(value) > limit:
+        raise InvalidInputError(f"{field_name} is {len(value):,} characters; the limit is {limit:,}")
+    return value.strip()
+
+
+@dataclass
+class _Prepared:
+    question: str
+    resolved: ResolvedQuestion
+    context: AnswerContext
+    request: AnswerRequest
+    relevance: float
+
+
+class Answerer:
+    """ask() and ask_stream() over a retriever; engines are built by the caller's factory."""
+
+    def __init__(self, retriever: HybridRetriever, sentences: SentenceEmbeddingCache, settings: Settings, engine_for):
+        self.retriever = retriever
+        self.sentences = sentences
+        self.settings = settings
+        self.engine_for = engine_for  # name | None -> Engine
+
+    def prepare(self, question: str, history: Iterable = (), filters=None, k: int | None = None) -> _Prepared:
+        question = validate_text(question, "question")
+        try:
+            messages = normalise_history(history)
+            filters = Filters.from_value(filters)
+        except ValueError as exc:
+            raise InvalidInputError(str(exc)) from None
+        if len(messages) > MAX_HISTORY_MESSAGES:
+            raise InvalidInputError(f"history has {len(messages)} messages; the limit is {MAX_HISTORY_MESSAGES}")
+        if k is not None and not 1 <= k <= 30:
+            raise InvalidInputError(f"k is {k}; it must be between 1 and 30")
+        answer_settings = self.settings.answer
+        resolved = resolve_question(question, messages, self.retriever.corpus().names, answer_settings.history_turns)
+        context = gather_context(self.retriever, resolved, filters, k or answer_settings.k, answer_settings.per_report_k)
+        scored = score_sentences(resolved.text, context, self.sentences)
+        request = AnswerRequest(context, scored, messages)
+        unknown = unknown_word_share(resolved.text, self.retriever.corpus().vocabulary)
+        return _Prepared(question, resolved, context, request, answerability(scored, unknown))
+
+    def ask(self, question: str, history: Iterable = (), filters=None, engine: str | None = None,
+            k: int | None = None) -> Answer:
+        prepared = self.prepare(question, history, filters, k)
+        chosen = self.engine_for(engine)
+        if not self._answerable(prepared):
+            return self._sentinel(prepared, chosen.name)
+        return self._finish(prepared, chosen.name, chosen.answer(prepared.request))
+
+    def ask_stream(self, question: str, history: Iterable = (), filters=None, engine: str | None = None,
+                   k: int | None = None) -> Iterator[tuple[str, object]]:
+        """("token", text) pieces as the engine writes them, then ("answer", Answer) with the
+        checked citations. Engines that do not stream send the checked answer text as tokens."""
+        prepared = self.prepare(question, history, filters, k)
+        chosen = self.engine_for(engine)
+        if not self._answerable(prepared):
+            answer = self._sentinel(prepared, chosen.name)
+        else:
+            streamed = False
+            output = None
+            for piece in chosen.stream_answer(prepared.request):
+                if isinstance(piece, EngineOutput):
+                    output = piece
+                else:
+                    streamed = True
+                    yield "token", piece
+            answer = self._finish(prepared, chosen.name, output)
+            if streamed:
+                yield "answer", answer
+                return
+        for word in _pieces(answer.answer):
+            yield "token", word
+        yield "answer", answer
+
+    def _answerable(self, prepared: _Prepared) -> bool:
+        return bool(prepared.context.paragraphs) and prepared.relevance >= self.settings.answer.min_relevance
+
+    def _sentinel(self, prepared: _Prepared, engine: str) -> Answer:
+        return Answer(prepared.question, prepared.resolved, cannot_answer_sentinel(), [], engine, False,
+                      prepared.relevance)
+
+    def _finish(self, prepared: _Prepared, engine: str, output: EngineOutput) -> Answer:
+        if output.sentinel:
+            return self._sentinel(prepared, engine)
+        shown = output.shown or prepared.context
+        checked: CheckedText = check_citations(output.segments, shown.by_id(), shown.report_titles,
+                                               self.settings.answer.quote_repair_similarity)
+        if not checked.text:
+            return self._sentinel(prepared, engine)
+        return Answer(prepared.question, prepared.resolved, checked.text, checked.citations, engine, True,
+                      prepared.relevance, checked.unsupported, checked.removed, checked.repaired)
+
+
+def _pieces(text: str) -> Iterator[str]:
+    word = ""
+    for char in text:
+        word += char
+        if char in " \n":
+            yield word
+            word = ""
+    if word:
+        yield word

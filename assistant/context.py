@@ -1,0 +1,154 @@
+"""The paragraphs an engine answers from: retrieved for a resolved question (report by report
+for cross-report questions), plus the recommendations linked to them when asked for, and packed
+to a token budget for an LLM."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from assistant.conversation import ResolvedQuestion
+from assistant.query_analysis import plan_query
+from assistant.retrieval import HybridRetriever, validate_kinds
+from ingest.models import Paragraph
+from vectorstore.chunking import count_tokens, encoding
+
+
+@dataclass
+class Filters:
+    """What a caller restricts an answer to."""
+
+    report_ids: list[str] | None = None
+    kinds: list[str] | None = None
+
+    @classmethod
+    def from_value(cls, value) -> "Filters":
+        if value is None:
+            return cls()
+        if isinstance(value, Filters):
+            return value
+        if not isinstance(value, dict):
+            raise ValueError("filters must be an object with optional report_ids and kinds")
+        unknown = set(value) - {"report_ids", "kinds"}
+        if unknown:
+            raise ValueError(f"unknown filter field(s) {', '.join(sorted(unknown))}; use report_ids and kinds")
+        report_ids = value.get("report_ids")
+        return cls(list(report_ids) if report_ids else None, validate_kinds(value.get("kinds")) or None)
+
+
+@dataclass
+class ContextParagraph:
+    paragraph: Paragraph
+    score: float
+    why: str  # "retrieved" | "named" (the question names it) | "linked recommendation" | "earlier answer"
+
+    @property
+    def id(self) -> str:
+        return self.paragraph.citation_id
+
+
+@dataclass
+class AnswerContext:
+    question: ResolvedQuestion
+    paragraphs: list[ContextParagraph]
+    report_titles: dict[str, str]
+    report_order: list[str] = field(default_factory=list)  # reports in the order to answer them
+    word_weights: dict[str, float] = field(default_factory=dict)  # idf of the corpus words
+
+    def by_id(self) -> dict[str, Paragraph]:
+        return {c.id: c.paragraph for c in self.paragraphs}
+
+    def for_report(self, report_id: str) -> list[ContextParagraph]:
+        return [c for c in self.paragraphs if c.paragraph.report_id == report_id]
+
+
+def report_title(record: dict) -> str:
+    """'Leicester City (2016)': the area and the year of the review."""
+    year = record.get("report_id", "").rsplit("-", 1)[-1]
+    return f"{record.get('area') or record.get('report_id')} ({year})" if year.isdigit() else record.get("area", "")
+
+
+def gather_context(
+    retriever: HybridRetriever,
+    question: ResolvedQuestion,
+    filters: Filters,
+    k: int,
+    per_report_k: int,
+) -> AnswerContext:
+    corpus = retriever.corpus()
+    titles = {rid: report_title(record) for rid, record in corpus.reports.items()}
+    available = [rid for rid in sorted(corpus.versions) if filters.report_ids is None or rid in filters.report_ids]
+    named = [rid for rid in corpus.names.named_in(question.text) if rid in available]
+
+    if question.cross_report:
+        reports = named if len(named) >= 2 else available
+        results = [r for rid in reports for r in retriever.search(question.text, k=per_report_k, report_ids=[rid],
+                                                                 kinds=filters.kinds)]
+        order = reports
+    else:
+        scope = [rid for rid in (question.report_ids or available) if rid in available]
+        results = retriever.search(question.text, k=k, report_ids=scope, kinds=filters.kinds) if scope else []
+        order = list(dict.fromkeys(r.report_id for r in results))
+
+    refs = set(plan_query(question.text, corpus.acronyms, corpus.names, expand=False).paragraph_refs)
+    paragraphs = [ContextParagraph(corpus.paragraphs[r.id], r.score, "named" if r.para in refs else "retrieved")
+                  for r in results]
+    paragraphs = _add_linked(paragraphs, question, corpus.paragraphs, available, filters)
+    return AnswerContext(question, paragraphs, titles, order, corpus.word_weights)
+
+
+def _add_linked(paragraphs: list[ContextParagraph], question: ResolvedQuestion, stored: dict[str, Paragraph],
+                available: list[str], filters: Filters) -> list[ContextParagraph]:
+    """Recommendations linked to the findings in play when the question asks what was
+    recommended; the earlier answer's paragraphs for a follow-up about "it"."""
+    present = {c.id for c in paragraphs}
+    extra: list[ContextParagraph] = []
+
+    def add(cid: str, why: str) -> None:
+        paragraph = stored.get(cid)
+        if (paragraph is None or cid in present or paragraph.report_id not in available
+                or (filters.kinds and paragraph.kind not in filters.kinds)):
+            return
+        present.add(cid)
+        extra.append(ContextParagraph(paragraph, 0.0, why))
+
+    carried = [stored[cid] for cid in question.carried_ids if cid in stored]
+    if question.wants_recommendations:
+        sources = carried + [c.paragraph for c in paragraphs]
+        for paragraph in sources:
+            for rec_id in paragraph.recommendations:
+                add(rec_id, "linked recommendation")
+    else:
+        for paragraph in carried:
+            add(paragraph.citation_id, "earlier answer")
+    # Linked recommendations of the earlier answer lead: they are what a follow-up asks about.
+    return extra + paragraphs if carried and question.wants_recommendations else paragraphs + extra
+
+
+def pack_context(context: AnswerContext, budget_tokens: int) -> tuple[str, list[ContextParagraph]]:
+    """The paragraphs as prompt text, in order, within `budget_tokens` (cl100k). A paragraph that
+    does not fit whole is left out; the first one is cut to fit rather than dropped."""
+    blocks: list[str] = []
+    included: list[ContextParagraph] = []
+    used = 0
+    for item in context.paragraphs:
+        paragraph = item.paragraph
+        header = f"[{paragraph.citation_id}] {context.report_titles.get(paragraph.report_id, paragraph.report_id)}"
+        if paragraph.section:
+            header += f" | {paragraph.section}"
+        block = f"{header}\n{paragraph.text}\n"
+        size = count_tokens(block) + 1
+        if used + size > budget_tokens:
+            if included:
+                continue
+            tokens = encoding().encode(block, disallowed_special=())[: max(budget_tokens - 1, 0)]
+            block, size = encoding().decode(tokens), budget_tokens
+        blocks.append(block)
+        included.append(item)
+        used += size
+    return "\n".join(blocks), included
+
+
+def restrict(context: AnswerContext, keep: Iterable[ContextParagraph]) -> AnswerContext:
+    return AnswerContext(context.question, list(keep), context.report_titles, context.report_order,
+                         context.word_weights)

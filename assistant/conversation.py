@@ -1,0 +1,118 @@
+"""Follow-up questions resolved against the conversation before retrieval.
+
+"and in Sefton?" after "How quickly do children in care get their first health check in
+Leicester?" becomes a question about first health checks in Sefton; "what did they recommend
+about it?" keeps the topic and carries the paragraphs the previous answer cited, so their linked
+recommendations can be fetched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from assistant.citations import content_words
+
+_CITED_ID = re.compile(r"\[([a-z0-9][a-z0-9-]*#(?:rec:)?[a-z0-9][a-z0-9.-]*[a-z0-9])")
+_CONNECTIVE = re.compile(
+    r"^\s*(?:and|also|plus|but|what about|how about|what of|same for|and what about|and how about|"
+    r"is that|are they|what else|and for|then)\b[\s,]*", re.I)
+_ANAPHORA = re.compile(r"\b(?:it|its|they|them|their|this|these|those|that one|the same|there)\b", re.I)
+_CROSS_REPORT = re.compile(
+    r"\b(?:compare|compared|comparison|contrast|differ|differences?|similarit(?:y|ies)|both|each report|"
+    r"all (?:the |of the )?reports|across (?:the |both |all )?(?:reports|areas)|between the (?:reports|areas)|"
+    r"in both|either report)\b", re.I)
+_RECOMMEND = re.compile(r"\brecommend", re.I)
+_GENERIC = {"report", "reports", "inspection", "inspector", "inspectors", "review", "area", "recommend",
+            "recommended", "recommendation", "recommendations", "say", "said", "find", "found", "tell", "else"}
+
+
+@dataclass
+class ResolvedQuestion:
+    """A question made standalone: what retrieval and the engines read."""
+
+    original: str
+    text: str
+    follow_up: bool = False
+    report_ids: list[str] | None = None  # reports the conversation has narrowed to
+    cross_report: bool = False
+    wants_recommendations: bool = False
+    carried_ids: list[str] = field(default_factory=list)  # paragraphs the previous answer cited
+
+    def to_dict(self) -> dict:
+        return {"original": self.original, "text": self.text, "follow_up": self.follow_up,
+                "report_ids": self.report_ids, "cross_report": self.cross_report}
+
+
+def normalise_history(history: Iterable) -> list[dict]:
+    """Messages as [{"role", "content"}]; also accepts (question, answer) pairs."""
+    messages: list[dict] = []
+    for item in history or ():
+        if isinstance(item, dict):
+            role, content = item.get("role"), item.get("content")
+            if role not in ("user", "assistant") or not isinstance(content, str):
+                raise ValueError("each history message needs role 'user' or 'assistant' and a string content")
+            messages.append({"role": role, "content": content})
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
+            messages.append({"role": "user", "content": str(item[0])})
+            messages.append({"role": "assistant", "content": str(item[1])})
+        else:
+            raise ValueError("history items are {role, content} messages or (question, answer) pairs")
+    return messages
+
+
+def resolve_question(question: str, history: Iterable, names, max_messages: int = 20) -> ResolvedQuestion:
+    """Resolve `question` against the earlier messages (names: a ReportNames)."""
+    topic: ResolvedQuestion | None = None
+    last_cited: list[str] = []
+    for message in normalise_history(history)[-max_messages:] if max_messages else []:
+        if message["role"] == "user":
+            topic = _resolve_one(message["content"], topic, last_cited, names)
+            last_cited = []
+        else:
+            last_cited = list(dict.fromkeys(m.lower() for m in _CITED_ID.findall(message["content"])))
+    return _resolve_one(question, topic, last_cited, names)
+
+
+def _topic_words(text: str, names) -> set[str]:
+    return {w for w in content_words(text) if w not in _GENERIC and names.names.get(w) is None}
+
+
+def _resolve_one(question: str, topic: ResolvedQuestion | None, last_cited: list[str], names) -> ResolvedQuestion:
+    question = question.strip()
+    named = names.named_in(question)
+    cross = len(named) >= 2 or bool(_CROSS_REPORT.search(question))
+    wants_recommendations = bool(_RECOMMEND.search(question))
+    own_topic = _topic_words(question, names)
+    is_follow_up = topic is not None and (
+        bool(_CONNECTIVE.match(question)) or len(own_topic) <= 1
+        or (len(own_topic) <= 4 and bool(_ANAPHORA.search(question)))
+    )
+    if not is_follow_up:
+        # A standalone question that names one report is biased towards it by retrieval, not
+        # restricted to it: the naming words are learned from the text and can misfire.
+        return ResolvedQuestion(question, question, cross_report=cross,
+                                wants_recommendations=wants_recommendations)
+
+    # Keep the earlier topic, minus words that named the earlier report when this turn names another.
+    topic_text = topic.text
+    if named:
+        kept = [w for w in re.findall(r"\S+", topic_text)
+                if names.names.get(re.sub(r"[^a-z'\u2019]", "", w.lower())) in (None, *named)]
+        topic_text = re.sub(r"\s+(?:in|at|for|of)\s*([?.!]?)$", r"\1", " ".join(kept))
+    rest = _CONNECTIVE.sub("", question).strip()
+    text = f"{topic_text} {rest}".strip() if rest else topic_text
+    if named:
+        report_ids = named
+    else:
+        report_ids = topic.report_ids
+    return ResolvedQuestion(
+        original=question,
+        text=text,
+        follow_up=True,
+        report_ids=report_ids if report_ids and len(report_ids) == 1 and not cross else None,
+        cross_report=cross or (topic.cross_report and not named),
+        wants_recommendations=wants_recommendations,
+        carried_ids=[] if named else last_cited,
+    )

@@ -1,0 +1,73 @@
+"""What every answer engine receives and returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Protocol
+
+from assistant.citations import Segment
+from assistant.context import AnswerContext
+from assistant.relevance import ScoredSentence
+
+
+@dataclass
+class AnswerRequest:
+    context: AnswerContext
+    scored: list[ScoredSentence]  # context sentences, best first
+    history: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class EngineOutput:
+    segments: list[Segment]
+    sentinel: bool = False  # the engine said the reports do not answer the question
+    raw_text: str | None = None
+    shown: AnswerContext | None = None  # the context the engine saw, when it saw less than it was given
+
+
+@dataclass
+class Precedent:
+    """A finding comparable to an observation, with the recommendations it pointed to."""
+
+    id: str
+    report_id: str
+    report_title: str
+    quote: str
+    start: int
+    end: int
+    score: float
+    text: str
+    recommendations: list[dict]  # {id, text, addressees}
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "report_id": self.report_id, "report_title": self.report_title,
+                "quote": self.quote, "start": self.start, "end": self.end, "score": round(self.score, 4),
+                "recommendations": self.recommendations}
+
+
+@dataclass
+class DraftRequest:
+    observation: str
+    area: str | None
+    provider: str | None
+    precedents: list[Precedent]
+    context: AnswerContext  # the precedents and their recommendations: what may be cited
+
+
+@dataclass
+class DraftOutput:
+    finding: list[Segment]
+    recommendation: list[Segment]
+    raw_text: str | None = None
+
+
+class Engine(Protocol):
+    name: str
+
+    def answer(self, request: AnswerRequest) -> EngineOutput: ...
+
+    def stream_answer(self, request: AnswerRequest) -> Iterator[str | EngineOutput]:
+        """Text pieces as they are produced, then the EngineOutput last."""
+        ...
+
+    def draft(self, request: DraftRequest) -> DraftOutput: ...

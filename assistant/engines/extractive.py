@@ -1,0 +1,132 @@
+"""The default engine: no model. Answers are the context sentences that best answer the
+question, grouped by report, each citing its paragraph with the sentence itself as the quote.
+Drafts fill the templates in prompts/draft_finding.md with the precedents' own sentences."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from assistant.citations import Claim, Segment, sentence_spans
+from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, EngineOutput
+from assistant.relevance import ScoredSentence, figure_patterns, gives_figure
+from assistant.settings import AnswerSettings
+from prompts import templates
+
+# Phrases with which the reports say what a finding means for children, strongest first.
+_IMPACT_CUES = [re.compile(p, re.I) for p in (
+    r"\b(?:this means|this results? in|as a (?:result|consequence)|consequently|this (?:limits|restricts|inhibits|"
+    r"reduces|prevents|increases|leaves|places))\b",
+    r"\b(?:at risk|impact(?:s|ed)? (?:on|upon)|(?:missed|lost) opportunit|delays? in)\b",
+    r"\b(?:may|might|could) (?:not|be|lead|result|miss|go)\b",
+)]
+
+
+class ExtractiveEngine:
+    name = "extractive"
+
+    def __init__(self, settings: AnswerSettings):
+        self.settings = settings
+
+    # -- answering -------------------------------------------------------------------------
+    def answer(self, request: AnswerRequest) -> EngineOutput:
+        context = request.context
+        reports = context.report_order or list(dict.fromkeys(s.report_id for s in request.scored))
+        segments: list[Segment] = []
+        for report_id in reports:
+            chosen = self._choose(request, [s for s in request.scored if s.report_id == report_id])
+            if not chosen and not context.question.cross_report:
+                continue
+            segments.append(Segment(context.report_titles.get(report_id, report_id), kind="heading"))
+            if not chosen:
+                segments.append(Segment("No paragraph of this report answers the question.", kind="own", prefix="- "))
+            segments.extend(self._segment(sentence) for sentence in chosen)
+        return EngineOutput(segments)
+
+    def stream_answer(self, request: AnswerRequest) -> Iterator[str | EngineOutput]:
+        yield self.answer(request)
+
+    def _choose(self, request: AnswerRequest, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """The best sentences of one report: those close to the best, at most two per paragraph,
+        and a sentence with a figure when the question asks for one."""
+        if not scored:
+            return []
+        limit = self.settings.max_sentences
+        best = scored[0].score
+        floor = best - 0.15
+        chosen: list[ScoredSentence] = []
+        per_paragraph: dict[str, int] = {}
+        for sentence in scored:
+            if len(chosen) >= limit or (chosen and sentence.score < floor):
+                break
+            if per_paragraph.get(sentence.item.id, 0) >= (limit if sentence.item.why == "named" else 2):
+                continue
+            chosen.append(sentence)
+            per_paragraph[sentence.item.id] = per_paragraph.get(sentence.item.id, 0) + 1
+        figures = figure_patterns(request.context.question.text)
+        if figures and not any(gives_figure(s.text, figures) for s in chosen):
+            with_figure = [s for s in scored[:12] if gives_figure(s.text, figures) and s not in chosen]
+            if with_figure:
+                chosen = chosen[: limit - 1] + [with_figure[0]]
+        # Read paragraph by paragraph (best paragraph first), sentences in text order.
+        rank = {}
+        for sentence in chosen:
+            rank.setdefault(sentence.item.id, len(rank))
+        return sorted(chosen, key=lambda s: (rank[s.item.id], s.start))
+
+    @staticmethod
+    def _segment(sentence: ScoredSentence) -> Segment:
+        paragraph = sentence.item.paragraph
+        prefix = "- "
+        if paragraph.kind == "recommendation" and paragraph.number:
+            prefix = f"- Recommendation {paragraph.number}" + (f" ({paragraph.addressees})" if paragraph.addressees else "") + ": "
+        return Segment(sentence.text, [Claim(paragraph.citation_id, sentence.text)], prefix=prefix)
+
+    # -- drafting --------------------------------------------------------------------------
+    def draft(self, request: DraftRequest) -> DraftOutput:
+        parts = templates("draft_finding.md")
+        observation = request.observation.strip()
+        if observation and observation[-1] not in ".!?":
+            observation += "."
+        finding = [Segment(parts["opening"].format(observation=observation), kind="own", line_end=False)]
+        with_recommendations = [p for p in request.precedents if p.recommendations]
+        lead = (with_recommendations or request.precedents or [None])[0]
+        impact = None
+        if lead is not None:
+            area, year = _area_and_year(lead.report_title)
+            finding.append(Segment(parts["precedent"].format(precedent_area=area, precedent_year=year, quote=lead.quote),
+                                   [Claim(lead.id, lead.quote)], line_end=False))
+            impact = _impact_sentence(lead)
+            if impact:
+                finding.append(Segment(parts["impact_from_precedent"].format(precedent_area=area, impact_quote=impact),
+                                       [Claim(lead.id, impact)], line_end=False))
+        if lead is None or not impact:
+            finding.append(Segment(parts["impact_default"], kind="own", line_end=False))
+        finding.append(Segment(parts["pointer"], kind="own"))
+
+        recommendation: list[Segment] = []
+        if with_recommendations:
+            rec = with_recommendations[0].recommendations[0]
+            text = rec["text"].strip()
+            adapted = text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
+            provider = request.provider or "The provider"
+            recommendation.append(Segment(parts["recommendation"].format(provider=provider, recommendation_text=adapted),
+                                          [Claim(rec["id"], text)]))
+        return DraftOutput(finding, recommendation)
+
+
+def _area_and_year(title: str) -> tuple[str, str]:
+    match = re.match(r"(.+?) \((\d{4})\)$", title)
+    return (match.group(1), match.group(2)) if match else (title, "")
+
+
+def _impact_sentence(precedent) -> str | None:
+    """A sentence of the precedent, other than its quote, that says what the finding means for
+    children (the strongest cue wins; None when no sentence says so)."""
+    sentences = [(start, precedent.text[start:end]) for start, end in sentence_spans(precedent.text)
+                 if start != precedent.start and len(precedent.text[start:end].split()) >= 6]
+    for cue in _IMPACT_CUES:
+        for _, sentence in sentences:
+            if cue.search(sentence):
+                return sentence
+    return None

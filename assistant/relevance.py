@@ -1,0 +1,160 @@
+"""How well each sentence of the context answers a question: embedding cosine plus word
+overlap. The best cosine decides whether the reports answer the question at all."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.citations import containment, content_words, sentence_spans
+from assistant.query_analysis import synonym_groups
+from assistant.context import AnswerContext, ContextParagraph
+
+_MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
+_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+                 r"fifty|hundred|half|quarter|third|once|twice|single|zero|no")
+# What kind of figure a question asks for, and what a sentence giving it looks like.
+_FIGURE_KINDS = [
+    (re.compile(r"\b(?:percentage|proportion|share|what rate|per ?cent|%)", re.I),
+     re.compile(r"%|per ?cent|\b(?:half|quarter|third)\b", re.I)),
+    (re.compile(r"\b(?:how many|number of|how much|how often|what number|count)\b", re.I),
+     re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)),
+    (re.compile(r"\b(?:when|what date|which year|what year|dates?)\b", re.I),
+     re.compile(rf"\b(?:{_MONTHS}|(?:19|20)\d\d)\b", re.I)),
+    (re.compile(r"\b(?:how long|how quickly|how soon|within how|what age|how old|deadline|timescales?)\b", re.I),
+     re.compile(rf"\b(?:\d+|{_NUMBER_WORDS})\s*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?)\b|\bages?\s+\d", re.I)),
+]
+
+
+def figure_patterns(question: str) -> list[re.Pattern]:
+    """Patterns of the figures a question asks for ("how many" -> a number, "when" -> a date)."""
+    return [answer for asks, answer in _FIGURE_KINDS if asks.search(question)]
+
+
+def gives_figure(sentence: str, patterns: list[re.Pattern]) -> bool:
+    return any(p.search(sentence) for p in patterns)
+
+
+@dataclass
+class ScoredSentence:
+    item: ContextParagraph
+    start: int
+    end: int
+    cosine: float
+    overlap: float
+    score: float
+
+    @property
+    def text(self) -> str:
+        return self.item.paragraph.text[self.start:self.end]
+
+    @property
+    def report_id(self) -> str:
+        return self.item.paragraph.report_id
+
+
+class SentenceEmbeddingCache:
+    """Sentence vectors by text, so repeated questions over the same paragraphs embed once."""
+
+    def __init__(self, embedder, max_entries: int = 50_000):
+        self._embedder = embedder
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._max = max_entries
+        self._lock = threading.Lock()
+
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            embedded = self._embedder().embed_documents(missing)
+            with self._lock:
+                for text, vector in zip(missing, embedded):
+                    self._vectors[text] = _unit(vector)
+                while len(self._vectors) > self._max:
+                    self._vectors.popitem(last=False)
+        with self._lock:
+            return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 1))
+
+    def query(self, text: str) -> np.ndarray:
+        return _unit(self._embedder().embed_query(text))
+
+
+def _unit(vector) -> np.ndarray:
+    vector = np.asarray(vector, dtype=np.float32)
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
+def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbeddingCache) -> list[ScoredSentence]:
+    """Every sentence of the context with its scores, best first."""
+    spans = [(item, start, end) for item in context.paragraphs for start, end in sentence_spans(item.paragraph.text)]
+    if not spans:
+        return []
+    texts = [item.paragraph.text[start:end] for item, start, end in spans]
+    cosines = cache.vectors(texts) @ cache.query(question)
+    figures = figure_patterns(question)
+    wants_recommendations = context.question.wants_recommendations and any(
+        item.paragraph.kind == "recommendation" for item in context.paragraphs)
+    rank = {}
+    for item in context.paragraphs:
+        rank.setdefault(item.id, len(rank))
+    scored = []
+    for (item, start, end), text, cosine in zip(spans, texts, cosines):
+        overlap = containment(question, text)
+        score = float(cosine) + 0.3 * overlap + 0.1 / (1 + rank[item.id])
+        if figures and gives_figure(text, figures):
+            score += 0.2
+        if wants_recommendations:  # "what did they recommend?": recommendations first
+            score += 0.3 if item.paragraph.kind == "recommendation" else -0.3
+        if item.why == "named":  # "paragraph 3.9", "recommendation 2.1": the question asks for it
+            score += 1.0
+        elif item.why != "retrieved":  # linked recommendations, the earlier answer's paragraphs
+            score += 0.1
+        if len(text.split()) < 5:
+            score -= 0.1
+        scored.append(ScoredSentence(item, start, end, float(cosine), overlap, score))
+    return sorted(scored, key=lambda s: -s.score)
+
+
+UNKNOWN_WORD_PENALTY = 0.5
+
+
+def unknown_word_share(question: str, vocabulary) -> float:
+    """Share of the question's content words that no stored paragraph uses, counting a word as
+    known when one of its everyday synonyms is used ("veterinary", "salary": nothing to cite)."""
+    words = content_words(question)
+    if not words:
+        return 0.0
+    known_through_synonym = set()
+    for group in synonym_groups():
+        group_words = [content_words(term) for term in group]
+        if any(terms and terms <= vocabulary for terms in group_words):
+            known_through_synonym.update(w for terms in group_words for w in terms)
+    unknown = [w for w in words if w not in vocabulary and w not in known_through_synonym]
+    return len(unknown) / len(words)
+
+
+def weighted_overlap(question: str, sentence: str, weights: dict[str, float]) -> float:
+    """Share of the question's content words found in the sentence, each weighted by how rare it
+    is in the reports (so "children" and the area name count for little)."""
+    words = content_words(question)
+    if not weights:
+        return containment(question, sentence)
+    ceiling = max(weights.values(), default=1.0)
+    total = sum(weights.get(w, ceiling) for w in words)
+    shared = content_words(sentence) & words
+    return sum(weights.get(w, ceiling) for w in shared) / total if total else 0.0
+
+
+def answerability(scored: list[ScoredSentence], unknown_share: float = 0.0) -> float:
+    """How well the context answers the question: the best sentence cosine among the retrieved
+    paragraphs, less a penalty for question words the reports never use; 1 when the question
+    names a stored paragraph; 0 with no context."""
+    if any(s.item.why == "named" for s in scored):
+        return 1.0
+    best = max((s.cosine for s in scored if s.item.why == "retrieved"), default=0.0)
+    return best - UNKNOWN_WORD_PENALTY * unknown_share if best else 0.0

@@ -1,0 +1,150 @@
+"""Ask and draft with the extractive engine on the real reports and the real local model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import InvalidInputError, NotFoundError
+from evals.answer_eval import citation_errors, load_jsonl
+from prompts import cannot_answer_sentinel
+
+pytestmark = pytest.mark.slow
+
+DATA = Path(__file__).resolve().parent.parent / "evals" / "data"
+QUESTIONS = load_jsonl(DATA / "retrieval_questions.jsonl", ("question", "gold"))
+UNANSWERABLE = load_jsonl(DATA / "unanswerable_questions.jsonl", ("question",))
+DRAFT_CASES = load_jsonl(DATA / "drafting_cases.jsonl", ("observation", "expected"))
+
+
+@pytest.fixture(scope="module")
+def answers(real_service):
+    return {q["id"]: real_service.ask(q["question"]) for q in QUESTIONS}
+
+
+def test_every_citation_of_every_eval_answer_is_stored_and_verbatim(real_service, answers):
+    checked = 0
+    for qid, answer in answers.items():
+        assert citation_errors(real_service, answer) == [], qid
+        assert answer.unsupported == [] and answer.removed == [], qid
+        checked += len(answer.citations)
+    assert checked >= len(QUESTIONS)
+
+
+def test_eval_answers_cite_a_gold_paragraph(answers):
+    cited = [any(c.id in q["gold"] for c in answers[q["id"]].citations) for q in QUESTIONS]
+    assert sum(cited) / len(cited) >= 0.8, [q["id"] for q, hit in zip(QUESTIONS, cited) if not hit]
+
+
+def test_asked_for_figures_appear_in_the_answer(answers):
+    figure_questions = [q for q in QUESTIONS if q.get("must_include")]
+    assert len(figure_questions) >= 10
+    kept = [all(term.lower() in answers[q["id"]].answer.lower() for term in q["must_include"]) for q in figure_questions]
+    # 9 of 12 today; the misses are listed on issue 3 (a sentence that needs its neighbours).
+    assert sum(kept) / len(kept) >= 0.75, [q["id"] for q, ok in zip(figure_questions, kept) if not ok]
+
+
+def test_questions_the_reports_cannot_answer_get_the_sentinel(real_service):
+    sentinel = cannot_answer_sentinel()
+    assert "cannot answer from these reports" in sentinel
+    declined = []
+    for question in UNANSWERABLE:
+        answer = real_service.ask(question["question"])
+        if not answer.answerable:
+            assert answer.answer == sentinel and answer.citations == []
+        declined.append(not answer.answerable)
+    assert sum(declined) / len(declined) >= 0.9
+
+
+def test_follow_ups_resolve_against_the_conversation(real_service):
+    first_question = "How long do children wait for CAMHS in Leicester?"
+    first = real_service.ask(first_question)
+    assert first.citations and {c.report_id for c in first.citations} == {"leicester-city-2016"}
+    history = [{"role": "user", "content": first_question}, {"role": "assistant", "content": first.answer}]
+
+    other_area = real_service.ask("and in Sefton?", history)
+    assert other_area.resolved.follow_up and other_area.resolved.report_ids == ["sefton-2018"]
+    assert {c.report_id for c in other_area.citations} == {"sefton-2018"}
+    assert "sefton-2018#5.1.14" in {c.id for c in other_area.citations}
+
+    history += [{"role": "user", "content": "and in Sefton?"}, {"role": "assistant", "content": other_area.answer}]
+    recommended = real_service.ask("what did they recommend about it?", history)
+    cited = {c.id for c in recommended.citations}
+    linked = {rec for c in other_area.citations for rec in real_service.paragraph(c.id).recommendations}
+    assert linked and cited & linked, (cited, linked)
+
+
+def test_cross_report_questions_answer_report_by_report(real_service):
+    answer = real_service.ask("Compare how quickly children entering care get their initial health assessment "
+                              "in Leicester and Sefton")
+    assert answer.resolved.cross_report
+    assert {c.report_id for c in answer.citations} == {"leicester-city-2016", "sefton-2018"}
+    assert answer.answer.index("Leicester City (2016):") < answer.answer.index("Sefton (2018):")
+    across = real_service.ask("What do the reports say about supervision of safeguarding practice across the reports?")
+    assert {c.report_id for c in across.citations} == {"leicester-city-2016", "sefton-2018"}
+
+
+def test_named_paragraph_is_answered_from_that_paragraph(real_service):
+    answer = real_service.ask("What does paragraph 3.9 of the Leicester report say?")
+    assert answer.citations and answer.citations[0].id == "leicester-city-2016#3.9"
+
+
+def test_filters_restrict_the_answer(real_service):
+    answer = real_service.ask("What do inspectors say about supervision?", filters={"report_ids": ["sefton-2018"]})
+    assert answer.citations and {c.report_id for c in answer.citations} == {"sefton-2018"}
+    with pytest.raises(InvalidInputError, match="unknown filter field"):
+        real_service.ask("supervision", filters={"report": "sefton-2018"})
+
+
+def test_bad_questions_are_named_errors(real_service):
+    with pytest.raises(InvalidInputError, match="question is empty"):
+        real_service.ask("   ")
+    with pytest.raises(InvalidInputError, match="the limit is 2,000"):
+        real_service.ask("x" * 100_000)
+    with pytest.raises(InvalidInputError, match="history"):
+        real_service.ask("and in Sefton?", history=[{"role": "robot", "content": "hi"}])
+
+
+def test_streaming_gives_tokens_then_the_same_checked_answer(real_service):
+    question = "How bad is dental decay among five-year-olds in Leicester?"
+    events = list(real_service.ask_stream(question))
+    tokens = [value for kind, value in events if kind == "token"]
+    (final,) = [value for kind, value in events if kind == "answer"]
+    assert len(tokens) > 5 and "".join(tokens) == final.answer
+    assert final.to_dict()["citations"] == real_service.ask(question).to_dict()["citations"]
+
+
+# -- drafting --------------------------------------------------------------------------------
+def test_drafting_finds_the_comparable_finding_in_the_other_report_with_its_recommendation(real_service):
+    assert len(DRAFT_CASES) >= 10
+    misses = []
+    for case in DRAFT_CASES:
+        draft = real_service.draft(case["observation"], exclude_report=case["exclude_report"])
+        top = [p for p in draft.precedents[:5] if p.id in case["expected"] and p.recommendations]
+        if not top:
+            misses.append((case["id"], [p.id for p in draft.precedents]))
+        assert all(p.report_id != case["exclude_report"] for p in draft.precedents)
+        assert citation_errors(real_service, draft) == [] and draft.unsupported == []
+    assert misses == []
+
+
+def test_draft_has_house_style_parts_and_cited_precedents(real_service):
+    draft = real_service.draft("Health visitors are not told when children in their caseload attend the emergency "
+                               "department.", area="Testshire", provider="Testshire Community Health NHS Trust",
+                               exclude_report="leicester-city-2016")
+    assert draft.precedents and all(p.report_id == "sefton-2018" for p in draft.precedents)
+    for precedent in draft.precedents:
+        paragraph = real_service.paragraph(precedent.id)
+        assert paragraph.text[precedent.start:precedent.end] == precedent.quote
+        for rec in precedent.recommendations:
+            assert real_service.paragraph(rec["id"]).text == rec["text"] and rec["addressees"]
+    assert draft.draft.startswith("Health visitors are not told")
+    assert "[sefton-2018#" in draft.draft and "(Recommendation" in draft.draft
+    assert draft.suggested_recommendation.startswith("Testshire Community Health NHS Trust should ")
+    assert any(c.id.startswith("sefton-2018#rec:") for c in draft.citations)
+
+
+def test_draft_rejects_an_unknown_report_to_exclude(real_service):
+    with pytest.raises(NotFoundError, match="exclude_report 'nowhere-2020'"):
+        real_service.draft("Midwives do not visit at home.", exclude_report="nowhere-2020")
