@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from assistant.citations import content_words
+from assistant.query_analysis import paragraph_refs
 
 _CITED_ID = re.compile(r"\[([a-z0-9][a-z0-9-]*#(?:rec:)?[a-z0-9][a-z0-9.-]*[a-z0-9])")
 _CONNECTIVE = re.compile(
@@ -94,6 +95,11 @@ def _resolve_one(question: str, topic: ResolvedQuestion | None, last_cited: list
         # restricted to it: the naming words are learned from the text and can misfire.
         return ResolvedQuestion(question, question, cross_report=cross,
                                 wants_recommendations=wants_recommendations)
+
+    if paragraph_refs(question):
+        # "and paragraph 2.2?": a new paragraph in the same report, not the earlier topic.
+        return ResolvedQuestion(question, question, follow_up=True, report_ids=named or topic.report_ids,
+                                cross_report=cross, wants_recommendations=wants_recommendations)
 
     # Keep the earlier topic, minus words that named the earlier report when this turn names another.
     topic_text = topic.text

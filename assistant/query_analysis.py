@@ -116,12 +116,17 @@ class ReportNames:
         return found
 
 
-def plan_query(query: str, acronyms: dict[str, str], names: ReportNames | None, expand: bool = True) -> QueryPlan:
+def paragraph_refs(query: str) -> list[str]:
+    """Paragraphs a query names: "paragraph 3.9" -> "3.9", "recommendation 2.1" -> "rec:2.1"."""
     refs = [m.group(1) for m in _PARAGRAPH_REF.finditer(query)]
     refs += [f"rec:{m.group(1)}" for m in _RECOMMENDATION_REF.finditer(query)]
+    return list(dict.fromkeys(refs))
+
+
+def plan_query(query: str, acronyms: dict[str, str], names: ReportNames | None, expand: bool = True) -> QueryPlan:
     return QueryPlan(
         query=query,
         expanded=expand_query(query, acronyms) if expand else query,
-        paragraph_refs=list(dict.fromkeys(refs)),
+        paragraph_refs=paragraph_refs(query),
         named_reports=names.named_in(query) if names else [],
     )

@@ -66,3 +66,55 @@ def test_show_unknown_id_is_a_clear_error(runner, cli_env):
     runner.invoke(app, ["ingest", str(REPORTS_DIR / "sefton-2018.txt")], env=cli_env)
     result = runner.invoke(app, ["show", "sefton-2018#9.9"], env=cli_env)
     assert result.exit_code == 1 and "no paragraph 'sefton-2018#9.9'" in result.output
+
+
+@pytest.fixture
+def answering_env(cli_env):
+    # Hashing embeddings have their own similarity scale; the relevance gate is measured for
+    # the real model (tests/test_answering.py), so here it is opened to test the plumbing.
+    return {**cli_env, "ASSISTANT_ANSWER__MIN_RELEVANCE": "-1"}
+
+
+def test_ask_json_and_jsonl(runner, answering_env):
+    runner.invoke(app, ["ingest"], env=answering_env)
+    result = runner.invoke(app, ["ask", "What does paragraph 1.4 of the Leicester report say?", "--json"], env=answering_env)
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert {"answer", "citations", "unsupported", "removed", "engine"} <= set(answer)
+    assert answer["engine"] == "extractive" and answer["citations"][0]["id"] == "leicester-city-2016#1.4"
+    assert {"id", "quote", "start", "end", "report_title", "para"} <= set(answer["citations"][0])
+
+    lines = runner.invoke(app, ["ask", "--jsonl", "-", "--report", "sefton-2018"], env=answering_env, input=(
+        "What does paragraph 1.3 say?\n\n"
+        '{"question": "and paragraph 2.2?", "history": [{"role": "user", "content": "paragraph 1.3"}]}\n'
+        "{not json\n")).stdout.splitlines()
+    first, second, third = (json.loads(line) for line in lines)
+    assert first["citations"][0]["id"] == "sefton-2018#1.3"
+    assert second["citations"][0]["id"] == "sefton-2018#2.2"
+    assert third == {"line": 4, "error": "line 4: not valid JSON (Expecting property name enclosed in double quotes)"}
+
+
+def test_ask_without_a_question_is_a_chat_that_keeps_history(runner, answering_env):
+    runner.invoke(app, ["ingest"], env=answering_env)
+    result = runner.invoke(app, ["ask"], env=answering_env,
+                           input="What does paragraph 1.3 of the Sefton report say?\nand in Leicester?\nexit\n")
+    assert result.exit_code == 0, result.output
+    assert "sefton-2018#1.3" in result.output and "leicester-city-2016#1.3" in result.output
+
+
+def test_draft_json_and_errors(runner, answering_env):
+    runner.invoke(app, ["ingest"], env=answering_env)
+    result = runner.invoke(app, ["draft", "Midwives do not offer antenatal home visits.", "--provider", "Testshire Trust",
+                                 "--exclude-report", "leicester-city-2016", "--json"], env=answering_env)
+    assert result.exit_code == 0, result.output
+    draft = json.loads(result.stdout)
+    assert {"draft", "precedents", "suggested_recommendation", "citations"} <= set(draft)
+    assert draft["precedents"] and all(p["id"].startswith("sefton-2018#") for p in draft["precedents"])
+    assert {"id", "quote", "recommendations"} <= set(draft["precedents"][0])
+
+    unknown = runner.invoke(app, ["draft", "Midwives do not visit.", "--exclude-report", "nowhere-2020"], env=answering_env)
+    assert unknown.exit_code == 1 and "nowhere-2020" in unknown.output
+    empty = runner.invoke(app, ["ask", "  "], env=answering_env)
+    assert empty.exit_code == 2 and "question is empty" in empty.output
+    engine = runner.invoke(app, ["ask", "midwives", "--engine", "nope"], env=answering_env)
+    assert engine.exit_code == 2 and "unknown answer engine provider 'nope'" in engine.output
