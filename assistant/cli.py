@@ -208,6 +208,25 @@ def _write_line(value: dict) -> None:
     sys.stdout.flush()
 
 
+def _serve_jsonl(source: str, field: str, handle) -> None:
+    """One JSON result per request line; a bad line gets an error line and the rest still run
+    (models load once). Exits 1 if any line failed."""
+    if source != "-":
+        _fail(f"--jsonl takes '-' (read one {field} per line from standard input)", 2)
+    failures = 0
+    for number, request, problem in _jsonl_requests(field):
+        if problem:
+            failures += 1
+            _write_line({"line": number, "error": problem})
+            continue
+        try:
+            _write_line(handle(request).to_dict())
+        except (AssistantError, TypeError) as exc:
+            failures += 1
+            _write_line({"line": number, field: request[field], "error": str(exc)})
+    raise typer.Exit(1 if failures else 0)
+
+
 @app.command()
 def ask(
     question: Optional[str] = typer.Argument(None, help="The question. Leave out for an interactive chat."),
@@ -221,22 +240,9 @@ def ask(
     service = _service()
     filters = {"report_ids": report} if report else None
     if jsonl is not None:
-        if jsonl != "-":
-            _fail("--jsonl takes '-' (read questions from standard input)", 2)
-        failures = 0
-        for number, request, problem in _jsonl_requests("question"):
-            if problem:
-                failures += 1
-                _write_line({"line": number, "error": problem})
-                continue
-            try:
-                answer = service.ask(request["question"], request.get("history") or (),
-                                     request.get("filters", filters), request.get("engine", engine))
-                _write_line(answer.to_dict())
-            except AssistantError as exc:
-                failures += 1
-                _write_line({"line": number, "question": request["question"], "error": str(exc)})
-        raise typer.Exit(1 if failures else 0)
+        _serve_jsonl(jsonl, "question", lambda request: service.ask(
+            request["question"], request.get("history") or (), request.get("filters", filters),
+            request.get("engine", engine)))
     if question is None:
         _chat(service, filters, engine)
         return
@@ -286,22 +292,9 @@ def draft(
     """Draft a finding from an observation, with cited precedents and a suggested recommendation."""
     service = _service()
     if jsonl is not None:
-        if jsonl != "-":
-            _fail("--jsonl takes '-' (read observations from standard input)", 2)
-        failures = 0
-        for number, request, problem in _jsonl_requests("observation"):
-            if problem:
-                failures += 1
-                _write_line({"line": number, "error": problem})
-                continue
-            try:
-                result = service.draft(request["observation"], request.get("area", area), request.get("provider", provider),
-                                       request.get("exclude_report", exclude_report), request.get("engine", engine))
-                _write_line(result.to_dict())
-            except AssistantError as exc:
-                failures += 1
-                _write_line({"line": number, "observation": request["observation"], "error": str(exc)})
-        raise typer.Exit(1 if failures else 0)
+        _serve_jsonl(jsonl, "observation", lambda request: service.draft(
+            request["observation"], request.get("area", area), request.get("provider", provider),
+            request.get("exclude_report", exclude_report), request.get("engine", engine)))
     if not observation:
         _fail("give an observation, or --jsonl - to read observations from standard input", 2)
     try:
