@@ -20,8 +20,7 @@ $(STAMP): pyproject.toml
 # Ingest the reports dir (unchanged reports cost no embedding work), then print the store summary.
 # Serving the API and UI arrives with the API issue.
 run: setup
-	$(BIN)/assistant ingest
-	$(BIN)/assistant reports
+	$(BIN)/assistant serve --ingest-if-empty --host 127.0.0.1 --port 8000
 
 test: setup
 	$(BIN)/pytest -q

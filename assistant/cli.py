@@ -317,6 +317,32 @@ def draft(
             console.print(f"   \u2192 [cyan]{rec['id']}[/cyan] {rec['text']}", highlight=False)
 
 
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1; ASSISTANT_API__HOST)."),
+    port: Optional[int] = typer.Option(None, "--port", help="Port (default 8000; ASSISTANT_API__PORT)."),
+    ingest_if_empty: bool = typer.Option(False, "--ingest-if-empty", help="Ingest the reports dir first when the store is empty."),
+):
+    """Serve the HTTP API (OpenAPI docs at /docs) with uvicorn."""
+    import uvicorn
+
+    from assistant.api import create_app
+
+    settings = Settings()
+    try:
+        service = build_service(settings)
+        if ingest_if_empty and not service.reports():
+            errors.print(f"the store is empty: ingesting {settings.ingest.reports_dir}")
+            outcomes = service.ingest()
+            for outcome in outcomes:
+                errors.print(f"  {Path(outcome.path).name}: {outcome.status} {outcome.error or ''}")
+    except AssistantError as exc:
+        _fail(str(exc), _exit_code(exc))
+    host, port = host or settings.api.host, port or settings.api.port
+    errors.print(f"serving the API on http://{host}:{port} (docs at /docs)")
+    uvicorn.run(create_app(service), host=host, port=port, log_level="info")
+
+
 @app.command("eval")
 def evaluate(
     questions: Path = typer.Option(Path(__file__).resolve().parent.parent / "evals" / "data" / "retrieval_questions.jsonl",

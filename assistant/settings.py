@@ -119,6 +119,27 @@ class AnswerSettings(BaseModel):
     precedents: int = Field(5, ge=1, le=20, description="Precedent findings returned with a draft.")
 
 
+class ApiSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Address `assistant serve` binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `assistant serve` listens on.")
+    api_keys: str | None = Field(
+        None, description="Comma-separated API keys (ASSISTANT_API_KEYS). When set, every endpoint but "
+        "/healthz and /readyz needs `Authorization: Bearer KEY` or `X-API-Key: KEY`."
+    )
+    cors_origins: str | None = Field(
+        None, description="Comma-separated origins allowed by CORS. Unset: no cross-origin access."
+    )
+    max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest uploaded report file, in bytes.")
+    max_upload_files: int = Field(10, ge=1, le=100, description="Most files in one upload.")
+    jobs_kept: int = Field(100, ge=1, description="Finished ingest jobs remembered for GET /v1/jobs/{id}.")
+
+    def keys(self) -> list[str]:
+        return [k.strip() for k in (self.api_keys or "").split(",") if k.strip()]
+
+    def origins(self) -> list[str]:
+        return [o.strip() for o in (self.cors_origins or "").split(",") if o.strip()]
+
+
 class Settings(BaseSettings):
     """All configuration. Environment variables use the prefix ASSISTANT_ and `__` for nesting
     (ASSISTANT_RETRIEVAL__K=8); the common ones also have flat names (ASSISTANT_CHROMA_HOST)."""
@@ -137,6 +158,7 @@ class Settings(BaseSettings):
         None, description="Shortcut for embeddings.model_path."
     )
     chunk_tokens: int | None = Field(None, description="Shortcut for ingest.chunk_tokens.")
+    api_keys: str | None = Field(None, description="Shortcut for api.api_keys (ASSISTANT_API_KEYS).")
 
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     embeddings: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
@@ -144,6 +166,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
 
     def model_post_init(self, __context) -> None:
         # Flat shortcuts win over the nested defaults so the documented names just work.
@@ -157,3 +180,5 @@ class Settings(BaseSettings):
             self.embeddings.model_path = self.embedding_model_path
         if self.chunk_tokens is not None:
             self.ingest.chunk_tokens = self.chunk_tokens
+        if self.api_keys is not None:
+            self.api.api_keys = self.api_keys

@@ -1,0 +1,218 @@
+"""The FastAPI app: a thin adapter over the same ReportService the CLI uses."""
+
+from __future__ import annotations
+
+import json
+import threading
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI, File, Request, UploadFile
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from assistant.api.jobs import IngestJobs
+from assistant.api.models import AskRequest, ChatCompletionRequest, DraftRequest, SearchRequest
+from assistant.api.openai_compat import MODEL_ID, completion, completion_chunks, models_list, question_and_history
+from assistant.api.problems import (ApiProblem, install_problem_handlers, key_matches, presented_key, problem,
+                                    status_for)
+from assistant.errors import AssistantError
+from assistant.service import ReportService, build_service
+from assistant.settings import Settings
+
+UPLOAD_TYPES = {".txt": "text", ".md": "text", ".pdf": "pdf"}
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+def create_app(service: ReportService | None = None, settings: Settings | None = None) -> FastAPI:
+    """One app over one service (built from settings when not given)."""
+    service = service or build_service(settings or Settings())
+    settings = service.settings
+    jobs = IngestJobs(service, settings.api.jobs_kept)
+    ready = threading.Event()
+
+    def warm_up() -> None:
+        # Load the embedding model and the lexical index before the first query needs them.
+        try:
+            service.embedder()
+            service.retriever.corpus()
+            ready.set()
+        except Exception:  # noqa: BLE001 - /readyz reports it
+            pass
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
+        yield
+        jobs.shutdown()
+
+    app = FastAPI(
+        title="Report Assistant API",
+        version="1.0.0",
+        description="Cited answers and draft findings over CQC children's safeguarding inspection reports. "
+                    "Every citation id (`sefton-2018#1.3`) resolves to one stored paragraph.",
+        lifespan=lifespan,
+    )
+    app.state.service, app.state.jobs = service, jobs
+    install_problem_handlers(app)
+    if settings.api.origins():
+        app.add_middleware(CORSMiddleware, allow_origins=settings.api.origins(), allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type"])
+
+    upload_limit = settings.api.max_upload_bytes * settings.api.max_upload_files + 1_000_000
+
+    @app.middleware("http")
+    async def refuse_oversized_bodies(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > upload_limit:
+            return problem(413, "Request too large", f"the body is {int(length):,} bytes; the limit is {upload_limit:,}")
+        return await call_next(request)
+
+    keys = settings.api.keys()
+
+    def require_key(request: Request) -> None:
+        if keys and not key_matches(presented_key(request), keys):
+            raise ApiProblem(401, "Unauthorized", "send a valid API key as `Authorization: Bearer KEY` or `X-API-Key: KEY`",
+                             {"WWW-Authenticate": "Bearer"})
+
+    # -- health (no key) ---------------------------------------------------------------------
+    @app.get("/healthz", tags=["health"], summary="The process is up")
+    def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"], summary="Store reachable and models loaded",
+             responses={503: {"description": "Not ready yet"}})
+    def readyz():
+        try:
+            reports = len(service.store.active_versions())
+        except Exception as exc:  # noqa: BLE001
+            return problem(503, "Not ready", f"the store is unreachable: {exc}")
+        if not ready.is_set():
+            return problem(503, "Not ready", "the embedding model is still loading")
+        return {"status": "ready", "reports": reports}
+
+    api = APIRouter(prefix="/v1", dependencies=[Depends(require_key)],
+                    responses={401: {"description": "Missing or wrong API key"},
+                               422: {"description": "Invalid input (problem details)"}})
+
+    # -- ask, draft, search --------------------------------------------------------------------
+    @api.post("/ask", tags=["answers"], summary="Answer a question with verified citations")
+    def ask(body: AskRequest) -> dict:
+        return service.ask(body.question, [m.model_dump() for m in body.history],
+                           body.filters.to_core() if body.filters else None, body.engine, body.k).to_dict()
+
+    @api.post("/ask/stream", tags=["answers"], summary="Server-sent events: token..., citations, done",
+              response_class=StreamingResponse,
+              responses={200: {"content": {"text/event-stream": {}},
+                               "description": "`event: token` {text}; `event: citations` (the /v1/ask JSON); "
+                                              "`event: done`; `event: error` (problem details)"}})
+    def ask_stream(body: AskRequest):
+        events = service.ask_stream(body.question, [m.model_dump() for m in body.history],
+                                    body.filters.to_core() if body.filters else None, body.engine, body.k)
+        first = next(events)  # bad input raises here, before the 200 is sent
+
+        def stream():
+            try:
+                for kind, value in _chain(first, events):
+                    if kind == "token":
+                        yield _sse("token", {"text": value})
+                    else:
+                        yield _sse("citations", value.to_dict())
+                yield _sse("done", {})
+            except AssistantError as exc:
+                status, title = status_for(exc)
+                yield _sse("error", {"type": "about:blank", "title": title, "status": status, "detail": str(exc)})
+
+        return StreamingResponse(stream(), media_type="text/event-stream", headers=SSE_HEADERS)
+
+    @api.post("/draft", tags=["drafts"], summary="Draft a finding with cited precedents")
+    def draft(body: DraftRequest) -> dict:
+        return service.draft(body.observation, body.area, body.provider, body.exclude_report, body.engine).to_dict()
+
+    @api.post("/search", tags=["search"], summary="Hybrid search over stored paragraphs")
+    def search(body: SearchRequest) -> list[dict]:
+        try:
+            results = service.search(body.query, body.k, body.report_ids, body.kinds)
+        except ValueError as exc:
+            raise ApiProblem(422, "Invalid input", str(exc)) from None
+        return [r.to_dict() for r in results]
+
+    # -- reports, jobs, paragraphs -------------------------------------------------------------
+    @api.get("/reports", tags=["reports"], summary="Stored reports with metadata and counts")
+    def reports() -> list[dict]:
+        return service.reports()
+
+    @api.get("/reports/{report_id}", tags=["reports"], responses={404: {"description": "No such report"}})
+    def report(report_id: str) -> dict:
+        return service.report(report_id)
+
+    @api.delete("/reports/{report_id}", tags=["reports"], responses={404: {"description": "No such report"}})
+    def delete_report(report_id: str) -> dict:
+        service.report(report_id)  # 404 when absent
+        service.delete_report(report_id)
+        return {"deleted": report_id}
+
+    @api.post("/reports", tags=["reports"], status_code=202,
+              summary="Upload report files (.txt, .md, .pdf); ingested in the background",
+              responses={413: {"description": "Too many or too large files"},
+                         415: {"description": "Not a .txt, .md or .pdf report"}})
+    async def upload(files: list[UploadFile] = File(..., description="Report files")) -> dict:
+        if len(files) > settings.api.max_upload_files:
+            raise ApiProblem(413, "Too many files", f"{len(files)} files; the limit is {settings.api.max_upload_files}")
+        uploads = []
+        for upload_file in files:
+            name = Path(upload_file.filename or "upload").name
+            suffix = Path(name).suffix.lower()
+            if suffix not in UPLOAD_TYPES:
+                raise ApiProblem(415, "Unsupported file type", f"{name}: only .txt, .md and .pdf reports are accepted")
+            content = await upload_file.read(settings.api.max_upload_bytes + 1)
+            if len(content) > settings.api.max_upload_bytes:
+                raise ApiProblem(413, "File too large", f"{name} is over the limit of {settings.api.max_upload_bytes:,} bytes")
+            if UPLOAD_TYPES[suffix] == "pdf" and not content.startswith(b"%PDF"):
+                raise ApiProblem(415, "Unsupported file type", f"{name} is named .pdf but is not a PDF")
+            uploads.append((name, content, suffix))
+        job = jobs.submit(uploads)
+        return {"job_id": job.id, "status": job.status, "files": job.files}
+
+    @api.get("/jobs/{job_id}", tags=["reports"], summary="Status and progress of an ingest job",
+             responses={404: {"description": "No such job"}})
+    def job(job_id: str) -> dict:
+        found = jobs.get(job_id)
+        if found is None:
+            raise ApiProblem(404, "Not found", f"no ingest job {job_id!r}")
+        return found.to_dict()
+
+    @api.get("/paragraphs/{citation_id:path}", tags=["reports"], summary="One paragraph by citation id (URL-encoded)",
+             responses={404: {"description": "No such paragraph"}})
+    def paragraph(citation_id: str) -> dict:
+        return service.paragraph(citation_id).to_dict()
+
+    # -- OpenAI-compatible -------------------------------------------------------------------
+    @api.get("/models", tags=["openai-compatible"])
+    def models() -> dict:
+        return models_list()
+
+    @api.post("/chat/completions", tags=["openai-compatible"],
+              summary="OpenAI-compatible chat: citations as numbered footnotes and a `citations` field",
+              responses={200: {"content": {"text/event-stream": {}}}, 404: {"description": "Unknown model"}})
+    def chat_completions(body: ChatCompletionRequest):
+        if body.model != MODEL_ID:
+            raise ApiProblem(404, "Model not found", f"model {body.model!r} does not exist; use {MODEL_ID!r}")
+        question, history = question_and_history(body.messages)
+        answer = service.ask(question, history).to_dict()
+        if body.stream:
+            return StreamingResponse(completion_chunks(answer, body.model), media_type="text/event-stream",
+                                     headers=SSE_HEADERS)
+        return JSONResponse(completion(answer, body.model))
+
+    app.include_router(api)
+    return app
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def _sse(event: str, data: dict) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"

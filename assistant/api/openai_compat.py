@@ -1,0 +1,86 @@
+"""OpenAI-compatible chat completions over ask(): existing chat clients get the answer with
+its citations as numbered footnotes in the content and as a structured `citations` field."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+
+from assistant.api.problems import ApiProblem
+
+MODEL_ID = "report-assistant"
+_MARKER = re.compile(r"\[([a-z0-9][a-z0-9-]*#(?:rec:)?[a-z0-9][a-z0-9.-]*[a-z0-9])\]")
+
+
+def models_list() -> dict:
+    return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "report-assistant"}]}
+
+
+def _text(content) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):  # content parts: keep the text ones
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict) and part.get("type") == "text")
+    return ""
+
+
+def question_and_history(messages) -> tuple[str, list[dict]]:
+    """The last user message is the question; earlier user/assistant messages are the history
+    (system prompts are ignored: the assistant's rules are its own)."""
+    turns = [{"role": m.role, "content": _text(m.content)} for m in messages if m.role in ("user", "assistant")]
+    if not turns or turns[-1]["role"] != "user" or not turns[-1]["content"].strip():
+        raise ApiProblem(422, "Invalid request", "messages must end with a user message that has text content")
+    return turns[-1]["content"], turns[:-1]
+
+
+def with_footnotes(answer: dict) -> str:
+    """Replace [report#para] markers with [1], [2] ... and append the numbered sources."""
+    numbers: dict[str, int] = {}
+
+    def number(match: re.Match) -> str:
+        return f"[{numbers.setdefault(match.group(1), len(numbers) + 1)}]"
+
+    text = _MARKER.sub(number, answer["answer"])
+    if not numbers:
+        return text
+    quotes: dict[str, str] = {}
+    for citation in answer["citations"]:
+        quotes.setdefault(citation["id"], citation["quote"])
+    lines = [f"[{n}] {cid} ({_title(answer, cid)}): \u201c{quotes.get(cid, '')}\u201d" for cid, n in numbers.items()]
+    return text + "\n\nSources:\n" + "\n".join(lines)
+
+
+def _title(answer: dict, cid: str) -> str:
+    return next((c["report_title"] for c in answer["citations"] if c["id"] == cid), cid.split("#")[0])
+
+
+def completion(answer: dict, model: str) -> dict:
+    content = with_footnotes(answer)
+    return {
+        "id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion", "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        "citations": answer["citations"],
+        "report_assistant": {k: answer[k] for k in ("unsupported", "removed", "repaired", "engine", "answerable")},
+    }
+
+
+def completion_chunks(answer: dict, model: str, piece_chars: int = 24):
+    """SSE lines of a streamed completion: role, content pieces, then a final chunk carrying the
+    citations, then [DONE]."""
+    ident, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
+
+    def chunk(delta: dict, finish: str | None = None, **extra) -> str:
+        body = {"id": ident, "object": "chat.completion.chunk", "created": created, "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+    yield chunk({"role": "assistant", "content": ""})
+    content = with_footnotes(answer)
+    for start in range(0, len(content), piece_chars):
+        yield chunk({"content": content[start:start + piece_chars]})
+    yield chunk({}, "stop", citations=answer["citations"])
+    yield "data: [DONE]\n\n"

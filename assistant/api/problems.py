@@ -1,0 +1,87 @@
+"""Errors as RFC 9457 problem details (never a stack trace) and API-key checks."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assistant.errors import (AssistantError, ConfigurationError, InvalidInputError, LLMError, NotFoundError,
+                              StoreUnavailableError, UnknownProviderError)
+
+log = logging.getLogger("assistant.api")
+
+_STATUS = [
+    (InvalidInputError, 422, "Invalid input"),
+    (UnknownProviderError, 422, "Unknown provider"),
+    (NotFoundError, 404, "Not found"),
+    (LLMError, 502, "The LLM endpoint failed"),
+    (StoreUnavailableError, 503, "The store is unavailable"),
+    (ConfigurationError, 503, "The service is not configured for this"),
+    (AssistantError, 400, "Bad request"),
+]
+
+
+class ApiProblem(Exception):
+    def __init__(self, status: int, title: str, detail: str, headers: dict | None = None):
+        self.status, self.title, self.detail, self.headers = status, title, detail, headers
+
+
+def problem(status: int, title: str, detail: str, headers: dict | None = None, **extra) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, headers=headers, media_type="application/problem+json")
+
+
+def status_for(exc: AssistantError) -> tuple[int, str]:
+    for kind, status, title in _STATUS:
+        if isinstance(exc, kind):
+            return status, title
+    return 400, "Bad request"
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiProblem)
+    async def _api_problem(request: Request, exc: ApiProblem):
+        return problem(exc.status, exc.title, exc.detail, exc.headers)
+
+    @app.exception_handler(AssistantError)
+    async def _assistant_error(request: Request, exc: AssistantError):
+        status, title = status_for(exc)
+        return problem(status, title, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+                  for e in exc.errors()]
+        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors)
+        return problem(422, "Invalid request", detail, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        return problem(exc.status_code, "HTTP error", str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(500, "Internal error", "the server failed to handle this request; the error is logged")
+
+
+def key_matches(presented: str | None, keys: list[str]) -> bool:
+    """Constant-time comparison against every configured key."""
+    if not presented:
+        return False
+    found = False
+    for key in keys:
+        found |= hmac.compare_digest(presented.encode(), key.encode())
+    return found
+
+
+def presented_key(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.headers.get("x-api-key")
