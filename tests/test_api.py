@@ -224,3 +224,37 @@ def test_schemathesis_finds_no_server_errors_and_no_schema_breaks(api, tmp_path)
     report = "".join(p.read_text() for p in tmp_path.glob("*.xml"))
     tested = set(re.findall(r'<testcase[^>]*name="([^"]+)"', report))
     assert {"POST /v1/ask", "POST /v1/draft", "POST /v1/search", "POST /v1/chat/completions"} <= tested, tested
+
+
+def test_a_slow_llm_never_stalls_search(real_service):
+    """While an LLM answer is held open, searches and reads still answer (ordering, not timing)."""
+    import threading
+
+    from tests.scripted_llm import context_paragraphs, scripted_llm
+
+    release, asked = threading.Event(), threading.Event()
+
+    def slow_reply(messages):
+        asked.set()
+        assert release.wait(60)
+        cid, text = next(iter(context_paragraphs(messages).items()))
+        return f"Answer [{cid}]."
+
+    with scripted_llm([slow_reply]) as llm:
+        settings = real_service.settings.model_copy(deep=True)
+        settings.llm.base_url, settings.llm.model, settings.llm.max_retries = llm.url, "scripted", 0
+        service = build_service(settings, store=real_service.store, embedder=real_service.embedder())
+        with live_server(create_app(service)) as url:
+            client = httpx.Client(base_url=url, timeout=60)
+            pending = {}
+            worker = threading.Thread(target=lambda: pending.setdefault(
+                "answer", client.post("/v1/ask", json={"question": QUESTION, "engine": "openai"})))
+            worker.start()
+            assert asked.wait(60)
+            for _ in range(3):
+                assert client.post("/v1/search", json={"query": "supervision", "k": 2}).status_code == 200
+                assert client.get("/v1/reports").status_code == 200
+            assert "answer" not in pending  # the LLM answer is still open
+            release.set()
+            worker.join(60)
+    assert pending["answer"].status_code == 200 and pending["answer"].json()["engine"] == "openai"
