@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test eval bench clean
+.PHONY: setup browser run test eval bench clean
 
 setup: $(STAMP)
 
@@ -17,12 +17,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Ingest the reports dir (unchanged reports cost no embedding work), then print the store summary.
-# Serving the API and UI arrives with the API issue.
+# Ingest the reports dir when the store is empty, then serve the API and the UI (/ui).
 run: setup
 	$(BIN)/assistant serve --ingest-if-empty --host 127.0.0.1 --port 8000
 
-test: setup
+# The browser tests drive Debian's chromium (Playwright with executable_path; no browser download).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+test: setup browser
 	$(BIN)/pytest -q
 
 eval: setup

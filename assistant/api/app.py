@@ -24,8 +24,9 @@ UPLOAD_TYPES = {".txt": "text", ".md": "text", ".pdf": "pdf"}
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
-def create_app(service: ReportService | None = None, settings: Settings | None = None) -> FastAPI:
-    """One app over one service (built from settings when not given)."""
+def create_app(service: ReportService | None = None, settings: Settings | None = None,
+               mount_ui: bool = True) -> FastAPI:
+    """One app over one service (built from settings when not given); the staff UI at /ui."""
     service = service or build_service(settings or Settings())
     settings = service.settings
     jobs = IngestJobs(service, settings.api.jobs_kept)
@@ -206,6 +207,10 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
         return JSONResponse(completion(answer, body.model))
 
     app.include_router(api)
+    if mount_ui:
+        from ui.app import mount_ui as mount
+
+        app = mount(app, service)
     return app
 
 

@@ -1,0 +1,129 @@
+"""The staff UI in a real browser: Debian's chromium driven by Playwright against the app
+served by uvicorn on 127.0.0.1. Screenshots of each step go to UI_SCREENSHOTS_DIR."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from assistant.api import create_app
+from assistant.service import build_service
+from assistant.settings import Settings
+from tests.conftest import PDF_DIR, ROOT, report_text_path
+from tests.live_server import live_server
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+SCREENSHOTS = Path(os.environ.get("UI_SCREENSHOTS_DIR", ROOT / "test-artifacts" / "ui-screenshots"))
+LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make setup` (or .ci/run) installs Debian's chromium for the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def ui_service(real_service, tmp_path_factory):
+    """Its own store holding Leicester only, so the Sefton PDF upload adds a new report."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("ui") / "data")
+    service = build_service(settings, embedder=real_service.embedder())
+    assert service.ingest([report_text_path("leicester-city-2016")])[0].status == "ingested"
+    return service
+
+
+def open_page(browser, url: str, width: int = 1280):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(LOCAL) else None)
+    page.goto(url, wait_until="load")
+    return page, outside
+
+
+def test_ask_open_a_citation_draft_and_upload_a_pdf(browser, ui_service):
+    with live_server(create_app(ui_service)) as url:
+        page, outside = open_page(browser, f"{url}/ui/")
+        question = page.locator("#question textarea")
+        question.wait_for(timeout=30_000)
+
+        # Chat from the keyboard: type, Enter, then a citation chip appears.
+        question.fill("How bad is tooth decay among five-year-olds in Leicester?")
+        question.press("Enter")
+        chip = page.locator("#citation-chips label").first
+        chip.wait_for(timeout=60_000)
+        assert "leicester-city-2016#1.9" in chip.inner_text()
+        assert "51%" in page.locator("#chat").inner_text() and "engine: extractive" in page.locator("#chat").inner_text()
+        page.screenshot(path=SCREENSHOTS / "01-answer-with-citation-chips.png", full_page=True)
+
+        chip.click()
+        mark = page.locator("#paragraph-panel mark.quote").first
+        mark.wait_for(timeout=30_000)
+        assert "51% of five year olds have tooth decay" in mark.inner_text()
+        assert "Leicester City (2016)" in page.locator("#paragraph-panel").inner_text()
+        page.screenshot(path=SCREENSHOTS / "02-cited-paragraph-highlighted.png", full_page=True)
+
+        # Draft a finding: precedents appear in the table, exports are offered.
+        page.get_by_role("tab", name="Draft a finding").click()
+        page.locator("#observation textarea").fill("Community midwives cannot see the full maternity record when visiting.")
+        page.locator("#provider").locator("textarea, input").first.fill("Testshire Hospitals NHS Trust")
+        page.locator("#draft-button").click()
+        expect(page.locator("#precedents")).to_contain_text("leicester-city-2016#1.4", timeout=60_000)
+        assert "Testshire Hospitals NHS Trust should" in page.locator("#draft-text").inner_text()
+        page.locator("a[download='draft-finding.md']").wait_for(timeout=30_000)
+        with page.expect_download() as download:
+            page.locator("a[download='draft-finding.docx']").click()
+        assert download.value.suggested_filename == "draft-finding.docx"
+        page.screenshot(path=SCREENSHOTS / "03-draft-with-precedents.png", full_page=True)
+
+        # Upload the Sefton PDF and see it listed.
+        page.get_by_role("tab", name="Reports").click()
+        page.locator("#upload input[type=file]").set_input_files(str(PDF_DIR / "sefton-2018.pdf"))
+        page.get_by_text("sefton-2018.pdf").first.wait_for(timeout=30_000)
+        page.locator("#ingest").click()
+        expect(page.locator("#ingest-results")).to_contain_text("ingested", timeout=120_000)
+        expect(page.locator("#ingest-results")).to_contain_text("sefton-2018")
+        expect(page.locator("#reports-table")).to_contain_text("sefton-2018", timeout=30_000)
+        page.screenshot(path=SCREENSHOTS / "04-uploaded-pdf-listed.png", full_page=True)
+        assert [r["report_id"] for r in ui_service.reports()] == ["leicester-city-2016", "sefton-2018"]
+
+        # A narrow window still shows the chat input.
+        narrow, _ = open_page(browser, f"{url}/ui/", width=420)
+        narrow.locator("#question textarea").wait_for(timeout=30_000)
+        assert narrow.locator("#question textarea").is_visible()
+        narrow.screenshot(path=SCREENSHOTS / "05-narrow-window.png", full_page=True)
+        assert outside == [], f"the UI fetched from outside 127.0.0.1: {outside}"
+
+
+def test_with_api_keys_the_ui_asks_for_a_key(browser, ui_service):
+    settings = ui_service.settings.model_copy(deep=True)
+    settings.api.api_keys = "ui-secret"
+    service = build_service(settings, store=ui_service.store, embedder=ui_service.embedder())
+    with live_server(create_app(service)) as url:
+        page, outside = open_page(browser, f"{url}/ui/")
+        page.get_by_label("username").wait_for(timeout=30_000)
+        page.screenshot(path=SCREENSHOTS / "06-login.png", full_page=True)
+        page.get_by_label("username").fill("inspector")
+        page.get_by_label("password").fill("wrong")
+        page.get_by_role("button", name="Login").click()
+        page.get_by_text("Incorrect").first.wait_for(timeout=30_000)
+        page.get_by_label("username").fill("inspector")
+        page.get_by_label("password").fill("ui-secret")
+        page.get_by_role("button", name="Login").click()
+        page.locator("#question textarea").wait_for(timeout=30_000)
+        page.screenshot(path=SCREENSHOTS / "07-after-login.png", full_page=True)
+        assert outside == []

@@ -1,0 +1,210 @@
+"""The staff UI (Gradio), mounted into the API's FastAPI app at /ui. Callbacks are short
+adapters over the same ReportService the CLI and the API use."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.engines import engines
+from assistant.errors import AssistantError
+from ingest.models import PARAGRAPH_KINDS
+from ui.export import draft_to_docx, draft_to_markdown
+from ui.render import (answer_markdown, check_notes, chip_id, draft_markdown, paragraph_html, precedent_rows,
+                       report_rows)
+
+REPORT_COLUMNS = ["report id", "area", "review", "published", "findings", "recommendations", "paragraphs", "source"]
+PRECEDENT_COLUMNS = ["report", "paragraph", "quote", "recommendation"]
+CSS = """
+.paragraph-panel mark.quote { background: #fde68a; color: inherit; padding: 0 2px; }
+.paragraph-panel .meta { color: var(--body-text-color-subdued); }
+#citation-chips label { border-radius: 999px; }
+"""
+
+
+def build_ui(service) -> gr.Blocks:
+    settings = service.settings
+
+    def report_ids() -> list[str]:
+        return [r["report_id"] for r in service.reports()]
+
+    with gr.Blocks(title="Report Assistant", analytics_enabled=False) as ui:
+        gr.Markdown("# Report Assistant\nCited answers and draft findings from CQC children's safeguarding reports.")
+        with gr.Tabs():
+            # -- chat ------------------------------------------------------------------------
+            with gr.Tab("Chat", id="chat"):
+                history = gr.State([])  # core messages, with [report#para] markers kept
+                citations = gr.State({})  # chip label -> citation dicts of the latest answer
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=320):
+                        chat = gr.Chatbot(label="Conversation", height=460, elem_id="chat")
+                        question = gr.Textbox(label="Question", placeholder="e.g. How long do children wait for CAMHS in Sefton?",
+                                              elem_id="question", max_lines=4)
+                        with gr.Row():
+                            ask_button = gr.Button("Ask", variant="primary", elem_id="ask")
+                            clear_button = gr.Button("New conversation")
+                        chips = gr.Radio(choices=[], label="Citations of the latest answer (choose one to read it)",
+                                         elem_id="citation-chips")
+                        notes = gr.Markdown(elem_id="check-notes")
+                    with gr.Column(scale=2, min_width=280):
+                        panel = gr.HTML("<p>Choose a citation to read the paragraph here.</p>", elem_id="paragraph-panel")
+                        with gr.Accordion("Filters and engine", open=False):
+                            report_filter = gr.CheckboxGroup(choices=report_ids(), label="Reports (none = all)")
+                            kind_filter = gr.CheckboxGroup(choices=list(PARAGRAPH_KINDS), label="Paragraph kinds (none = all)")
+                            engine = gr.Dropdown(choices=engines.names(), value=settings.llm.engine, label="Engine",
+                                                 elem_id="engine")
+
+                def ask(text, messages, shown, reports, kinds, engine_name):
+                    text = (text or "").strip()
+                    if not text:
+                        return gr.update(), messages, shown, gr.update(), "", gr.update(), {}
+                    filters = {"report_ids": reports or None, "kinds": kinds or None}
+                    try:
+                        answer = service.ask(text, messages, filters, engine_name).to_dict()
+                    except AssistantError as exc:
+                        shown = shown + [{"role": "user", "content": text},
+                                         {"role": "assistant", "content": f"**Error:** {exc}"}]
+                        return "", messages, shown, gr.update(choices=[], value=None), "", shown, {}
+                    message, labels = answer_markdown(answer)
+                    messages = messages + [{"role": "user", "content": text},
+                                           {"role": "assistant", "content": answer["answer"]}]
+                    shown = shown + [{"role": "user", "content": text}, {"role": "assistant", "content": message}]
+                    by_label = {label: [c for c in answer["citations"] if c["id"] == chip_id(label)] for label in labels}
+                    return "", messages, shown, gr.update(choices=labels, value=None), check_notes(answer), shown, by_label
+
+                shown_messages = gr.State([])
+                outputs = [question, history, shown_messages, chips, notes, chat, citations]
+                inputs = [question, history, shown_messages, report_filter, kind_filter, engine]
+                ask_button.click(ask, inputs, outputs)
+                question.submit(ask, inputs, outputs)
+
+                def clear():
+                    return [], [], [], gr.update(choices=[], value=None), "", "<p>Choose a citation to read the paragraph here.</p>", {}
+
+                clear_button.click(clear, None, [history, shown_messages, chat, chips, notes, panel, citations])
+
+                def open_citation(label, by_label):
+                    cid = chip_id(label)
+                    if not cid:
+                        return gr.update()
+                    try:
+                        paragraph = service.paragraph(cid).to_dict()
+                    except AssistantError as exc:
+                        return f"<p>{exc}</p>"
+                    quotes = [(c["start"], c["end"]) for c in by_label.get(label, [])]
+                    recs = []
+                    for rec_id in paragraph["recommendations"]:
+                        try:
+                            rec = service.paragraph(rec_id)
+                            recs.append({"id": rec.citation_id, "text": rec.text, "addressees": rec.addressees})
+                        except AssistantError:
+                            continue
+                    title = by_label[label][0]["report_title"] if by_label.get(label) else paragraph["report_id"]
+                    return paragraph_html(paragraph, title, quotes, recs)
+
+                chips.change(open_citation, [chips, citations], panel)
+
+            # -- draft -----------------------------------------------------------------------
+            with gr.Tab("Draft a finding", id="draft"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=2, min_width=280):
+                        observation = gr.Textbox(label="Observation", lines=4, elem_id="observation",
+                                                 placeholder="What you found, in a sentence or two.")
+                        area = gr.Textbox(label="Area", elem_id="area")
+                        provider = gr.Textbox(label="Provider (for the recommendation)", elem_id="provider")
+                        exclude = gr.Dropdown(choices=[""] + report_ids(), value="", label="Leave out this report")
+                        draft_button = gr.Button("Draft", variant="primary", elem_id="draft-button")
+                    with gr.Column(scale=3, min_width=320):
+                        draft_text = gr.Markdown(elem_id="draft-text")
+                        downloads = gr.File(label="Export (.md and .docx)", file_count="multiple", interactive=False)
+                precedents = gr.Dataframe(headers=PRECEDENT_COLUMNS, label="Precedents", wrap=True, elem_id="precedents",
+                                          interactive=False)
+
+                def draft(observation_text, area_text, provider_text, exclude_report):
+                    try:
+                        result = service.draft(observation_text or "", area_text or None, provider_text or None,
+                                               exclude_report or None).to_dict()
+                    except AssistantError as exc:
+                        return f"**Error:** {exc}", [], None
+                    folder = Path(tempfile.mkdtemp(prefix="draft-"))
+                    markdown_path = folder / "draft-finding.md"
+                    markdown_path.write_text(draft_to_markdown(result), encoding="utf-8")
+                    docx_path = draft_to_docx(result, folder / "draft-finding.docx")
+                    return draft_markdown(result), precedent_rows(result), [str(markdown_path), str(docx_path)]
+
+                draft_button.click(draft, [observation, area, provider, exclude], [draft_text, precedents, downloads])
+
+            # -- reports ---------------------------------------------------------------------
+            with gr.Tab("Reports", id="reports"):
+                reports_table = gr.Dataframe(value=report_rows(service.reports()), headers=REPORT_COLUMNS,
+                                             label="Stored reports", interactive=False, elem_id="reports-table")
+                with gr.Row(equal_height=False):
+                    with gr.Column(min_width=280):
+                        files = gr.File(label="Report files (.txt, .md, .pdf)", file_count="multiple",
+                                        file_types=[".txt", ".md", ".pdf"], elem_id="upload")
+                        ingest_button = gr.Button("Ingest", variant="primary", elem_id="ingest")
+                        ingest_results = gr.Dataframe(headers=["file", "report id", "status", "error"],
+                                                      label="Results", interactive=False, elem_id="ingest-results")
+                    with gr.Column(min_width=280):
+                        delete_choice = gr.Dropdown(choices=report_ids(), label="Report to delete", elem_id="delete-choice")
+                        delete_button = gr.Button("Delete\u2026", variant="stop")
+                        with gr.Row(visible=False) as confirm_row:
+                            confirm_button = gr.Button("Yes, delete it", variant="stop", elem_id="confirm-delete")
+                            cancel_button = gr.Button("Cancel")
+                        delete_status = gr.Markdown()
+
+                def refreshed():
+                    ids = report_ids()
+                    return (report_rows(service.reports()), gr.update(choices=ids, value=None),
+                            gr.update(choices=ids), gr.update(choices=[""] + ids, value=""))
+
+                refresh_outputs = [reports_table, delete_choice, report_filter, exclude]
+
+                def ingest(paths, progress=gr.Progress()):
+                    if not paths:
+                        return [[ "", "", "nothing to ingest", "choose files first"]], *refreshed()
+                    paths = [Path(p) for p in (paths if isinstance(paths, list) else [paths])]
+                    progress(0, desc="starting")
+
+                    def on_progress(stage, done, total):
+                        progress((done / total) if total else 0, desc=stage)
+
+                    outcomes = service.ingest(paths, progress=on_progress)
+                    rows = [[Path(o.path).name, o.report_id or "", o.status,
+                             (o.error or "").replace(str(Path(o.path).parent) + "/", "")] for o in outcomes]
+                    return rows, *refreshed()
+
+                ingest_button.click(ingest, files, [ingest_results, *refresh_outputs])
+
+                delete_button.click(lambda choice: (gr.update(visible=bool(choice)),
+                                                    "" if choice else "Choose a report first."),
+                                    delete_choice, [confirm_row, delete_status])
+                cancel_button.click(lambda: (gr.update(visible=False), "Nothing deleted."), None, [confirm_row, delete_status])
+
+                def delete(choice):
+                    try:
+                        service.report(choice)
+                        service.delete_report(choice)
+                        message = f"Deleted {choice}."
+                    except AssistantError as exc:
+                        message = f"**Error:** {exc}"
+                    return gr.update(visible=False), message, *refreshed()
+
+                confirm_button.click(delete, delete_choice, [confirm_row, delete_status, *refresh_outputs])
+    return ui
+
+
+def mount_ui(app, service, path: str = "/ui"):
+    """Mount the UI into the FastAPI app; with API keys set, the UI asks for one (as the password)."""
+    from assistant.api.problems import key_matches
+
+    keys = service.settings.api.keys()
+    auth = (lambda username, password: key_matches(password, keys)) if keys else None
+    return gr.mount_gradio_app(
+        app, build_ui(service), path=path, auth=auth,
+        auth_message="This server needs an API key: enter any user name and the key as the password." if keys else None,
+        max_file_size=service.settings.api.max_upload_bytes, ssr_mode=False, footer_links=[],
+        theme=gr.themes.Default(), css=CSS, show_error=True,
+    )

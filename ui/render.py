@@ -1,0 +1,125 @@
+"""Plain functions that turn core results into what the UI shows (HTML is escaped here)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_MARKER = re.compile(r"\[([a-z0-9][a-z0-9-]*#(?:rec:)?[a-z0-9][a-z0-9.-]*[a-z0-9])\]")
+
+
+def numbered(text: str, citations: list[dict]) -> tuple[str, list[str]]:
+    """Replace [report#para] markers with [1], [2] ... in order of first use; the ids in that order."""
+    order: list[str] = []
+
+    def number(match: re.Match) -> str:
+        cid = match.group(1)
+        if cid not in order:
+            order.append(cid)
+        return f"[{order.index(cid) + 1}]"
+
+    return _MARKER.sub(number, text), order
+
+
+def chip_label(number: int, cid: str) -> str:
+    return f"[{number}] {cid}"
+
+
+def chip_id(label: str | None) -> str | None:
+    match = re.match(r"\[\d+\] (\S+)$", label or "")
+    return match.group(1) if match else None
+
+
+def answer_markdown(answer: dict) -> tuple[str, list[str]]:
+    """The chat message for an answer, and its citation chip labels."""
+    text, order = numbered(answer["answer"], answer["citations"])
+    lines = [text.replace("[unsupported]", "**[unsupported]**")]
+    if order:
+        lines.append("")
+        lines.append("Sources: " + "; ".join(f"[{n}] `{cid}`" for n, cid in enumerate(order, start=1)))
+    lines.append(f"\n<sub>engine: {html.escape(answer['engine'])}</sub>")
+    return "\n".join(lines), [chip_label(n, cid) for n, cid in enumerate(order, start=1)]
+
+
+def check_notes(answer: dict) -> str:
+    """What the citation checks removed, repaired or could not support, said plainly."""
+    notes = []
+    for removed in answer.get("removed", []):
+        notes.append(f"- Removed citation `{removed['id']}`: {removed['reason']}.")
+    for repaired in answer.get("repaired", []):
+        if repaired.get("quote_given"):
+            notes.append(f"- Repaired quote for `{repaired['id']}`: {repaired['reason']}.")
+    for sentence in answer.get("unsupported", []):
+        notes.append(f"- Unsupported (no citation survived): \u201c{sentence}\u201d")
+    return "**Citation checks**\n" + "\n".join(notes) if notes else ""
+
+
+def paragraph_html(paragraph: dict, report_title: str, quotes: list[tuple[int, int]],
+                   recommendations: list[dict]) -> str:
+    """The cited paragraph with each quoted span in <mark>, its report, section and the
+    recommendations it led to."""
+    text = paragraph["text"]
+    pieces, cursor = [], 0
+    for start, end in sorted(quotes):
+        if start < cursor:
+            continue
+        pieces.append(html.escape(text[cursor:start]))
+        pieces.append(f"<mark class='quote'>{html.escape(text[start:end])}</mark>")
+        cursor = end
+    pieces.append(html.escape(text[cursor:]))
+    body = "".join(pieces).replace("\n", "<br>")
+    parts = [
+        f"<div class='paragraph-panel' role='region' aria-label='Cited paragraph'>",
+        f"<h3>{html.escape(paragraph['citation_id'])}</h3>",
+        f"<p class='meta'><strong>{html.escape(report_title)}</strong> &middot; {html.escape(paragraph['section'] or '')}"
+        f" &middot; {html.escape(paragraph['kind'])}</p>",
+        f"<p class='paragraph-text'>{body}</p>",
+    ]
+    if recommendations:
+        parts.append("<h4>Led to</h4><ul>")
+        for rec in recommendations:
+            addressees = f" ({html.escape(rec['addressees'])})" if rec.get("addressees") else ""
+            parts.append(f"<li><strong>{html.escape(rec['id'])}</strong>{addressees}: {html.escape(rec['text'])}</li>")
+        parts.append("</ul>")
+    if paragraph.get("unresolved_recommendations"):
+        parts.append(f"<p class='meta'>Points to recommendations not in the report: "
+                     f"{html.escape(', '.join(paragraph['unresolved_recommendations']))}</p>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def draft_markdown(draft: dict) -> str:
+    text, order = numbered(draft["draft"], draft["citations"])
+    recommendation, order2 = numbered(draft["suggested_recommendation"], draft["citations"])
+    # Number the recommendation's sources after the finding's.
+    ids = order + [cid for cid in order2 if cid not in order]
+    recommendation = _MARKER.sub(lambda m: f"[{ids.index(m.group(1)) + 1}]",
+                                 draft["suggested_recommendation"]) if ids else recommendation
+    lines = ["### Draft finding", text, "", "### Suggested recommendation", recommendation or "_none_", "",
+             "### References"]
+    quotes = {}
+    for citation in draft["citations"]:
+        quotes.setdefault(citation["id"], (citation["report_title"], citation["quote"]))
+    for n, cid in enumerate(ids, start=1):
+        title, quote = quotes.get(cid, ("", ""))
+        lines.append(f"{n}. `{cid}` ({title}): \u201c{quote}\u201d")
+    notes = check_notes(draft)
+    return "\n".join(lines) + ("\n\n" + notes if notes else "")
+
+
+def precedent_rows(draft: dict) -> list[list[str]]:
+    rows = []
+    for precedent in draft["precedents"]:
+        recs = "; ".join(f"{r['id']}: {r['text']}" for r in precedent["recommendations"]) or "(none)"
+        rows.append([precedent["report_title"], precedent["id"], precedent["quote"], recs])
+    return rows
+
+
+def report_rows(reports: list[dict]) -> list[list]:
+    rows = []
+    for record in reports:
+        counts = record.get("counts", {})
+        rows.append([record["report_id"], record.get("area", ""), f"{record.get('review_start')} to {record.get('review_end')}",
+                     record.get("published") or "", counts.get("findings", 0), counts.get("recommendations", 0),
+                     counts.get("paragraphs", 0), record.get("source_format", "")])
+    return rows
