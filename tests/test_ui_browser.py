@@ -101,11 +101,22 @@ def test_ask_open_a_citation_draft_and_upload_a_pdf(browser, ui_service):
         page.screenshot(path=SCREENSHOTS / "04-uploaded-pdf-listed.png", full_page=True)
         assert [r["report_id"] for r in ui_service.reports()] == ["leicester-city-2016", "sefton-2018"]
 
+        # Delete it again, after confirming.
+        page.locator("#delete-choice input").click()
+        page.get_by_role("option", name="sefton-2018").click()
+        page.get_by_role("button", name="Delete\u2026").click()
+        page.locator("#confirm-delete").wait_for(timeout=30_000)
+        page.screenshot(path=SCREENSHOTS / "05-delete-asks-to-confirm.png", full_page=True)
+        page.locator("#confirm-delete").click()
+        expect(page.get_by_text("Deleted sefton-2018.")).to_be_visible(timeout=30_000)
+        expect(page.locator("#reports-table")).not_to_contain_text("sefton-2018")
+        assert [r["report_id"] for r in ui_service.reports()] == ["leicester-city-2016"]
+
         # A narrow window still shows the chat input.
         narrow, _ = open_page(browser, f"{url}/ui/", width=420)
         narrow.locator("#question textarea").wait_for(timeout=30_000)
         assert narrow.locator("#question textarea").is_visible()
-        narrow.screenshot(path=SCREENSHOTS / "05-narrow-window.png", full_page=True)
+        narrow.screenshot(path=SCREENSHOTS / "06-narrow-window.png", full_page=True)
         assert outside == [], f"the UI fetched from outside 127.0.0.1: {outside}"
 
 
@@ -116,7 +127,7 @@ def test_with_api_keys_the_ui_asks_for_a_key(browser, ui_service):
     with live_server(create_app(service)) as url:
         page, outside = open_page(browser, f"{url}/ui/")
         page.get_by_label("username").wait_for(timeout=30_000)
-        page.screenshot(path=SCREENSHOTS / "06-login.png", full_page=True)
+        page.screenshot(path=SCREENSHOTS / "07-login.png", full_page=True)
         page.get_by_label("username").fill("inspector")
         page.get_by_label("password").fill("wrong")
         page.get_by_role("button", name="Login").click()
@@ -125,5 +136,5 @@ def test_with_api_keys_the_ui_asks_for_a_key(browser, ui_service):
         page.get_by_label("password").fill("ui-secret")
         page.get_by_role("button", name="Login").click()
         page.locator("#question textarea").wait_for(timeout=30_000)
-        page.screenshot(path=SCREENSHOTS / "07-after-login.png", full_page=True)
+        page.screenshot(path=SCREENSHOTS / "08-after-login.png", full_page=True)
         assert outside == []

@@ -1,0 +1,54 @@
+"""What the UI shows, from core results: numbering, highlighting, honest check notes, exports."""
+
+from __future__ import annotations
+
+from docx import Document
+
+from ui.export import draft_to_docx, draft_to_markdown
+from ui.render import answer_markdown, check_notes, chip_id, paragraph_html
+
+ANSWER = {
+    "answer": "Testshire (2020):\n- First point. [t-2020#1.1]\n- Second point. [t-2020#rec:2.1] [t-2020#1.1]\n"
+              "- Made up. [unsupported]",
+    "citations": [{"id": "t-2020#1.1", "quote": "First point", "report_title": "Testshire (2020)", "start": 0, "end": 11},
+                  {"id": "t-2020#rec:2.1", "quote": "Do it", "report_title": "Testshire (2020)", "start": 0, "end": 5}],
+    "engine": "openai", "unsupported": ["Made up."],
+    "removed": [{"id": "x-2020#9.9", "reason": "not one of the paragraphs retrieved for this question"}],
+    "repaired": [{"id": "t-2020#1.1", "quote_given": "first pont", "reason": "quote not verbatim"}],
+}
+
+
+def test_answer_is_numbered_with_chips_engine_and_honest_notes():
+    message, chips = answer_markdown(ANSWER)
+    assert "- First point. [1]" in message and "- Second point. [2] [1]" in message
+    assert "**[unsupported]**" in message and "engine: openai" in message
+    assert chips == ["[1] t-2020#1.1", "[2] t-2020#rec:2.1"] and chip_id(chips[1]) == "t-2020#rec:2.1"
+    notes = check_notes(ANSWER)
+    assert "Removed citation `x-2020#9.9`" in notes and "Repaired quote for `t-2020#1.1`" in notes
+    assert "Unsupported (no citation survived): \u201cMade up.\u201d" in notes
+
+
+def test_paragraph_panel_escapes_text_and_marks_the_quote():
+    paragraph = {"citation_id": "t-2020#1.1", "report_id": "t-2020", "section": "1. Early <help>", "kind": "finding",
+                 "text": "Nurses <b>never</b> visit. Children wait.", "recommendations": ["t-2020#rec:2.1"],
+                 "unresolved_recommendations": []}
+    rendered = paragraph_html(paragraph, "Testshire (2020)", [(0, 26)],
+                              [{"id": "t-2020#rec:2.1", "text": "Visit.", "addressees": "The trust"}])
+    assert "<mark class='quote'>Nurses &lt;b&gt;never&lt;/b&gt; visit.</mark> Children wait." in rendered
+    assert "1. Early &lt;help&gt;" in rendered and "<strong>t-2020#rec:2.1</strong> (The trust): Visit." in rendered
+
+
+def test_draft_exports_carry_the_reference_list(tmp_path):
+    draft = {"observation": "Nurses never visit.", "engine": "extractive",
+             "draft": "Nurses never visit. A comparable finding: \"They do not visit.\" [t-2020#1.1] (Recommendation to follow)",
+             "suggested_recommendation": "The trust should ensure visits. [t-2020#rec:2.1]",
+             "citations": [{"id": "t-2020#1.1", "quote": "They do not visit.", "report_title": "Testshire (2020)"},
+                           {"id": "t-2020#rec:2.1", "quote": "Ensure visits.", "report_title": "Testshire (2020)"}],
+             "precedents": [], "unsupported": [], "removed": [], "repaired": []}
+    markdown = draft_to_markdown(draft)
+    assert "[1] (Recommendation to follow)" in markdown and "ensure visits. [2]" in markdown
+    assert "1. `t-2020#1.1` (Testshire (2020)): \u201cThey do not visit.\u201d" in markdown
+    document = Document(draft_to_docx(draft, tmp_path / "draft.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Observation: Nurses never visit." in text and "Suggested recommendation" in text
+    assert "t-2020#rec:2.1 (Testshire (2020)): \u201cEnsure visits.\u201d" in text
