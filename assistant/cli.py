@@ -345,36 +345,32 @@ def serve(
 
 @app.command("eval")
 def evaluate(
-    questions: Path = typer.Option(Path(__file__).resolve().parent.parent / "evals" / "data" / "retrieval_questions.jsonl",
-                                   help="Questions with gold paragraph ids (JSON lines)."),
-    baseline: bool = typer.Option(True, help="Also score the plain LangChain recipe."),
-    answers: bool = typer.Option(True, help="Also score answers."),
-    drafts: bool = typer.Option(True, help="Also score drafting."),
-    engine: Optional[str] = typer.Option(None, "--engine", help="Engine to score answers and drafts with."),
-    as_json: Optional[Path] = typer.Option(None, "--json", help="Also write the figures to this file."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="Engine to answer and draft with (default: settings)."),
+    baseline: bool = typer.Option(True, help="Also score the plain LangChain recipe on retrieval."),
+    as_json: Optional[Path] = typer.Option(None, "--json", help="Also write every figure and row to this file."),
+    gate: bool = typer.Option(False, "--gate", help="Exit 1 when a figure is below its gate in evals/gates.json."),
 ):
-    """Quality on the eval sets: retrieval recall@k and MRR (beside the plain baseline); answers
-    (citations verified against the store, gold cited, figures kept, unanswerable declined);
-    drafting (comparable precedents found with their recommendations)."""
-    from evals.answer_eval import answer_table, run_answer_eval
-    from evals.draft_eval import draft_table, run_draft_eval
-    from evals.retrieval_eval import print_table, run_retrieval_eval
+    """Run the eval set (evals/data) and print one table: retrieval beside the plain recipe,
+    citation validity, ALCE citation precision and recall, key terms, abstention, follow-ups,
+    drafting, a breakdown by question kind and seconds per question."""
+    from evals.runner import check_gates, eval_table, run_eval
 
-    data = Path(__file__).resolve().parent.parent / "evals" / "data"
     service = _service()
     try:
-        figures = {"retrieval": run_retrieval_eval(service, questions, with_baseline=baseline)}
-        print_table(figures["retrieval"], console)
-        if answers:
-            figures["answers"] = run_answer_eval(service, questions, data / "unanswerable_questions.jsonl", engine)
-            console.print(answer_table(figures["answers"]))
-        if drafts:
-            figures["drafts"] = run_draft_eval(service, data / "drafting_cases.jsonl", engine)
-            console.print(draft_table(figures["drafts"]))
+        result = run_eval(service, engine=engine, with_baseline=baseline)
     except AssistantError as exc:
         _fail(str(exc), _exit_code(exc))
+    console.print(eval_table(result))
+    for name, ids in result["misses"].items():
+        if ids:
+            console.print(f"[dim]{name}: {', '.join(ids)}[/dim]")
     if as_json:
-        as_json.write_text(json.dumps(figures, indent=2))
+        as_json.write_text(json.dumps(result, indent=2, default=str))
+    failures = check_gates(result)
+    for failure in failures:
+        errors.print(f"[red]below gate:[/red] {failure}")
+    if gate and failures:
+        raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover

@@ -123,31 +123,28 @@ def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbedd
 UNKNOWN_WORD_PENALTY = 0.5
 
 
+# Words that frame a question rather than say what it is about ("what did they recommend about").
+_FRAMING_WORDS = frozenset(
+    "recommend recommended recommendation recommendations inspector inspectors review report reports say said "
+    "find found ask asked want wanted done tell told happen happened area areas anything something".split())
+
+
 def unknown_word_share(question: str, vocabulary) -> float:
-    """Share of the question's content words that no stored paragraph uses, counting a word as
-    known when one of its everyday synonyms is used ("veterinary", "salary": nothing to cite)."""
-    words = content_words(question)
+    """Share of the question's topic words that no stored paragraph uses ("veterinary",
+    "salary": nothing to cite). A word counts as known when the reports use it, a word with the
+    same first five letters ("surgeries"/"surgery"), or one of its everyday synonyms."""
+    words = content_words(question) - _FRAMING_WORDS
     if not words:
         return 0.0
+    prefixes = {w[:5] for w in vocabulary if len(w) >= 5}
     known_through_synonym = set()
     for group in synonym_groups():
         group_words = [content_words(term) for term in group]
         if any(terms and terms <= vocabulary for terms in group_words):
             known_through_synonym.update(w for terms in group_words for w in terms)
-    unknown = [w for w in words if w not in vocabulary and w not in known_through_synonym]
+    unknown = [w for w in words if w not in vocabulary and w not in known_through_synonym
+               and not (len(w) >= 5 and w[:5] in prefixes)]
     return len(unknown) / len(words)
-
-
-def weighted_overlap(question: str, sentence: str, weights: dict[str, float]) -> float:
-    """Share of the question's content words found in the sentence, each weighted by how rare it
-    is in the reports (so "children" and the area name count for little)."""
-    words = content_words(question)
-    if not weights:
-        return containment(question, sentence)
-    ceiling = max(weights.values(), default=1.0)
-    total = sum(weights.get(w, ceiling) for w in words)
-    shared = content_words(sentence) & words
-    return sum(weights.get(w, ceiling) for w in shared) / total if total else 0.0
 
 
 def answerability(scored: list[ScoredSentence], unknown_share: float = 0.0) -> float:

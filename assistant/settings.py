@@ -99,7 +99,7 @@ class AnswerSettings(BaseModel):
         "for cross-report questions)."
     )
     min_relevance: float = Field(
-        0.43,
+        0.45,
         ge=-1,
         le=1,
         description="Least cosine similarity between the question and the best sentence of the "

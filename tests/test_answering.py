@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.errors import InvalidInputError, NotFoundError
-from evals.answer_eval import citation_errors, load_jsonl
+from evals.runner import DRAFTING_CASES, QUESTIONS as QUESTIONS_FILE, citation_errors, load_jsonl
 from prompts import cannot_answer_sentinel
 
 pytestmark = pytest.mark.slow
 
-DATA = Path(__file__).resolve().parent.parent / "evals" / "data"
-QUESTIONS = load_jsonl(DATA / "retrieval_questions.jsonl", ("question", "gold"))
-UNANSWERABLE = load_jsonl(DATA / "unanswerable_questions.jsonl", ("question",))
-DRAFT_CASES = load_jsonl(DATA / "drafting_cases.jsonl", ("observation", "expected"))
+ALL_QUESTIONS = load_jsonl(QUESTIONS_FILE)
+# The first 43 questions (r01-r43), against which the gates below were first measured; the
+# whole set is scored by the eval gate (tests/test_eval_gate.py).
+QUESTIONS = [q for q in ALL_QUESTIONS if q["id"].startswith("r")]
+UNANSWERABLE = [q for q in ALL_QUESTIONS if q["kind"] == "unanswerable"]
+FIGURE_QUESTIONS = ("r02", "r05", "r08", "r11", "r13", "r14", "r20", "r21", "r30", "r31", "r40", "r41")
+DRAFT_CASES = [c for c in load_jsonl(DRAFTING_CASES) if int(c["id"][1:]) <= 18]
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +39,9 @@ def test_eval_answers_cite_a_gold_paragraph(answers):
 
 
 def test_asked_for_figures_appear_in_the_answer(answers):
-    figure_questions = [q for q in QUESTIONS if q.get("must_include")]
+    figure_questions = [q for q in QUESTIONS if q["id"] in FIGURE_QUESTIONS]
     assert len(figure_questions) >= 10
-    kept = [all(term.lower() in answers[q["id"]].answer.lower() for term in q["must_include"]) for q in figure_questions]
+    kept = [all(term.lower() in answers[q["id"]].answer.lower() for term in q["key_terms"]) for q in figure_questions]
     # 9 of 12 today; the misses are listed on issue 3 (a sentence that needs its neighbours).
     assert sum(kept) / len(kept) >= 0.75, [q["id"] for q, ok in zip(figure_questions, kept) if not ok]
 

@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from langchain_core.documents import Document
 
 from assistant.query_analysis import expand_query, learn_acronyms
-from evals.retrieval_eval import load_questions, run_retrieval_eval
-
-QUESTIONS = Path(__file__).resolve().parent.parent / "evals" / "data" / "retrieval_questions.jsonl"
-# Measured 0.930 recall@5 (43 questions) when this gate was set; the plain recipe scores 0.744.
-RECALL_AT_5_GATE = 0.88
-
-
-def test_eval_questions_are_well_formed_and_gold_ids_exist(real_service):
-    questions = load_questions(QUESTIONS)
-    assert len(questions) >= 30 and len({q["id"] for q in questions}) == len(questions)
-    stored = {p.citation_id for p in real_service.store.all_paragraphs()}
-    for question in questions:
-        assert set(question["gold"]) <= stored, question
-
-
-def test_recall_at_5_on_paraphrased_questions(real_service):
-    figures = run_retrieval_eval(real_service, QUESTIONS, with_baseline=False)
-    assert figures["hybrid"]["recall@5"] >= RECALL_AT_5_GATE, figures["misses@5"]
-
 
 @pytest.mark.parametrize("query,expected", [
     ("paragraph 3.9 of the Leicester report", "leicester-city-2016#3.9"),

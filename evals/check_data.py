@@ -1,0 +1,106 @@
+"""Checks the eval data against the report text, by script: every gold id exists, every key
+term is in a gold paragraph, and no question or observation copies its gold paragraph's wording
+(no 5-word run in common). `python -m evals.check_data [REPORTS_DIR]` prints any problem."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+from ingest.models import Paragraph
+from ingest.parser import parse_report
+from ingest.sources import load_source
+
+DATA = Path(__file__).resolve().parent / "data"
+RUN = 5
+
+
+def load_paragraphs(reports_dir: Path) -> dict[str, Paragraph]:
+    paragraphs: dict[str, Paragraph] = {}
+    for path in sorted(Path(reports_dir).glob("*.txt")):
+        for paragraph in parse_report(load_source(path)).paragraphs:
+            paragraphs[paragraph.citation_id] = paragraph
+    return paragraphs
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9%']+", text.lower().replace("\u2019", "'"))
+
+
+def shared_run(a: str, b: str, size: int = RUN) -> str | None:
+    """A run of `size` words found in both texts, if any."""
+    runs = {tuple(w[i:i + size]) for w in [_words(b)] for i in range(len(w) - size + 1)}
+    words = _words(a)
+    for i in range(len(words) - size + 1):
+        if tuple(words[i:i + size]) in runs:
+            return " ".join(words[i:i + size])
+    return None
+
+
+def check_questions(rows: list[dict], paragraphs: dict[str, Paragraph]) -> list[str]:
+    problems, seen = [], set()
+    for row in rows:
+        qid = row.get("id")
+        if qid in seen:
+            problems.append(f"{qid}: duplicate id")
+        seen.add(qid)
+        gold, terms = row.get("gold", []), row.get("key_terms", [])
+        if row.get("kind") == "unanswerable":
+            if gold or terms:
+                problems.append(f"{qid}: an unanswerable question has gold ids or key terms")
+            continue
+        if not gold or not 1 <= len(terms) <= 3:
+            problems.append(f"{qid}: needs gold ids and 1-3 key terms")
+        if row.get("kind") == "follow-up" and not row.get("history"):
+            problems.append(f"{qid}: a follow-up needs the earlier question(s) in history")
+        for cid in gold:
+            if cid not in paragraphs:
+                problems.append(f"{qid}: gold id {cid} is not a paragraph of the reports")
+            elif (run := shared_run(row["question"], paragraphs[cid].text)):
+                problems.append(f"{qid}: shares '{run}' with {cid}")
+        texts = " ".join(paragraphs[c].text for c in gold if c in paragraphs).lower()
+        for term in terms:
+            if term.lower() not in texts:
+                problems.append(f"{qid}: key term {term!r} is in none of its gold paragraphs")
+    return problems
+
+
+def check_drafting_cases(cases: list[dict], paragraphs: dict[str, Paragraph]) -> list[str]:
+    problems = []
+    for case in cases:
+        cid = case.get("id")
+        for pid in case.get("expected", []):
+            paragraph = paragraphs.get(pid)
+            if paragraph is None:
+                problems.append(f"{cid}: precedent {pid} is not a paragraph of the reports")
+                continue
+            if paragraph.kind != "finding" or not paragraph.recommendations:
+                problems.append(f"{cid}: precedent {pid} is not a finding that led to a recommendation")
+            if pid.split("#")[0] == case.get("exclude_report"):
+                problems.append(f"{cid}: precedent {pid} is in the excluded report")
+            if (run := shared_run(case["observation"], paragraph.text)):
+                problems.append(f"{cid}: shares '{run}' with {pid}")
+        linked = {rec for pid in case.get("expected", []) if pid in paragraphs for rec in paragraphs[pid].recommendations}
+        for rec in case.get("recommendations", []):
+            if rec not in linked:
+                problems.append(f"{cid}: recommendation {rec} is not linked from its precedents")
+    return problems
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def main(reports_dir: str = "../shared/reports") -> int:
+    paragraphs = load_paragraphs(Path(reports_dir))
+    problems = check_questions(read_jsonl(DATA / "questions.jsonl"), paragraphs)
+    problems += check_drafting_cases(read_jsonl(DATA / "drafting_cases.jsonl"), paragraphs)
+    for problem in problems:
+        print(problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))

@@ -1,0 +1,35 @@
+"""The eval data, checked by script against the report text (evals/check_data.py)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from evals.check_data import check_drafting_cases, check_questions, load_paragraphs, read_jsonl, shared_run
+from evals.runner import DRAFTING_CASES, QUESTIONS
+from tests.conftest import REPORTS_DIR
+
+
+def test_questions_and_drafting_cases_match_the_reports():
+    paragraphs = load_paragraphs(REPORTS_DIR)
+    questions, cases = read_jsonl(QUESTIONS), read_jsonl(DRAFTING_CASES)
+    assert check_questions(questions, paragraphs) == []
+    assert check_drafting_cases(cases, paragraphs) == []
+    kinds = Counter(q["kind"] for q in questions)
+    assert len(questions) >= 100 and kinds["unanswerable"] >= 12
+    assert {"finding", "recommendation", "front", "context", "cross-report", "follow-up"} <= set(kinds)
+    assert len(cases) >= 30 and all(c["recommendations"] for c in cases)
+
+
+def test_the_checks_catch_copied_wording_wrong_ids_and_missing_terms():
+    paragraphs = load_paragraphs(REPORTS_DIR)
+    text = paragraphs["sefton-2018#1.3"].text
+    copied = " ".join(text.split()[:7])
+    assert shared_run(copied, text) is not None and shared_run("home visits before birth", text) is None
+    problems = check_questions([
+        {"id": "x1", "kind": "finding", "question": copied, "gold": ["sefton-2018#1.3"], "key_terms": ["home"]},
+        {"id": "x2", "kind": "finding", "question": "Made up?", "gold": ["sefton-2018#9.9"], "key_terms": ["x"]},
+        {"id": "x3", "kind": "finding", "question": "Visits?", "gold": ["sefton-2018#1.3"], "key_terms": ["zebra"]},
+    ], paragraphs)
+    assert any(p.startswith("x1: shares") for p in problems)
+    assert "x2: gold id sefton-2018#9.9 is not a paragraph of the reports" in problems
+    assert "x3: key term 'zebra' is in none of its gold paragraphs" in problems
