@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 from assistant.citations import CheckedText, Citation, check_citations
 from assistant.context import AnswerContext, Filters, gather_context
 from assistant.conversation import ResolvedQuestion, normalise_history, resolve_question
-from assistant.engines import AnswerRequest, Engine, EngineOutput
+from assistant.engines import AnswerRequest, EngineOutput
 from assistant.errors import InvalidInputError
 from assistant.relevance import SentenceEmbeddingCache, answerability, score_sentences, unknown_word_share
 from assistant.retrieval import HybridRetriever

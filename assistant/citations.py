@@ -22,6 +22,8 @@ _ID = r"[a-z0-9][a-z0-9-]*#(?:rec:)?[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?"
 _QUOTED_MARKER = re.compile(
     rf"\[\s*({_ID})\s*[:,]\s*[\"\u201c\u2018'](.+?)[\"\u201d\u2019']\s*\]", re.I | re.S)
 _PLAIN_MARKER = re.compile(rf"\[\s*({_ID}(?:\s*[,;]\s*{_ID})*)\s*\]", re.I)
+# The marker check_citations writes into a checked answer: [report#para].
+CHECKED_MARKER = re.compile(rf"\[({_ID})\]")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])\s+")
 _STOPWORDS = frozenset(
     "a an the and or but of to in on at by for with from as is are was were be been being it its this "
@@ -139,6 +141,20 @@ def closest_sentence(claim_text: str, paragraph_text: str) -> tuple[tuple[int, i
         if score > best_score:
             best, best_score = (start, end), score
     return best, best_score
+
+
+def number_markers(text: str, order: list[str] | None = None) -> tuple[str, list[str]]:
+    """Replace the [report#para] markers of a checked text with [1], [2] ... in order of first
+    use, continuing `order` when given; returns the text and the ids in number order."""
+    order = [] if order is None else order
+
+    def number(match: re.Match) -> str:
+        cid = match.group(1)
+        if cid not in order:
+            order.append(cid)
+        return f"[{order.index(cid) + 1}]"
+
+    return CHECKED_MARKER.sub(number, text), order
 
 
 # -- parsing engine text ---------------------------------------------------------------------

@@ -12,10 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from assistant.citations import content_words
+from assistant.citations import CHECKED_MARKER, content_words
 from assistant.query_analysis import paragraph_refs
 
-_CITED_ID = re.compile(r"\[([a-z0-9][a-z0-9-]*#(?:rec:)?[a-z0-9][a-z0-9.-]*[a-z0-9])")
 _CONNECTIVE = re.compile(
     r"^\s*(?:and|also|plus|but|what about|how about|what of|same for|and what about|and how about|"
     r"is that|are they|what else|and for|then)\b[\s,]*", re.I)
@@ -72,7 +71,7 @@ def resolve_question(question: str, history: Iterable, names, max_messages: int 
             topic = _resolve_one(message["content"], topic, last_cited, names)
             last_cited = []
         else:
-            last_cited = list(dict.fromkeys(m.lower() for m in _CITED_ID.findall(message["content"])))
+            last_cited = list(dict.fromkeys(m.lower() for m in CHECKED_MARKER.findall(message["content"])))
     return _resolve_one(question, topic, last_cited, names)
 
 

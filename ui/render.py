@@ -5,20 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-_MARKER = re.compile(r"\[([a-z0-9][a-z0-9-]*#(?:rec:)?[a-z0-9][a-z0-9.-]*[a-z0-9])\]")
-
-
-def numbered(text: str, citations: list[dict]) -> tuple[str, list[str]]:
-    """Replace [report#para] markers with [1], [2] ... in order of first use; the ids in that order."""
-    order: list[str] = []
-
-    def number(match: re.Match) -> str:
-        cid = match.group(1)
-        if cid not in order:
-            order.append(cid)
-        return f"[{order.index(cid) + 1}]"
-
-    return _MARKER.sub(number, text), order
+from assistant.citations import number_markers
 
 
 def chip_label(number: int, cid: str) -> str:
@@ -32,7 +19,7 @@ def chip_id(label: str | None) -> str | None:
 
 def answer_markdown(answer: dict) -> tuple[str, list[str]]:
     """The chat message for an answer, and its citation chip labels."""
-    text, order = numbered(answer["answer"], answer["citations"])
+    text, order = number_markers(answer["answer"])
     lines = [text.replace("[unsupported]", "**[unsupported]**")]
     if order:
         lines.append("")
@@ -69,7 +56,7 @@ def paragraph_html(paragraph: dict, report_title: str, quotes: list[tuple[int, i
     pieces.append(html.escape(text[cursor:]))
     body = "".join(pieces).replace("\n", "<br>")
     parts = [
-        f"<div class='paragraph-panel' role='region' aria-label='Cited paragraph'>",
+        "<div class='paragraph-panel' role='region' aria-label='Cited paragraph'>",
         f"<h3>{html.escape(paragraph['citation_id'])}</h3>",
         f"<p class='meta'><strong>{html.escape(report_title)}</strong> &middot; {html.escape(paragraph['section'] or '')}"
         f" &middot; {html.escape(paragraph['kind'])}</p>",
@@ -89,12 +76,9 @@ def paragraph_html(paragraph: dict, report_title: str, quotes: list[tuple[int, i
 
 
 def draft_markdown(draft: dict) -> str:
-    text, order = numbered(draft["draft"], draft["citations"])
-    recommendation, order2 = numbered(draft["suggested_recommendation"], draft["citations"])
-    # Number the recommendation's sources after the finding's.
-    ids = order + [cid for cid in order2 if cid not in order]
-    recommendation = _MARKER.sub(lambda m: f"[{ids.index(m.group(1)) + 1}]",
-                                 draft["suggested_recommendation"]) if ids else recommendation
+    text, ids = number_markers(draft["draft"])
+    # The recommendation's sources are numbered after the finding's.
+    recommendation, ids = number_markers(draft["suggested_recommendation"], ids)
     lines = ["### Draft finding", text, "", "### Suggested recommendation", recommendation or "_none_", "",
              "### References"]
     quotes = {}

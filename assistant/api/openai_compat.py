@@ -4,14 +4,13 @@ its citations as numbered footnotes in the content and as a structured `citation
 from __future__ import annotations
 
 import json
-import re
 import time
 import uuid
 
 from assistant.api.problems import ApiProblem
+from assistant.citations import number_markers
 
 MODEL_ID = "report-assistant"
-_MARKER = re.compile(r"\[([a-z0-9][a-z0-9-]*#(?:rec:)?[a-z0-9][a-z0-9.-]*[a-z0-9])\]")
 
 
 def models_list() -> dict:
@@ -37,18 +36,13 @@ def question_and_history(messages) -> tuple[str, list[dict]]:
 
 def with_footnotes(answer: dict) -> str:
     """Replace [report#para] markers with [1], [2] ... and append the numbered sources."""
-    numbers: dict[str, int] = {}
-
-    def number(match: re.Match) -> str:
-        return f"[{numbers.setdefault(match.group(1), len(numbers) + 1)}]"
-
-    text = _MARKER.sub(number, answer["answer"])
-    if not numbers:
+    text, order = number_markers(answer["answer"])
+    if not order:
         return text
     quotes: dict[str, str] = {}
     for citation in answer["citations"]:
         quotes.setdefault(citation["id"], citation["quote"])
-    lines = [f"[{n}] {cid} ({_title(answer, cid)}): \u201c{quotes.get(cid, '')}\u201d" for cid, n in numbers.items()]
+    lines = [f"[{n}] {cid} ({_title(answer, cid)}): \u201c{quotes.get(cid, '')}\u201d" for n, cid in enumerate(order, start=1)]
     return text + "\n\nSources:\n" + "\n".join(lines)
 
 
