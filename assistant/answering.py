@@ -86,11 +86,12 @@ class Answerer:
         if k is not None and not 1 <= k <= 30:
             raise InvalidInputError(f"k is {k}; it must be between 1 and 30")
         answer_settings = self.settings.answer
-        resolved = resolve_question(question, messages, self.retriever.corpus().names, answer_settings.history_turns)
+        corpus = self.retriever.corpus()  # one store read for the names and the vocabulary
+        resolved = resolve_question(question, messages, corpus.names, answer_settings.history_turns)
         context = gather_context(self.retriever, resolved, filters, k or answer_settings.k, answer_settings.per_report_k)
         scored = score_sentences(resolved.text, context, self.sentences)
         request = AnswerRequest(context, scored, messages)
-        unknown = unknown_word_share(resolved.text, self.retriever.corpus().vocabulary)
+        unknown = unknown_word_share(resolved.text, corpus.vocabulary)
         return _Prepared(question, resolved, context, request, answerability(scored, unknown))
 
     def ask(self, question: str, history: Iterable = (), filters=None, engine: str | None = None,
