@@ -25,8 +25,9 @@ def chroma_executable() -> str:
 
 
 @contextmanager
-def chroma_server(path: Path, timeout: float = 60.0):
-    port = free_port()
+def chroma_server(path: Path, timeout: float = 60.0, port: int | None = None):
+    """A `chroma run` server over `path`; pass the port of an earlier one to restart it in place."""
+    port = port or free_port()
     log = open(path.parent / f"chroma-{port}.log", "w")
     process = subprocess.Popen([chroma_executable(), "run", "--path", str(path), "--host", "127.0.0.1",
                                 "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)

@@ -9,6 +9,7 @@ an interrupted write are purged by the next ingest of that report.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import fields
@@ -28,7 +29,23 @@ def _chroma_errors():
     """Exceptions that mean the store cannot be reached."""
     import httpx
 
-    return (httpx.ConnectError, httpx.TimeoutException, ConnectionError)
+    return (httpx.ConnectError, httpx.TimeoutException, httpx.RemoteProtocolError, ConnectionError)
+
+
+def _reachable(method):
+    """Turn a lost connection to the Chroma server into StoreUnavailableError (HTTP 503 at the
+    edge). The HTTP client reconnects on the next call, so service resumes by itself."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except _chroma_errors() as exc:
+            raise StoreUnavailableError(
+                f"the Chroma store is unreachable ({type(exc).__name__}: {exc}); "
+                "requests will succeed again once it is back") from exc
+
+    return call
 
 
 def make_client(settings):
@@ -114,17 +131,20 @@ class ParagraphStore:
         self.max_batch = max(1, min(int(client.get_max_batch_size()), 1000))
 
     # -- reports ---------------------------------------------------------------------------
+    @_reachable
     def report_records(self) -> dict[str, dict]:
         """report_id -> stored report record (the Report fields plus version and embedding)."""
         got = self.reports.get(include=["documents"])
         return {rid: json.loads(doc) for rid, doc in zip(got["ids"], got["documents"])}
 
+    @_reachable
     def active_versions(self) -> dict[str, str]:
         """report_id -> active version. Called on every search, so it reads only the small
         metadata written with each report record, not the report documents."""
         got = self.reports.get(include=["metadatas"])
         return {rid: metadata["version"] for rid, metadata in zip(got["ids"], got["metadatas"])}
 
+    @_reachable
     def get_report(self, report_id: str) -> dict | None:
         got = self.reports.get(ids=[report_id], include=["documents"])
         return json.loads(got["documents"][0]) if got["ids"] else None
@@ -136,6 +156,7 @@ class ParagraphStore:
         return Report(**{f.name: record[f.name] for f in fields(Report) if f.name in record})
 
     # -- writes ----------------------------------------------------------------------------
+    @_reachable
     def write_report(
         self,
         report: Report,
@@ -174,12 +195,14 @@ class ParagraphStore:
                             metadatas=[{"version": version}])
         self.purge_versions(report.report_id, keep={version})
 
+    @_reachable
     def purge_versions(self, report_id: str, keep: set[str]) -> None:
         """Delete paragraphs and passages of report_id whose version is not in keep."""
         version_clause = {"version": {"$nin": sorted(keep)}} if keep else None
         for collection in (self.paragraphs, self.passages):
             collection.delete(where=_where({"report_id": report_id}, version_clause))
 
+    @_reachable
     def delete_report(self, report_id: str) -> None:
         if self.get_report(report_id) is None:
             raise NotFoundError(f"no report {report_id!r} in the store; `assistant reports` lists them")
@@ -194,6 +217,28 @@ class ParagraphStore:
                 embeddings=np.asarray(embeddings[start:end], dtype=np.float32),
             )
 
+    # -- ingest jobs: kept in the store so every API worker on one Chroma server sees them ----
+    @functools.cached_property
+    def jobs(self):
+        return self.client.get_or_create_collection(f"{self.namespace}-jobs", embedding_function=None)
+
+    @_reachable
+    def save_job(self, record: dict) -> None:
+        self.jobs.upsert(ids=[record["id"]], documents=[json.dumps(record)], embeddings=[[1.0]],
+                         metadatas=[{"created": float(record["created"])}])
+
+    @_reachable
+    def load_job(self, job_id: str) -> dict | None:
+        got = self.jobs.get(ids=[job_id], include=["documents"])
+        return json.loads(got["documents"][0]) if got["ids"] else None
+
+    @_reachable
+    def forget_old_jobs(self, keep: int) -> None:
+        got = self.jobs.get(include=["metadatas"])
+        by_age = sorted(zip(got["ids"], got["metadatas"]), key=lambda item: item[1]["created"])
+        if len(by_age) > keep:
+            self.jobs.delete(ids=[job_id for job_id, _ in by_age[:len(by_age) - keep]])
+
     # -- reads -----------------------------------------------------------------------------
     def _active_filter(self, report_ids: Iterable[str] | None = None,
                        versions: dict[str, str] | None = None) -> dict | None:
@@ -202,6 +247,7 @@ class ParagraphStore:
             versions = {rid: v for rid, v in versions.items() if rid in set(report_ids)}
         return {"version": {"$in": sorted(versions.values()) or ["-none-"]}}
 
+    @_reachable
     def get_paragraphs(self, citation_ids: list[str]) -> list[Paragraph]:
         """Active paragraphs by citation id, in the order asked; unknown ids are skipped."""
         versions = self.active_versions()
@@ -218,11 +264,13 @@ class ParagraphStore:
             raise NotFoundError(f"no paragraph {citation_id!r}; ids look like 'sefton-2018#1.3' or 'sefton-2018#rec:2.1'")
         return found[0]
 
+    @_reachable
     def all_paragraphs(self, report_ids: Iterable[str] | None = None) -> list[Paragraph]:
         got = self.paragraphs.get(where=self._active_filter(report_ids), include=["documents", "metadatas"])
         paragraphs = [paragraph_from_record(d, m) for d, m in zip(got["documents"], got["metadatas"])]
         return sorted(paragraphs, key=lambda p: (p.report_id, p.order))
 
+    @_reachable
     def dense_search(
         self, vector: np.ndarray, n: int, report_ids: Iterable[str] | None = None,
         kinds: Iterable[str] | None = None, versions: dict[str, str] | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,6 +22,8 @@ from assistant.service import ReportService, build_service
 from assistant.settings import Settings
 
 UPLOAD_TYPES = {".txt": "text", ".md": "text", ".pdf": "pdf"}
+WARM_UP_RETRY_SECONDS = 2.0
+log = logging.getLogger(__name__)
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
@@ -30,21 +33,29 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
     service = service or build_service(settings or Settings())
     settings = service.settings
     jobs = IngestJobs(service, settings.api.jobs_kept)
-    ready = threading.Event()
+    ready, stopping = threading.Event(), threading.Event()
+    warm_up_error: list[str] = []  # the last reason warm-up failed, for /readyz
 
     def warm_up() -> None:
-        # Load the embedding model and the lexical index before the first query needs them.
-        try:
-            service.embedder()
-            service.retriever.corpus()
-            ready.set()
-        except Exception:  # noqa: BLE001 - /readyz reports it
-            pass
+        # Load the embedding model and the lexical index before the first query needs them;
+        # while the store is unreachable, try again (/readyz says why it is not ready).
+        while True:
+            try:
+                service.embedder()
+                service.retriever.corpus()
+                ready.set()
+                return
+            except Exception as exc:  # noqa: BLE001
+                warm_up_error[:] = [f"{type(exc).__name__}: {exc}"]
+                log.warning("warm-up failed, retrying in %.0f s: %s", WARM_UP_RETRY_SECONDS, exc)
+                if stopping.wait(WARM_UP_RETRY_SECONDS):
+                    return
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
         yield
+        stopping.set()
         jobs.shutdown()
 
     app = FastAPI(
@@ -89,7 +100,8 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
         except Exception as exc:  # noqa: BLE001
             return problem(503, "Not ready", f"the store is unreachable: {exc}")
         if not ready.is_set():
-            return problem(503, "Not ready", "the embedding model is still loading")
+            reason = f" (last attempt: {warm_up_error[0]})" if warm_up_error else ""
+            return problem(503, "Not ready", f"the embedding model and the index are still loading{reason}")
         return {"status": "ready", "reports": reports}
 
     api = APIRouter(prefix="/v1", dependencies=[Depends(require_key)],

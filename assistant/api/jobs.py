@@ -1,5 +1,8 @@
 """Background ingest jobs for uploaded report files: one worker thread, so a long ingest never
-blocks queries, with status and progress kept for GET /v1/jobs/{id}."""
+blocks queries, with status and progress for GET /v1/jobs/{id}.
+
+Job records are also written to the store, so with several API workers on one Chroma server
+any worker can answer for a job another one runs (progress is written at most twice a second)."""
 
 from __future__ import annotations
 
@@ -7,11 +10,17 @@ import shutil
 import tempfile
 import threading
 import time
+import logging
 import uuid
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from assistant.errors import AssistantError
+
+log = logging.getLogger(__name__)
+PROGRESS_WRITE_SECONDS = 0.5
 
 
 @dataclass
@@ -53,19 +62,37 @@ class IngestJobs:
             self._jobs[job.id] = job
             while len(self._jobs) > self.keep:
                 self._jobs.popitem(last=False)
+        self._share(job)
         self._worker.submit(self._run, job, paths, folder)
         return job
 
     def get(self, job_id: str) -> Job | None:
+        """This worker's job, or one another worker on the same store runs."""
         with self._lock:
-            return self._jobs.get(job_id)
+            local = self._jobs.get(job_id)
+        if local is not None:
+            return local
+        record = self.service.store.load_job(job_id)
+        return Job(**record) if record else None
+
+    def _share(self, job: Job) -> None:
+        try:
+            self.service.store.save_job(job.to_dict())
+        except AssistantError as exc:  # the store is down: this worker still answers for its jobs
+            log.warning("could not share job %s through the store: %s", job.id, exc)
 
     def _run(self, job: Job, paths: list[Path], folder: Path) -> None:
         job.status = "running"
+        self._share(job)
         names = dict(zip(map(str, paths), job.files))
+        last_shared = time.monotonic()
 
         def progress(stage: str, done: int, total: int) -> None:
+            nonlocal last_shared
             job.stage, job.done, job.total = stage, done, total
+            if time.monotonic() - last_shared >= PROGRESS_WRITE_SECONDS:
+                last_shared = time.monotonic()
+                self._share(job)
 
         try:
             outcomes = self.service.ingest(paths, progress=progress)
@@ -81,6 +108,11 @@ class IngestJobs:
         finally:
             job.finished = time.time()
             shutil.rmtree(folder, ignore_errors=True)
+            self._share(job)
+            try:
+                self.service.store.forget_old_jobs(self.keep)
+            except AssistantError as exc:
+                log.warning("could not prune old jobs: %s", exc)
 
     def shutdown(self) -> None:
         self._worker.shutdown(wait=False, cancel_futures=True)
