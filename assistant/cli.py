@@ -322,6 +322,8 @@ def serve(
     host: Optional[str] = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1; ASSISTANT_API__HOST)."),
     port: Optional[int] = typer.Option(None, "--port", help="Port (default 8000; ASSISTANT_API__PORT)."),
     ingest_if_empty: bool = typer.Option(False, "--ingest-if-empty", help="Ingest the reports dir first when the store is empty."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="API worker processes; more than 1 needs a Chroma server (ASSISTANT_CHROMA_HOST)."),
 ):
     """Serve the HTTP API (OpenAPI docs at /docs) with uvicorn."""
     import uvicorn
@@ -329,6 +331,10 @@ def serve(
     from assistant.api import create_app
 
     settings = Settings()
+    if workers > 1 and not settings.store.chroma_host:
+        _fail(f"--workers {workers} needs a Chroma server: the embedded store is for one process. "
+              "Start `chroma run --path data/chroma-server --port 8001` and set "
+              "ASSISTANT_CHROMA_HOST=127.0.0.1 ASSISTANT_CHROMA_PORT=8001", 2)
     try:
         service = build_service(settings)
         if ingest_if_empty and not service.reports():
@@ -339,8 +345,15 @@ def serve(
     except AssistantError as exc:
         _fail(str(exc), _exit_code(exc))
     host, port = host or settings.api.host, port or settings.api.port
-    errors.print(f"serving the API on http://{host}:{port} (docs at /docs)")
-    uvicorn.run(create_app(service), host=host, port=port, log_level="info")
+    errors.print(f"serving the API on http://{host}:{port} (docs at /docs)"
+                 + (f" with {workers} worker processes sharing {settings.store.chroma_host}:{settings.store.chroma_port}"
+                    if workers > 1 else ""))
+    if workers > 1:
+        del service  # each worker builds its own from the same settings (environment)
+        uvicorn.run("assistant.api.app:create_app", factory=True, workers=workers, host=host, port=port,
+                    log_level="info")
+    else:
+        uvicorn.run(create_app(service), host=host, port=port, log_level="info")
 
 
 @app.command("eval")
