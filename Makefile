@@ -33,8 +33,10 @@ test: setup browser
 eval: setup
 	$(BIN)/assistant eval
 
+# Ingest, query, 100x-corpus (embedded and `chroma run`), load and memory benchmarks:
+# a table on stdout, every figure in benchmarks/results/latest.json. About 10 minutes.
 bench: setup
-	@echo "benchmarks are not written yet (issue: Benchmarks, scale-out on a Chroma server, load and fault tests)"
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) data

@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from ingest.models import Paragraph
-from vectorstore.chunking import split_sentences
+from vectorstore.chunking import sentence_spans
 
 UNSUPPORTED_MARK = "[unsupported]"
 
@@ -120,17 +120,6 @@ def locate_verbatim(quote: str, text: str) -> tuple[int, int] | None:
     )
     match = re.search(pattern, text)
     return (match.start(), match.end()) if match else None
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    spans, cursor = [], 0
-    for sentence in split_sentences(text):
-        start = text.find(sentence, cursor)
-        if start < 0:
-            continue
-        spans.append((start, start + len(sentence)))
-        cursor = start + len(sentence)
-    return spans
 
 
 def closest_sentence(claim_text: str, paragraph_text: str) -> tuple[tuple[int, int], float]:

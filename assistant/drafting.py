@@ -68,7 +68,8 @@ class Drafter:
         spans = [(p, s, e) for p in findings for s, e in sentence_spans(p.text)]
         if not spans:
             return []
-        cosines = self.sentences.vectors([p.text[s:e] for p, s, e in spans]) @ self.sentences.query(observation)
+        cosines = (self.sentences.vectors([p.text[s:e] for p, s, e in spans], {p.citation_id for p, _, _ in spans})
+                   @ self.sentences.query(observation))
         best: dict[str, tuple[float, int, int]] = {}
         for (paragraph, start, end), cosine in zip(spans, cosines):
             score = float(cosine) + 0.3 * containment(observation, paragraph.text[start:end])

@@ -7,6 +7,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -58,26 +59,38 @@ class ScoredSentence:
 
 
 class SentenceEmbeddingCache:
-    """Sentence vectors by text, so repeated questions over the same paragraphs embed once."""
+    """Sentence vectors by text. Misses are looked up among the vectors stored at ingest for the
+    paragraphs in question, and only sentences stored without one (older stores) are embedded."""
 
-    def __init__(self, embedder, max_entries: int = 50_000):
+    def __init__(self, embedder, stored: Callable[[list[str]], dict[str, np.ndarray]] | None = None,
+                 max_entries: int = 50_000):
         self._embedder = embedder
+        self._stored = stored
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._max = max_entries
         self._lock = threading.Lock()
 
-    def vectors(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+    def vectors(self, texts: list[str], citation_ids: Iterable[str] = ()) -> np.ndarray:
+        """Unit vectors of texts, the sentences of the paragraphs citation_ids."""
+        missing = self._missing(texts)
+        if missing and self._stored and citation_ids:
+            self._remember(self._stored(list(citation_ids)))
+            missing = self._missing(texts)
         if missing:
-            embedded = self._embedder().embed_documents(missing)
-            with self._lock:
-                for text, vector in zip(missing, embedded):
-                    self._vectors[text] = _unit(vector)
-                while len(self._vectors) > self._max:
-                    self._vectors.popitem(last=False)
+            self._remember(dict(zip(missing, self._embedder().embed_documents(missing))))
         with self._lock:
             return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 1))
+
+    def _missing(self, texts: list[str]) -> list[str]:
+        with self._lock:
+            return [t for t in dict.fromkeys(texts) if t not in self._vectors]
+
+    def _remember(self, vectors: dict[str, np.ndarray]) -> None:
+        with self._lock:
+            for text, vector in vectors.items():
+                self._vectors[text] = _unit(vector)
+            while len(self._vectors) > self._max:
+                self._vectors.popitem(last=False)
 
     def query(self, text: str) -> np.ndarray:
         return _unit(self._embedder().embed_query(text))
@@ -95,7 +108,7 @@ def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbedd
     if not spans:
         return []
     texts = [item.paragraph.text[start:end] for item, start, end in spans]
-    cosines = cache.vectors(texts) @ cache.query(question)
+    cosines = cache.vectors(texts, {item.id for item in context.paragraphs}) @ cache.query(question)
     figures = figure_patterns(question)
     wants_recommendations = context.question.wants_recommendations and any(
         item.paragraph.kind == "recommendation" for item in context.paragraphs)

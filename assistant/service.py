@@ -43,7 +43,7 @@ class ReportService:
             )
         self.store = store
         self.retriever = HybridRetriever(store, self.embedder, settings.retrieval)
-        self.sentences = SentenceEmbeddingCache(self.embedder)
+        self.sentences = SentenceEmbeddingCache(self.embedder, self.store.sentence_vectors)
         self._engines: dict[str, Engine] = {}
         self._engines_lock = threading.Lock()
         self.answerer = Answerer(self.retriever, self.sentences, settings, self.engine)

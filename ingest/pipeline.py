@@ -13,8 +13,9 @@ from assistant.errors import AssistantError, IngestError
 from ingest.models import ParsedReport
 from ingest.parser import parse_report
 from ingest.sources import SUPPORTED_SUFFIXES, load_source
-from vectorstore.passages import passages_for
+from vectorstore.passages import Passage, Sentence, passages_for, sentences_for
 
+EMBED_CHUNK = 128  # texts per embedder call: progress is reported after each
 ProgressCallback = Callable[[str, int, int], None]  # (stage message, done, total)
 
 
@@ -47,26 +48,46 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return expanded
 
 
-def embed_report(parsed: ParsedReport, embedder, max_tokens: int, overlap_sentences: int,
-                 on_batch: Callable[[int, int], None] | None = None):
-    """Vectors for every passage of every paragraph, and one per paragraph (mean of its parts)."""
-    passages = [p for paragraph in parsed.paragraphs for p in passages_for(paragraph, max_tokens, overlap_sentences)]
-    texts = [p.text for p in passages]
-    batch = 64
-    chunks = []
-    for start in range(0, len(texts), batch):
-        chunks.append(embedder.embed_documents(texts[start:start + batch]))
+@dataclass
+class EmbeddedReport:
+    """A parsed report with every vector the store keeps: one per passage (searched), one per
+    paragraph (the mean of its passages) and one per sentence (scored when answering)."""
+
+    parsed: ParsedReport
+    passages: list[Passage]
+    passage_vectors: np.ndarray
+    paragraph_vectors: np.ndarray
+    sentences: list[Sentence]
+    sentence_vectors: np.ndarray
+
+
+def embed_texts(texts: list[str], embedder, on_batch: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """Vectors in the order of texts. Longest first, so each model batch holds texts of similar
+    length and pads little (what sentence-transformers does inside one encode call)."""
+    by_length = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    vectors = np.zeros((len(texts), embedder.dimension), np.float32)
+    for start in range(0, len(texts), EMBED_CHUNK):
+        chunk = by_length[start:start + EMBED_CHUNK]
+        vectors[chunk] = embedder.embed_documents([texts[i] for i in chunk])
         if on_batch:
-            on_batch(min(start + batch, len(texts)), len(texts))
-    vectors = np.concatenate(chunks) if chunks else np.zeros((0, embedder.dimension), np.float32)
+            on_batch(min(start + EMBED_CHUNK, len(texts)), len(texts))
+    return vectors
+
+
+def embed_report(parsed: ParsedReport, embedder, max_tokens: int, overlap_sentences: int,
+                 on_batch: Callable[[int, int], None] | None = None) -> EmbeddedReport:
+    passages = [p for paragraph in parsed.paragraphs for p in passages_for(paragraph, max_tokens, overlap_sentences)]
+    sentences = [s for paragraph in parsed.paragraphs for s in sentences_for(paragraph)]
+    vectors = embed_texts([p.text for p in passages] + [s.text for s in sentences], embedder, on_batch)
+    passage_vectors, sentence_vectors = vectors[:len(passages)], vectors[len(passages):]
     by_paragraph: dict[str, list[int]] = {}
     for index, passage in enumerate(passages):
         by_paragraph.setdefault(passage.citation_id, []).append(index)
     paragraph_vectors = []
     for paragraph in parsed.paragraphs:
-        mean = vectors[by_paragraph[paragraph.citation_id]].mean(axis=0)
+        mean = passage_vectors[by_paragraph[paragraph.citation_id]].mean(axis=0)
         paragraph_vectors.append(mean / (np.linalg.norm(mean) or 1.0))
-    return passages, vectors, np.stack(paragraph_vectors)
+    return EmbeddedReport(parsed, passages, passage_vectors, np.stack(paragraph_vectors), sentences, sentence_vectors)
 
 
 def ingest_file(path: Path, store, embedder_factory: Callable[[], object], settings,
@@ -91,14 +112,10 @@ def ingest_file(path: Path, store, embedder_factory: Callable[[], object], setti
             if progress:
                 progress(f"embedding {report.report_id}", done, total)
 
-        passages, vectors, paragraph_vectors = embed_report(
-            parsed, embedder, settings.ingest.chunk_tokens, settings.ingest.chunk_overlap_sentences, on_batch)
-        outcome.embedded_texts = len(passages)
-        store.write_report(
-            report, parsed.paragraphs, paragraph_vectors,
-            [p.passage_id for p in passages], [p.citation_id for p in passages], [p.text for p in passages],
-            vectors, embedder.name,
-        )
+        embedded = embed_report(parsed, embedder, settings.ingest.chunk_tokens,
+                                settings.ingest.chunk_overlap_sentences, on_batch)
+        outcome.embedded_texts = len(embedded.passages) + len(embedded.sentences)
+        store.write_report(embedded, embedder.name)
         outcome.status = "replaced" if existing else "ingested"
     except IngestError as exc:
         outcome.error = str(exc)

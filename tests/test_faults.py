@@ -18,7 +18,7 @@ from assistant.service import build_service
 from assistant.settings import Settings
 from ingest.parser import parse_report
 from ingest.sources import load_source
-from tests.chroma_server import chroma_server
+from vectorstore.local_server import chroma_server
 from tests.conftest import REPORT_NAMES, ROOT, report_text_path
 from tests.live_server import live_server
 from vectorstore.embeddings import HashingEmbedder
@@ -165,7 +165,7 @@ def test_ingest_killed_with_sigkill_then_rerun_stores_each_report_once_and_compl
         assert stored == expected, f"{name}: {len(stored)} stored paragraphs, {len(expected)} parsed"
         version = store.active_versions()[name]
         # Nothing of an older or half-written version is left in the raw collections.
-        for collection in (store.paragraphs, store.passages):
+        for collection in (store.paragraphs, store.passages, store.sentences):
             raw = collection.get(where={"report_id": name}, include=["metadatas"])
             assert {m["version"] for m in raw["metadatas"]} == {version}, collection.name
         raw_paragraphs = store.paragraphs.get(where={"report_id": name}, include=[])

@@ -10,10 +10,13 @@ from vectorstore.embeddings import HashingEmbedder
 
 
 def stored_counts(service, report_id):
-    """Raw record counts in Chroma for a report (every version), to catch duplicates and orphans."""
-    paragraphs = service.store.paragraphs.get(where={"report_id": report_id}, include=[])["ids"]
-    passages = service.store.passages.get(where={"report_id": report_id}, include=[])["ids"]
-    return len(paragraphs), len(passages)
+    """Raw record counts in Chroma for a report (every version), to catch duplicates and orphans:
+    paragraphs, and the embedded texts (passages plus sentences)."""
+    def count(collection):
+        return len(collection.get(where={"report_id": report_id}, include=[])["ids"])
+
+    store = service.store
+    return count(store.paragraphs), count(store.passages) + count(store.sentences)
 
 
 def test_reingest_of_unchanged_files_does_no_embedding(fast_service):
@@ -111,10 +114,21 @@ def test_long_paragraph_is_embedded_in_parts_but_cited_once(settings):
     settings.ingest.chunk_tokens = 40
     service = build_service(settings, embedder=CountingEmbedder(HashingEmbedder()))
     outcome = service.ingest([report_text_path("sefton-2018")])[0]
-    paragraphs, passages = stored_counts(service, "sefton-2018")
-    assert passages == outcome.embedded_texts > paragraphs * 2
+    paragraphs, embedded = stored_counts(service, "sefton-2018")
+    passages = len(service.store.passages.get(where={"report_id": "sefton-2018"}, include=[])["ids"])
+    assert embedded == outcome.embedded_texts and passages > paragraphs * 2
     results = service.search("safeguarding supervision records", k=10)
     ids = [r.id for r in results]
     assert len(ids) == len(set(ids)) == 10
     long_one = service.paragraph("sefton-2018#5.2.14")
     assert len(long_one.text) > 600 and "\n\n" in long_one.text  # one paragraph, whole text
+
+
+def test_answers_and_drafts_use_the_sentence_vectors_stored_at_ingest(fast_service):
+    fast_service.ingest()
+    embedder = fast_service.embedder()
+    before = embedder.documents_embedded
+    answer = fast_service.ask("How are health assessments for children looked after carried out?")
+    fast_service.draft("Health visitors do not record what the child says in their notes.")
+    assert answer.relevance is not None
+    assert embedder.documents_embedded == before  # only the questions were embedded

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.chroma_server import chroma_server, free_port
+from vectorstore.local_server import chroma_server, free_port
 from tests.conftest import ROOT, report_text_path
 
 SEARCH = {"query": "health assessments for looked after children", "k": 3}

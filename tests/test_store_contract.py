@@ -11,7 +11,7 @@ from assistant.settings import Settings
 from ingest.parser import parse_report
 from ingest.pipeline import embed_report
 from ingest.sources import load_source
-from tests.chroma_server import chroma_server
+from vectorstore.local_server import chroma_server
 from tests.conftest import REPORTS_DIR, report_text_path
 from vectorstore.embeddings import HashingEmbedder
 
@@ -40,9 +40,7 @@ def write(store, name="sefton-2018", mutate=None):
         from ingest.parser import content_hash
         parsed.report.content_hash = content_hash(parsed.report, parsed.paragraphs)
     embedder = HashingEmbedder()
-    passages, vectors, paragraph_vectors = embed_report(parsed, embedder, 200, 1)
-    store.write_report(parsed.report, parsed.paragraphs, paragraph_vectors, [p.passage_id for p in passages],
-                       [p.citation_id for p in passages], [p.text for p in passages], vectors, embedder.name)
+    store.write_report(embed_report(parsed, embedder, 200, 1), embedder.name)
     return parsed
 
 

@@ -13,12 +13,15 @@ import functools
 import json
 import re
 from dataclasses import fields
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
 from assistant.errors import NotFoundError, StoreUnavailableError
 from ingest.models import Paragraph, Report
+
+if TYPE_CHECKING:
+    from ingest.pipeline import EmbeddedReport
 
 _COSINE = {"hnsw": {"space": "cosine"}}
 _LIST_FIELDS = ("recommendations", "unresolved_recommendations", "pointed_by")
@@ -126,6 +129,8 @@ class ParagraphStore:
                 f"{namespace}-paragraphs", embedding_function=None, configuration=_COSINE)
             self.passages = client.get_or_create_collection(
                 f"{namespace}-passages", embedding_function=None, configuration=_COSINE)
+            self.sentences = client.get_or_create_collection(
+                f"{namespace}-sentences", embedding_function=None, configuration=_COSINE)
         except _chroma_errors() as exc:
             raise StoreUnavailableError(f"the Chroma store is unreachable: {exc}") from exc
         self.max_batch = max(1, min(int(client.get_max_batch_size()), 1000))
@@ -157,38 +162,33 @@ class ParagraphStore:
 
     # -- writes ----------------------------------------------------------------------------
     @_reachable
-    def write_report(
-        self,
-        report: Report,
-        paragraphs: list[Paragraph],
-        paragraph_vectors: np.ndarray,
-        passage_ids: list[str],
-        passage_citations: list[str],
-        passage_texts: list[str],
-        passage_vectors: np.ndarray,
-        embedding_name: str,
-    ) -> None:
+    def write_report(self, embedded: EmbeddedReport, embedding_name: str) -> None:
+        """Write a new version of the report's paragraphs, passages and sentences, then switch
+        the report record to it in one upsert and purge the older versions."""
+        report, paragraphs = embedded.parsed.report, embedded.parsed.paragraphs
         version = report.content_hash[:16]
         previous = self.get_report(report.report_id)
         self.purge_versions(report.report_id, keep={version, previous["version"]} if previous else {version})
-        by_id = {p.citation_id: p for p in paragraphs}
+        kinds = {p.citation_id: p.kind for p in paragraphs}
         self._upsert(
             self.paragraphs,
             ids=[f"{version}:{p.citation_id}" for p in paragraphs],
             documents=[p.text for p in paragraphs],
             metadatas=[paragraph_to_metadata(p, version) for p in paragraphs],
-            embeddings=paragraph_vectors,
+            embeddings=embedded.paragraph_vectors,
         )
-        self._upsert(
-            self.passages,
-            ids=[f"{version}:{pid}" for pid in passage_ids],
-            documents=passage_texts,
-            metadatas=[
-                {"version": version, "citation_id": cid, "report_id": report.report_id, "kind": by_id[cid].kind}
-                for cid in passage_citations
-            ],
-            embeddings=passage_vectors,
-        )
+        for collection, items, vectors, id_of in (
+            (self.passages, embedded.passages, embedded.passage_vectors, lambda item: item.passage_id),
+            (self.sentences, embedded.sentences, embedded.sentence_vectors, lambda item: item.sentence_id),
+        ):
+            self._upsert(
+                collection,
+                ids=[f"{version}:{id_of(item)}" for item in items],
+                documents=[item.text for item in items],
+                metadatas=[{"version": version, "citation_id": item.citation_id, "report_id": report.report_id,
+                            "kind": kinds[item.citation_id]} for item in items],
+                embeddings=vectors,
+            )
         record = report.to_dict() | {"version": version, "embedding": embedding_name}
         # The switch: from here on readers see the new version.
         self.reports.upsert(ids=[report.report_id], documents=[json.dumps(record)], embeddings=[[1.0]],
@@ -199,7 +199,7 @@ class ParagraphStore:
     def purge_versions(self, report_id: str, keep: set[str]) -> None:
         """Delete paragraphs and passages of report_id whose version is not in keep."""
         version_clause = {"version": {"$nin": sorted(keep)}} if keep else None
-        for collection in (self.paragraphs, self.passages):
+        for collection in (self.paragraphs, self.passages, self.sentences):
             collection.delete(where=_where({"report_id": report_id}, version_clause))
 
     @_reachable
@@ -265,6 +265,18 @@ class ParagraphStore:
         return found[0]
 
     @_reachable
+    def sentence_vectors(self, citation_ids: Iterable[str]) -> dict[str, np.ndarray]:
+        """Sentence text -> the vector stored at ingest, for the active paragraphs asked for."""
+        citation_ids = sorted(set(citation_ids))
+        versions = self.active_versions()
+        if not citation_ids:
+            return {}
+        got = self.sentences.get(where=_in("citation_id", citation_ids), include=["documents", "embeddings"])
+        return {text: np.asarray(vector, dtype=np.float32)
+                for sentence_id, text, vector in zip(got["ids"], got["documents"], got["embeddings"])
+                if versions.get(sentence_id.partition(":")[2].split("#", 1)[0]) == sentence_id.partition(":")[0]}
+
+    @_reachable
     def all_paragraphs(self, report_ids: Iterable[str] | None = None) -> list[Paragraph]:
         got = self.paragraphs.get(where=self._active_filter(report_ids), include=["documents", "metadatas"])
         paragraphs = [paragraph_from_record(d, m) for d, m in zip(got["documents"], got["metadatas"])]
@@ -276,17 +288,39 @@ class ParagraphStore:
         kinds: Iterable[str] | None = None, versions: dict[str, str] | None = None,
     ) -> list[tuple[str, float]]:
         """(citation_id, cosine similarity) of the best passages, best first, one entry per paragraph.
-        `versions` is a snapshot of active_versions() the caller already holds (read if omitted)."""
-        where = _where(self._active_filter(report_ids, versions), _in("kind", kinds))
-        total = self.passages.count()
-        if total == 0:
+        `versions` is a snapshot of active_versions() the caller already holds (read if omitted).
+
+        Passage ids carry their version and citation id, so the query asks Chroma for ids and
+        distances only and drops inactive versions itself; only when old or half-written
+        versions crowd out the candidates does it ask again with the version filter."""
+        versions = self.active_versions() if versions is None else versions
+        if report_ids is not None:
+            report_ids = sorted(set(report_ids))
+            versions = {rid: v for rid, v in versions.items() if rid in report_ids}
+        if not versions:
             return []
-        got = self.passages.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=min(n * 3, total),
-            where=where, include=["metadatas", "distances"],
-        )
-        best: dict[str, float] = {}
-        for metadata, distance in zip(got["metadatas"][0], got["distances"][0]):
-            cid = metadata["citation_id"]
-            best[cid] = max(best.get(cid, -1.0), 1.0 - float(distance))
+        query = np.asarray(vector, dtype=np.float32)
+        restriction = _where(_in("report_id", report_ids), _in("kind", kinds))
+        got = self.passages.query(query_embeddings=[query], n_results=n * 3, where=restriction, include=["distances"])
+        best, skipped = _best_per_paragraph(got["ids"][0], got["distances"][0], versions)
+        if skipped and len(best) < n:
+            got = self.passages.query(query_embeddings=[query], n_results=n * 3, include=["distances"],
+                                      where=_where(self._active_filter(versions=versions), _in("kind", kinds)))
+            best, _ = _best_per_paragraph(got["ids"][0], got["distances"][0], versions)
         return sorted(best.items(), key=lambda item: -item[1])[:n]
+
+
+def _best_per_paragraph(ids: list[str], distances: list[float], versions: dict[str, str]):
+    """citation_id -> best cosine over its passages of an active version; and how many passages
+    were of another version. Passage ids are '{version}:{citation_id}~{n}'."""
+    active = set(versions.values())
+    best: dict[str, float] = {}
+    skipped = 0
+    for passage_id, distance in zip(ids, distances):
+        version, _, rest = passage_id.partition(":")
+        citation_id = rest.rsplit("~", 1)[0]
+        if version not in active or versions.get(citation_id.split("#", 1)[0]) != version:
+            skipped += 1
+            continue
+        best[citation_id] = max(best.get(citation_id, -1.0), 1.0 - float(distance))
+    return best, skipped

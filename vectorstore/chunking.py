@@ -60,3 +60,15 @@ def split_into_parts(text: str, max_tokens: int, overlap_sentences: int = 1) -> 
     if current:
         parts.append(" ".join(current))
     return parts
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in text."""
+    spans, cursor = [], 0
+    for sentence in split_sentences(text):
+        start = text.find(sentence, cursor)
+        if start < 0:
+            continue
+        spans.append((start, start + len(sentence)))
+        cursor = start + len(sentence)
+    return spans

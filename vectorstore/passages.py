@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.models import Paragraph
-from vectorstore.chunking import split_into_parts
+from vectorstore.chunking import sentence_spans, split_into_parts
 
 
 @dataclass
@@ -37,3 +37,17 @@ def passages_for(paragraph: Paragraph, max_tokens: int, overlap_sentences: int =
         Passage(f"{paragraph.citation_id}~{n}", paragraph.citation_id, f"{context}: {part}" if context else part)
         for n, part in enumerate(parts)
     ]
+
+
+@dataclass
+class Sentence:
+    sentence_id: str  # "{citation_id}@{start}"
+    citation_id: str
+    text: str  # the sentence exactly as in the paragraph text
+
+
+def sentences_for(paragraph: Paragraph) -> list[Sentence]:
+    """The paragraph's sentences, as answers score and quote them; their vectors are stored at
+    ingest so a question never waits for them to be embedded."""
+    return [Sentence(f"{paragraph.citation_id}@{start}", paragraph.citation_id, paragraph.text[start:end])
+            for start, end in sentence_spans(paragraph.text)]

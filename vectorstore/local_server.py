@@ -1,4 +1,4 @@
-"""Start and stop a real `chroma run` server on 127.0.0.1 for tests."""
+"""Start and stop a real `chroma run` server on 127.0.0.1 (tests, benchmarks)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def chroma_executable() -> str:
 def chroma_server(path: Path, timeout: float = 60.0, port: int | None = None):
     """A `chroma run` server over `path`; pass the port of an earlier one to restart it in place."""
     port = port or free_port()
+    path.parent.mkdir(parents=True, exist_ok=True)
     log = open(path.parent / f"chroma-{port}.log", "w")
     process = subprocess.Popen([chroma_executable(), "run", "--path", str(path), "--host", "127.0.0.1",
                                 "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)

@@ -1,0 +1,292 @@
+"""`make bench`: ingest, query and serving benchmarks on this machine, printed as one table and
+written to benchmarks/results/latest.json.
+
+    python -m benchmarks.run [--copies 100] [--clients 20] [--load-seconds 60] [--no-server]
+
+Everything runs on 127.0.0.1 in temporary folders; the real reports come from the reports dir
+(../shared/reports by default, ASSISTANT_REPORTS_DIR to change it)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from assistant.service import build_service
+from assistant.settings import Settings
+from benchmarks.load import run_load
+from benchmarks.synthetic import embed_originals, write_scaled_corpus
+from benchmarks.targets import check_targets
+from benchmarks.timing import peak_rss_mb, rss_mb, summarize_ms, time_each
+from evals.runner import DRAFTING_CASES, QUESTIONS, load_jsonl
+from ingest.parser import parse_report
+from ingest.pipeline import expand_paths
+from ingest.sources import load_source
+from vectorstore.local_server import chroma_server, free_port
+from vectorstore.passages import passages_for, sentences_for
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+class Stopwatch:
+    """Wraps a callable and adds up the seconds spent in it."""
+
+    def __init__(self, call):
+        self.call, self.seconds, self.calls = call, 0.0, 0
+
+    def __call__(self, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return self.call(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.calls += 1
+
+
+# -- ingest --------------------------------------------------------------------------------------
+def bench_ingest(settings: Settings) -> tuple[dict, object]:
+    service = build_service(settings)
+    started = time.perf_counter()
+    embedder = service.embedder()
+    model_load = time.perf_counter() - started
+    embedder.embed_documents(["warm-up"])  # first-call set-up, outside every timer below
+
+    files = expand_paths([settings.ingest.reports_dir])
+    started = time.perf_counter()
+    parsed = [parse_report(load_source(path)) for path in files]
+    parse_seconds = time.perf_counter() - started
+
+    embed = embedder.embed_documents = Stopwatch(embedder.embed_documents)
+    store = service.store.write_report = Stopwatch(service.store.write_report)
+    started = time.perf_counter()
+    outcomes = service.ingest()
+    ingest_seconds = time.perf_counter() - started
+    if any(o.status != "ingested" for o in outcomes):
+        raise RuntimeError(f"cold ingest did not ingest every file: {[o.to_dict() for o in outcomes]}")
+    embedder.embed_documents = embed.call
+    del service.store.write_report
+
+    # The texts ingest embeds: every passage and every sentence.
+    texts = [p.text for report in parsed for paragraph in report.paragraphs
+             for p in passages_for(paragraph, settings.ingest.chunk_tokens, settings.ingest.chunk_overlap_sentences)]
+    texts += [s.text for report in parsed for paragraph in report.paragraphs for s in sentences_for(paragraph)]
+    started = time.perf_counter()
+    embedder.model.encode(texts, batch_size=embedder.batch_size, normalize_embeddings=True,
+                          convert_to_numpy=True, show_progress_bar=False)
+    raw_embed = time.perf_counter() - started
+
+    started = time.perf_counter()
+    again = service.ingest()
+    reingest = time.perf_counter() - started
+    if any(o.status != "unchanged" for o in again):
+        raise RuntimeError(f"re-ingest of unchanged files was not a no-op: {[o.status for o in again]}")
+
+    # Time ingest spends outside the embedding model (parsing, chunking, hashing, store writes),
+    # against the time inside it; the raw run says how close the model calls come to the CPU's limit.
+    beyond = ingest_seconds - embed.seconds
+    return {
+        "reports": len(files), "paragraphs": sum(len(p.paragraphs) for p in parsed), "embedded_texts": len(texts),
+        "model_load_s": round(model_load, 2), "parse_s": round(parse_seconds, 3),
+        "ingest_s": round(ingest_seconds, 2), "embed_in_ingest_s": round(embed.seconds, 2),
+        "store_s": round(store.seconds, 2), "other_s": round(ingest_seconds - embed.seconds - store.seconds, 2),
+        "raw_embed_s": round(raw_embed, 2), "raw_embed_texts_per_s": round(len(texts) / raw_embed, 1),
+        "ingest_texts_per_s": round(len(texts) / ingest_seconds, 1),
+        "ingest_to_raw_ratio": round(ingest_seconds / raw_embed, 3),
+        "beyond_embedding_s": round(beyond, 2), "beyond_embedding_share": round(beyond / embed.seconds, 3),
+        "embed_in_ingest_to_raw_ratio": round(embed.seconds / raw_embed, 3),
+        "reingest_unchanged_s": round(reingest, 3),
+    }, service
+
+
+# -- queries -------------------------------------------------------------------------------------
+def bench_queries(service) -> dict:
+    questions = [q["question"] for q in load_jsonl(QUESTIONS, ("question",))]
+    cases = load_jsonl(DRAFTING_CASES, ("observation",))
+    embedder = service.embedder()
+    time_each(embedder.embed_query, questions[:10])  # warm
+    floor = summarize_ms(time_each(embedder.embed_query, questions))
+    time_each(service.search, questions)  # warm the corpus cache and the query paths
+    search = summarize_ms(time_each(service.search, questions))
+    time_each(service.ask, questions[:10])
+    ask = summarize_ms(time_each(service.ask, questions))
+    draft = summarize_ms(time_each(lambda c: service.draft(c["observation"], exclude_report=c.get("exclude_report")),
+                                   cases))
+    return {"questions": len(questions), "drafting_cases": len(cases), "embed_query": floor,
+            "search": search, "search_to_floor_p50": round(search["p50_ms"] / floor["p50_ms"], 2),
+            "ask_extractive": ask, "draft_extractive": draft}
+
+
+# -- the 100x corpus -----------------------------------------------------------------------------
+@contextmanager
+def _store_settings(base: Settings, folder: Path, backend: str):
+    if backend == "server":
+        with chroma_server(folder / "chroma-server") as (host, port):
+            yield base.model_copy(update={"data_dir": folder / "data", "store": base.store.model_copy(
+                update={"chroma_host": host, "chroma_port": port})})
+    else:
+        yield base.model_copy(update={"data_dir": folder / "data"})
+
+
+def bench_scaled(settings: Settings, embedder, copies: int, backend: str, folder: Path) -> dict:
+    questions = [q["question"] for q in load_jsonl(QUESTIONS, ("question",))]
+    parsed = [parse_report(load_source(path)) for path in expand_paths([settings.ingest.reports_dir])]
+    originals = embed_originals(parsed, embedder, settings)
+    with _store_settings(settings, folder / backend, backend) as scaled_settings:
+        service = build_service(scaled_settings, embedder=embedder)
+        started = time.perf_counter()
+        paragraphs = write_scaled_corpus(
+            service.store, originals, copies, embedder.name,
+            progress=lambda done, total: done % 20 == 0 and say(f"{backend}: wrote {done}/{total} reports"))
+        write_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        service.search(questions[0])  # builds the lexical index and caches over the whole corpus
+        first_search = time.perf_counter() - started
+        time_each(service.search, questions[:10])
+        search = summarize_ms(time_each(service.search, questions))
+    return {"backend": backend, "copies": copies, "reports": copies * len(parsed), "paragraphs": paragraphs,
+            "passages": copies * sum(len(o.passages) for o in originals),
+            "sentences": copies * sum(len(o.sentences) for o in originals), "write_s": round(write_seconds, 1),
+            "first_search_s": round(first_search, 2), "search": search}
+
+
+# -- the serving process -------------------------------------------------------------------------
+def bench_serving(data_dir: Path, folder: Path, clients: int, seconds: float) -> dict:
+    """A real `assistant serve` over a copy of the benchmark store: memory idle and under load."""
+    served = folder / "served-data"
+    shutil.copytree(data_dir, served)
+    port = free_port()
+    env = os.environ | {"ASSISTANT_DATA_DIR": str(served)}
+    log = open(folder / "serve.log", "w")
+    process = subprocess.Popen([str(Path(sys.executable).parent / "assistant"), "serve", "--host", "127.0.0.1",
+                                "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"assistant serve exited: {(folder / 'serve.log').read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("assistant serve was not ready within 180 s")
+            time.sleep(0.5)
+        questions = [q["question"] for q in load_jsonl(QUESTIONS, ("question",))]
+        idle = rss_mb(process.pid)
+        say(f"load: {clients} clients for {seconds:.0f} s on {url}")
+        load = run_load(url, questions, clients=clients, seconds=seconds)
+        return {"rss_ready_mb": idle, "peak_rss_mb": peak_rss_mb(process.pid), "load": load}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+# -- report --------------------------------------------------------------------------------------
+def _git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def table(results: dict) -> str:
+    rows = [("figure", "measured", "target", "met")]
+    for check in results["targets"]:
+        rows.append((check["name"], check["measured"], check["target"], "yes" if check["met"] else "NO"))
+    ingest, queries = results["ingest"], results["queries"]
+    rows += [
+        ("cold ingest: model load / parse / embed / store / other (s)",
+         f"{ingest['model_load_s']} / {ingest['parse_s']} / {ingest['embed_in_ingest_s']} / {ingest['store_s']} / "
+         f"{ingest['other_s']}", "", ""),
+        ("raw sentence-transformers, same texts", f"{ingest['raw_embed_s']} s ({ingest['raw_embed_texts_per_s']} texts/s)",
+         "", ""),
+        ("cold ingest (both reports, model loaded)", f"{ingest['ingest_s']} s, {ingest['ingest_to_raw_ratio']}x raw; "
+         f"its model calls {ingest['embed_in_ingest_to_raw_ratio']}x raw", "", ""),
+        ("search p50/p95/p99 (ms)", _percentiles(queries["search"]), "", ""),
+        ("one-query embedding p50 (ms)", queries["embed_query"]["p50_ms"], "", ""),
+        ("ask p50/p95/p99 (ms)", _percentiles(queries["ask_extractive"]), "", ""),
+        ("draft p50/p95/p99 (ms)", _percentiles(queries["draft_extractive"]), "", ""),
+    ]
+    for scaled in results.get("scaled", []):
+        rows.append((f"{scaled['copies']}x corpus on {scaled['backend']}: search p50/p95/p99 (ms)",
+                     _percentiles(scaled["search"]), "", ""))
+        rows.append((f"{scaled['copies']}x on {scaled['backend']}: write / first search (s)",
+                     f"{scaled['write_s']} / {scaled['first_search_s']}", "", ""))
+    if "serving" in results:
+        load = results["serving"]["load"]
+        rows.append((f"load: {load['clients']} clients, {load['seconds']} s", f"{load['requests']} requests, "
+                     f"{load['errors']} errors, {load['throughput_rps']} req/s, p95 {load['all'].get('p95_ms')} ms", "", ""))
+        rows.append(("serving RSS ready / peak (MB)",
+                     f"{results['serving']['rss_ready_mb']} / {results['serving']['peak_rss_mb']}", "", ""))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
+    lines = [" | ".join(str(cell).ljust(width) for cell, width in zip(row, widths)) for row in rows]
+    lines.insert(1, "-+-".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def _percentiles(summary: dict) -> str:
+    return f"{summary['p50_ms']} / {summary['p95_ms']} / {summary['p99_ms']}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--copies", type=int, default=100, help="Size of the synthetic corpus, in copies of the real reports.")
+    parser.add_argument("--clients", type=int, default=20, help="Concurrent clients in the load test.")
+    parser.add_argument("--load-seconds", type=float, default=60.0, help="Length of the load test.")
+    parser.add_argument("--no-server", action="store_true", help="Skip the synthetic corpus on a `chroma run` server.")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="Where to write the JSON results.")
+    args = parser.parse_args(argv)
+
+    base = Settings()
+    folder = Path(tempfile.mkdtemp(prefix="report-assistant-bench-"))
+    settings = base.model_copy(update={"data_dir": folder / "data"})
+    results: dict = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "commit": _git_commit(),
+                     "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                 "platform": platform.platform()}}
+    try:
+        say(f"cold ingest of {settings.ingest.reports_dir}")
+        results["ingest"], service = bench_ingest(settings)
+        say("search, ask and draft latency over the eval set")
+        results["queries"] = bench_queries(service)
+        embedder = service.embedder()
+        results["scaled"] = []
+        for backend in ("embedded",) + (() if args.no_server else ("server",)):
+            say(f"{args.copies}x synthetic corpus on the {backend} store")
+            results["scaled"].append(bench_scaled(settings, embedder, args.copies, backend, folder))
+        say("serving process: memory and the load test")
+        results["serving"] = bench_serving(settings.data_dir, folder, args.clients, args.load_seconds)
+        results["targets"] = check_targets(results)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(f"\nwritten to {args.out}")
+    return 0 if all(check["met"] for check in results["targets"]) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

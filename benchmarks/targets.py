@@ -1,0 +1,42 @@
+"""The performance targets (issue: benchmarks) and how each is read off the results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    limit: float
+    unit: str
+    measure: Callable[[dict], float | None]
+
+    def check(self, results: dict) -> dict | None:
+        measured = self.measure(results)
+        if measured is None:
+            return None
+        return {"name": self.name, "measured": f"{measured:g}{self.unit}", "target": f"<= {self.limit:g}{self.unit}",
+                "value": measured, "limit": self.limit, "met": measured <= self.limit}
+
+
+def _scaled_p95(results: dict) -> float | None:
+    scaled = results.get("scaled") or []
+    return max(s["search"]["p95_ms"] for s in scaled) if scaled else None
+
+
+TARGETS = [
+    Target("search p50 / one-query embedding p50", 1.5, "x", lambda r: r["queries"]["search_to_floor_p50"]),
+    Target("extractive ask p95 (two reports)", 150, " ms", lambda r: r["queries"]["ask_extractive"]["p95_ms"]),
+    Target("100x-corpus search p95 (worst backend)", 200, " ms", _scaled_p95),
+    Target("ingest time beyond embedding / embedding time", 0.15, "",
+           lambda r: r["ingest"]["beyond_embedding_share"]),
+    Target("unchanged re-ingest", 2, " s", lambda r: r["ingest"]["reingest_unchanged_s"]),
+    Target("serving peak RSS", 1536, " MB", lambda r: r["serving"]["peak_rss_mb"] if "serving" in r else None),
+    Target("load-test errors", 0, "", lambda r: r["serving"]["load"]["errors"] if "serving" in r else None),
+]
+
+
+def check_targets(results: dict) -> list[dict]:
+    return [checked for target in TARGETS if (checked := target.check(results)) is not None]
