@@ -12,7 +12,12 @@ from ingest.models import Paragraph
 
 _PARAGRAPH_REF = re.compile(r"\b(?:paragraphs?|paras?|findings?|sections?|§)\s*(\d{1,2}(?:\.\d{1,3}){1,2})\b", re.I)
 _RECOMMENDATION_REF = re.compile(r"\brecommendations?\s*(?:no\.?\s*)?(\d{1,2}\.\d{1,2})\b", re.I)
-_ACRONYM_DEFINITION = re.compile(r"((?:[\w'\u2019-]+\s+){1,9}?[\w'\u2019-]+)\s*\(([A-Z][A-Za-z&]{1,8})\)")
+_BRACKETED_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&]{1,8})\)")
+_WORDS_BEFORE = re.compile(r"(?<![\w'\u2019-])((?:[\w'\u2019-]+\s+){0,9}[\w'\u2019-]+)\s*$")
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'\u2019]{2,}\b")
+# A whole word as ReportNames matches it: a run of word characters, joined by apostrophes ("o'brien").
+_WHOLE_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+_WORD_CHARS = re.compile(r"\w+")
 _MINOR_WORDS = {"and", "of", "the", "for", "in", "to", "a", "on", "with", "at", "by"}
 
 
@@ -32,13 +37,21 @@ def _initials_match(words: list[str], acronym: str) -> bool:
 
 def learn_acronyms(paragraphs: list[Paragraph]) -> dict[str, str]:
     """'child and adolescent mental health services (CAMHS)' -> {'CAMHS': 'child and adolescent
-    mental health services'}, from the reports' own definitions."""
+    mental health services'}, from the reports' own definitions (the first one wins)."""
     acronyms: dict[str, str] = {}
     for paragraph in paragraphs:
-        for match in _ACRONYM_DEFINITION.finditer(paragraph.text):
-            words, acronym = match.group(1).split(), match.group(2)
+        text = paragraph.text
+        if "(" not in text:
+            continue
+        for bracketed in _BRACKETED_ACRONYM.finditer(text):
+            acronym = bracketed.group(1)
             if acronym in acronyms or len(acronym) < 2:
                 continue
+            # The run of up to 10 words just before the bracket (the expansion ends there).
+            before = _WORDS_BEFORE.search(text, max(0, bracketed.start() - 300), bracketed.start())
+            if before is None:
+                continue
+            words = before.group(1).split()
             for size in range(1, len(words) + 1):
                 candidate = words[-size:]
                 if _initials_match(candidate, acronym):
@@ -78,34 +91,55 @@ def expand_query(query: str, acronyms: dict[str, str]) -> str:
     return f"{query} {' '.join(unique)}" if unique else query
 
 
+@dataclass(frozen=True)
+class NameEvidence:
+    """What one report contributes to ReportNames: its capitalised words (lower-cased, with
+    counts) and every word it uses."""
+
+    capitalised: dict[str, int]
+    words: frozenset[str]
+
+    @classmethod
+    def of(cls, paragraphs: list[Paragraph]) -> "NameEvidence":
+        capitalised: dict[str, int] = {}
+        words: set[str] = set()
+        for paragraph in paragraphs:
+            for word in _CAPITALISED.findall(paragraph.text):
+                capitalised[word.lower()] = capitalised.get(word.lower(), 0) + 1
+            lowered = paragraph.text.lower()
+            words.update(_WHOLE_WORD.findall(lowered))  # "children's"
+            words.update(_WORD_CHARS.findall(lowered))  # "children", "s": what \bchildren\b finds
+        return cls(capitalised, frozenset(words))
+
+    def uses(self, word: str) -> bool:
+        """Whether the word appears as a whole word, as `\\bword\\b` would find it."""
+        return word in self.words
+
+
 class ReportNames:
     """Words that name one report: its area, and providers, places and services that appear in
     it and in no other stored report."""
 
-    def __init__(self, reports: dict[str, dict], paragraphs: list[Paragraph]):
-        text_by_report: dict[str, str] = {}
-        for paragraph in paragraphs:
-            text_by_report[paragraph.report_id] = text_by_report.get(paragraph.report_id, "") + " " + paragraph.text
-        counts: dict[str, dict[str, int]] = {}
-        for report_id, text in text_by_report.items():
-            for word in re.findall(r"\b[A-Z][A-Za-z'\u2019]{2,}\b", text):
-                counts.setdefault(word.lower(), {}).setdefault(report_id, 0)
-                counts[word.lower()][report_id] += 1
-        lowered_text = {rid: text.lower() for rid, text in text_by_report.items()}
+    def __init__(self, reports: dict[str, dict], evidence: dict[str, NameEvidence]):
         self.names: dict[str, str] = {}  # lower-case word -> report id
-        for word, per_report in counts.items():
-            if len(per_report) != 1:
-                continue
-            (report_id, count), = per_report.items()
-            others = [t for rid, t in lowered_text.items() if rid != report_id]
-            if count >= 3 and not any(re.search(rf"\b{re.escape(word)}\b", t) for t in others):
-                self.names[word] = report_id
+        for report_id, own in evidence.items():
+            others = [e for rid, e in evidence.items() if rid != report_id]
+            for word, count in own.capitalised.items():
+                if count >= 3 and not any(other.uses(word) for other in others):
+                    self.names[word] = report_id
         for report_id, record in reports.items():
             for word in re.findall(r"[A-Za-z]{3,}", record.get("area", "")):
                 self.names[word.lower()] = report_id
         common = {"the", "and", "for", "with", "this", "that", "city", "review", "services"}
         for word in common:
             self.names.pop(word, None)
+
+    @classmethod
+    def from_paragraphs(cls, reports: dict[str, dict], paragraphs: list[Paragraph]) -> "ReportNames":
+        by_report: dict[str, list[Paragraph]] = {}
+        for paragraph in paragraphs:
+            by_report.setdefault(paragraph.report_id, []).append(paragraph)
+        return cls(reports, {rid: NameEvidence.of(ps) for rid, ps in by_report.items()})
 
     def named_in(self, query: str) -> list[str]:
         found = []

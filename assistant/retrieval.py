@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterable
 
@@ -13,10 +14,10 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.citations import content_words
-from assistant.query_analysis import QueryPlan, ReportNames, learn_acronyms, plan_query
+from assistant.query_analysis import NameEvidence, QueryPlan, ReportNames, learn_acronyms, plan_query
 from assistant.settings import RetrievalSettings
 from ingest.models import PARAGRAPH_KINDS, Paragraph
-from vectorstore.lexical import LexicalIndex
+from vectorstore.lexical import LexicalIndex, lexical_tokens
 
 
 @dataclass
@@ -48,12 +49,16 @@ class _Corpus:
         return self.word_weights.keys()
 
 
-def inverse_document_frequencies(paragraphs: list[Paragraph]) -> dict[str, float]:
-    counts: dict[str, int] = {}
+def document_frequencies(paragraphs: list[Paragraph]) -> Counter:
+    """content word -> the number of paragraphs using it."""
+    counts: Counter = Counter()
     for paragraph in paragraphs:
-        for word in content_words(paragraph.text):
-            counts[word] = counts.get(word, 0) + 1
-    total = max(len(paragraphs), 1)
+        counts.update(content_words(paragraph.text))
+    return counts
+
+
+def inverse_document_frequencies(counts: Counter, total: int) -> dict[str, float]:
+    total = max(total, 1)
     return {word: math.log((total + 1) / (count + 0.5)) for word, count in counts.items()}
 
 
@@ -76,6 +81,23 @@ def reciprocal_rank_fusion(rankings: list[tuple[float, list[str]]], k: int) -> d
     return fused
 
 
+@dataclass
+class _ReportDigest:
+    """What the corpus needs from one stored version of one report, worked out once: a new
+    ingest elsewhere costs a read of the changed report, not of the whole corpus."""
+
+    paragraphs: list[Paragraph]
+    acronyms: dict[str, str]
+    word_counts: Counter
+    tokens: list[list[str]]
+    names: NameEvidence
+
+    @classmethod
+    def of(cls, paragraphs: list[Paragraph]) -> "_ReportDigest":
+        return cls(paragraphs, learn_acronyms(paragraphs), document_frequencies(paragraphs),
+                   lexical_tokens(paragraphs), NameEvidence.of(paragraphs))
+
+
 class HybridRetriever:
     """Searches the active paragraphs of a ParagraphStore."""
 
@@ -84,11 +106,13 @@ class HybridRetriever:
         self._embedder = embedder
         self.settings = settings
         self._corpus: _Corpus | None = None
+        self._digests: dict[tuple[str, str], _ReportDigest] = {}  # (report id, version) -> digest
         self._lock = threading.Lock()
 
     def corpus(self) -> _Corpus:
         """The lexical index and vocabularies, rebuilt whenever the set of stored report versions
-        changes (so an ingest in another process is picked up on the next search)."""
+        changes (so an ingest in another process is picked up on the next search). Only the
+        reports whose version changed are read again."""
         versions = self.store.active_versions()
         corpus = self._corpus
         if corpus is not None and corpus.versions == versions:
@@ -96,19 +120,36 @@ class HybridRetriever:
         with self._lock:
             if self._corpus is not None and self._corpus.versions == versions:
                 return self._corpus
-            paragraphs = self.store.all_paragraphs()
-            reports = self.store.report_records()
-            corpus = _Corpus(
-                versions=versions,
-                paragraphs={p.citation_id: p for p in paragraphs},
-                lexical=LexicalIndex(paragraphs),
-                acronyms=learn_acronyms(paragraphs),
-                names=ReportNames(reports, paragraphs),
-                reports=reports,
-                word_weights=inverse_document_frequencies(paragraphs),
-            )
-            self._corpus = corpus
+            wanted = set(versions.items())
+            missing = [version for key in sorted(wanted) if key not in self._digests for version in key[1:]]
+            by_report: dict[str, list[Paragraph]] = {}
+            for paragraph in self.store.paragraphs_of_versions(missing):
+                by_report.setdefault(paragraph.report_id, []).append(paragraph)
+            for report_id, paragraphs in by_report.items():
+                self._digests[(report_id, versions[report_id])] = _ReportDigest.of(paragraphs)
+            self._digests = {key: d for key, d in self._digests.items() if key in wanted}
+            self._corpus = corpus = self._assemble(versions, self.store.report_records())
             return corpus
+
+    def _assemble(self, versions: dict[str, str], reports: dict[str, dict]) -> _Corpus:
+        digests = [(rid, self._digests[(rid, v)]) for rid, v in sorted(versions.items()) if (rid, v) in self._digests]
+        paragraphs = [p for _, d in digests for p in d.paragraphs]
+        acronyms: dict[str, str] = {}
+        word_counts: Counter = Counter()
+        for _, digest in digests:
+            for acronym, expansion in digest.acronyms.items():
+                acronyms.setdefault(acronym, expansion)  # the first definition wins, in report order
+            word_counts.update(digest.word_counts)
+        return _Corpus(
+            versions=versions,
+            paragraphs={p.citation_id: p for p in paragraphs},
+            lexical=LexicalIndex(paragraphs, [t for _, d in digests for t in d.tokens]),
+            acronyms=acronyms,
+            names=ReportNames({rid: r for rid, r in reports.items() if rid in versions},
+                              {rid: d.names for rid, d in digests}),
+            reports=reports,
+            word_weights=inverse_document_frequencies(word_counts, len(paragraphs)),
+        )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
                kinds: Iterable[str] | None = None) -> list[SearchResult]:

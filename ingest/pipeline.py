@@ -13,6 +13,7 @@ from assistant.errors import AssistantError, IngestError
 from ingest.models import ParsedReport
 from ingest.parser import parse_report
 from ingest.sources import SUPPORTED_SUFFIXES, load_source
+from vectorstore.chroma_store import STORE_LAYOUT
 from vectorstore.passages import Passage, Sentence, passages_for, sentences_for
 
 EMBED_CHUNK = 128  # texts per embedder call: progress is reported after each
@@ -103,7 +104,8 @@ def ingest_file(path: Path, store, embedder_factory: Callable[[], object], setti
         outcome.warnings = list(report.warnings)
         existing = store.get_report(report.report_id)
         embedder = embedder_factory()
-        if existing and existing.get("content_hash") == report.content_hash and existing.get("embedding") == embedder.name:
+        if (existing and existing.get("content_hash") == report.content_hash
+                and existing.get("embedding") == embedder.name and existing.get("layout") == STORE_LAYOUT):
             store.purge_versions(report.report_id, keep={existing["version"]})  # leftovers of a killed run
             outcome.status = "unchanged"
             return outcome

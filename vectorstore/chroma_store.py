@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from ingest.pipeline import EmbeddedReport
 
 _COSINE = {"hnsw": {"space": "cosine"}}
+# What a stored report holds; a report stored under an older layout is re-ingested even when
+# its file is unchanged. 2: sentence vectors are stored with the passages.
+STORE_LAYOUT = 2
+REPORTS_PER_READ = 10  # reports per bulk read (a report has a few hundred paragraphs)
 _LIST_FIELDS = ("recommendations", "unresolved_recommendations", "pointed_by")
 _PARAGRAPH_FIELDS = [f.name for f in fields(Paragraph)]
 
@@ -189,7 +193,7 @@ class ParagraphStore:
                             "kind": kinds[item.citation_id]} for item in items],
                 embeddings=vectors,
             )
-        record = report.to_dict() | {"version": version, "embedding": embedding_name}
+        record = report.to_dict() | {"version": version, "embedding": embedding_name, "layout": STORE_LAYOUT}
         # The switch: from here on readers see the new version.
         self.reports.upsert(ids=[report.report_id], documents=[json.dumps(record)], embeddings=[[1.0]],
                             metadatas=[{"version": version}])
@@ -278,8 +282,23 @@ class ParagraphStore:
 
     @_reachable
     def all_paragraphs(self, report_ids: Iterable[str] | None = None) -> list[Paragraph]:
-        got = self.paragraphs.get(where=self._active_filter(report_ids), include=["documents", "metadatas"])
-        paragraphs = [paragraph_from_record(d, m) for d, m in zip(got["documents"], got["metadatas"])]
+        versions = self.active_versions()
+        if report_ids is not None:
+            wanted = set(report_ids)
+            versions = {rid: v for rid, v in versions.items() if rid in wanted}
+        return self.paragraphs_of_versions(list(versions.values()))
+
+    @_reachable
+    def paragraphs_of_versions(self, versions: list[str]) -> list[Paragraph]:
+        """The paragraphs stored under these versions, sorted by report and order. Read a few
+        versions at a time: one read of a large corpus would pass more ids than SQLite allows
+        in one statement ("too many SQL variables")."""
+        ordered = sorted(set(versions))
+        paragraphs = []
+        for start in range(0, len(ordered), REPORTS_PER_READ):
+            got = self.paragraphs.get(where=_in("version", ordered[start:start + REPORTS_PER_READ]),
+                                      include=["documents", "metadatas"])
+            paragraphs += [paragraph_from_record(d, m) for d, m in zip(got["documents"], got["metadatas"])]
         return sorted(paragraphs, key=lambda p: (p.report_id, p.order))
 
     @_reachable

@@ -19,10 +19,22 @@ def _stemmer():
         return None
 
 
-class LexicalIndex:
-    """An in-memory BM25 index of the active paragraphs; rebuilt when the store changes."""
+def _tokenize(texts: list[str], stemmer) -> list[list[str]]:
+    import bm25s
 
-    def __init__(self, paragraphs: list[Paragraph]):
+    return bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, return_ids=False, show_progress=False)
+
+
+def lexical_tokens(paragraphs: list[Paragraph]) -> list[list[str]]:
+    """The BM25 tokens of each paragraph (its heading context and text, stemmed, stop words out)."""
+    return _tokenize([f"{heading_context(p)}. {p.text}" for p in paragraphs], _stemmer()) if paragraphs else []
+
+
+class LexicalIndex:
+    """An in-memory BM25 index of the active paragraphs; rebuilt when the store changes, from
+    tokens the caller may have kept per report (`lexical_tokens`)."""
+
+    def __init__(self, paragraphs: list[Paragraph], tokens: list[list[str]] | None = None):
         import bm25s
 
         self._bm25s = bm25s
@@ -32,9 +44,7 @@ class LexicalIndex:
         self.kinds = np.array([p.kind for p in paragraphs])
         self.retriever = bm25s.BM25()
         if paragraphs:
-            corpus = [f"{heading_context(p)}. {p.text}" for p in paragraphs]
-            tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=self.stemmer, show_progress=False)
-            self.retriever.index(tokens, show_progress=False)
+            self.retriever.index(tokens if tokens is not None else lexical_tokens(paragraphs), show_progress=False)
 
     def __len__(self) -> int:
         return len(self.citation_ids)
@@ -44,9 +54,7 @@ class LexicalIndex:
     ) -> list[tuple[str, float]]:
         if not self.citation_ids:
             return []
-        tokens = self._bm25s.tokenize(
-            [query], stopwords="en", stemmer=self.stemmer, return_ids=False, show_progress=False
-        )[0]
+        tokens = _tokenize([query], self.stemmer)[0]
         if not tokens:
             return []
         scores = np.asarray(self.retriever.get_scores(tokens), dtype=np.float64)
