@@ -21,8 +21,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
+from assistant.local_servers import assistant_server, chroma_server
 from assistant.service import build_service
 from assistant.settings import Settings
 from benchmarks.load import run_load
@@ -33,7 +32,6 @@ from evals.runner import DRAFTING_CASES, QUESTIONS, load_jsonl
 from ingest.parser import parse_report
 from ingest.pipeline import expand_paths
 from ingest.sources import load_source
-from vectorstore.local_server import chroma_server, free_port
 from vectorstore.passages import passages_for, sentences_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,37 +179,13 @@ def bench_serving(data_dir: Path, folder: Path, clients: int, seconds: float) ->
     """A real `assistant serve` over a copy of the benchmark store: memory idle and under load."""
     served = folder / "served-data"
     shutil.copytree(data_dir, served)
-    port = free_port()
     env = os.environ | {"ASSISTANT_DATA_DIR": str(served)}
-    log = open(folder / "serve.log", "w")
-    process = subprocess.Popen([str(Path(sys.executable).parent / "assistant"), "serve", "--host", "127.0.0.1",
-                                "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"assistant serve exited: {(folder / 'serve.log').read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("assistant serve was not ready within 180 s")
-            time.sleep(0.5)
+    with assistant_server(env, folder / "serve.log") as (url, process):
         questions = [q["question"] for q in load_jsonl(QUESTIONS, ("question",))]
         idle = rss_mb(process.pid)
         say(f"load: {clients} clients for {seconds:.0f} s on {url}")
         load = run_load(url, questions, clients=clients, seconds=seconds)
         return {"rss_ready_mb": idle, "peak_rss_mb": peak_rss_mb(process.pid), "load": load}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 # -- report --------------------------------------------------------------------------------------

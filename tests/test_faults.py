@@ -14,11 +14,11 @@ import httpx
 import pytest
 
 from assistant.api.app import create_app
+from assistant.local_servers import chroma_server
 from assistant.service import build_service
 from assistant.settings import Settings
 from ingest.parser import parse_report
 from ingest.sources import load_source
-from vectorstore.local_server import chroma_server
 from tests.conftest import REPORT_NAMES, ROOT, report_text_path
 from tests.live_server import live_server
 from vectorstore.embeddings import HashingEmbedder

@@ -7,50 +7,17 @@ The configuration under test is the documented one: `chroma run` on 127.0.0.1, t
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
-from vectorstore.local_server import chroma_server, free_port
+from assistant.local_servers import assistant_server, chroma_server, free_port
 from tests.conftest import ROOT, report_text_path
 
 SEARCH = {"query": "health assessments for looked after children", "k": 3}
-
-
-@contextmanager
-def assistant_serve(env: dict, log_path: Path, *extra: str, timeout: float = 120.0):
-    port = free_port()
-    log = open(log_path, "w")
-    process = subprocess.Popen([str(Path(sys.executable).parent / "assistant"), "serve", "--host", "127.0.0.1",
-                                "--port", str(port), *extra], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"assistant serve exited with {process.returncode}: {log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"assistant serve was not ready within {timeout}s: {log_path.read_text()[-2000:]}")
-            time.sleep(0.3)
-        yield url, process
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
 
 
 def _child_pids(pid: int) -> list[int]:
@@ -89,8 +56,8 @@ def test_ingest_through_one_worker_is_searchable_through_every_other(tmp_path):
     with chroma_server(tmp_path / "chroma") as (host, port):
         env = os.environ | {"ASSISTANT_CHROMA_HOST": host, "ASSISTANT_CHROMA_PORT": str(port),
                             "ASSISTANT_EMBEDDINGS__PROVIDER": "hashing", "ASSISTANT_DATA_DIR": str(tmp_path / "data")}
-        with assistant_serve(env, tmp_path / "pool.log", "--workers", "2") as (pool, pool_process), \
-                assistant_serve(env, tmp_path / "single.log") as (single, _):
+        with assistant_server(env, tmp_path / "pool.log", "--workers", "2") as (pool, pool_process), \
+                assistant_server(env, tmp_path / "single.log") as (single, _):
             assert len(_child_pids(pool_process.pid)) >= 2  # uvicorn's worker processes
             assert _searched_reports(pool) == [set()] * 8  # nothing ingested yet
 

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from assistant.errors import NotFoundError
+from assistant.local_servers import chroma_server
 from assistant.service import build_service
 from assistant.settings import Settings
 from ingest.parser import parse_report
 from ingest.pipeline import embed_report
 from ingest.sources import load_source
-from vectorstore.local_server import chroma_server
 from tests.conftest import REPORTS_DIR, report_text_path
 from vectorstore.embeddings import HashingEmbedder
 
