@@ -134,13 +134,6 @@ class ReportNames:
         for word in common:
             self.names.pop(word, None)
 
-    @classmethod
-    def from_paragraphs(cls, reports: dict[str, dict], paragraphs: list[Paragraph]) -> "ReportNames":
-        by_report: dict[str, list[Paragraph]] = {}
-        for paragraph in paragraphs:
-            by_report.setdefault(paragraph.report_id, []).append(paragraph)
-        return cls(reports, {rid: NameEvidence.of(ps) for rid, ps in by_report.items()})
-
     def named_in(self, query: str) -> list[str]:
         found = []
         for word in re.findall(r"[A-Za-z'\u2019]{3,}", query.lower()):

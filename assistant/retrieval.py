@@ -121,7 +121,7 @@ class HybridRetriever:
             if self._corpus is not None and self._corpus.versions == versions:
                 return self._corpus
             wanted = set(versions.items())
-            missing = [version for key in sorted(wanted) if key not in self._digests for version in key[1:]]
+            missing = [version for report_id, version in sorted(wanted) if (report_id, version) not in self._digests]
             by_report: dict[str, list[Paragraph]] = {}
             for paragraph in self.store.paragraphs_of_versions(missing):
                 by_report.setdefault(paragraph.report_id, []).append(paragraph)

@@ -78,7 +78,7 @@ def bench_ingest(settings: Settings) -> tuple[dict, object]:
     ingest_seconds = time.perf_counter() - started
     if any(o.status != "ingested" for o in outcomes):
         raise RuntimeError(f"cold ingest did not ingest every file: {[o.to_dict() for o in outcomes]}")
-    embedder.embed_documents = embed.call
+    del embedder.embed_documents
     del service.store.write_report
 
     # The texts ingest embeds: every passage and every sentence.
@@ -142,10 +142,8 @@ def _store_settings(base: Settings, folder: Path, backend: str):
         yield base.model_copy(update={"data_dir": folder / "data"})
 
 
-def bench_scaled(settings: Settings, embedder, copies: int, backend: str, folder: Path) -> dict:
+def bench_scaled(settings: Settings, embedder, originals: list, copies: int, backend: str, folder: Path) -> dict:
     questions = [q["question"] for q in load_jsonl(QUESTIONS, ("question",))]
-    parsed = [parse_report(load_source(path)) for path in expand_paths([settings.ingest.reports_dir])]
-    originals = embed_originals(parsed, embedder, settings)
     with _store_settings(settings, folder / backend, backend) as scaled_settings:
         service = build_service(scaled_settings, embedder=embedder)
         started = time.perf_counter()
@@ -167,7 +165,7 @@ def bench_scaled(settings: Settings, embedder, copies: int, backend: str, folder
         refresh = time.perf_counter() - started
         if not found:
             raise RuntimeError("the report written last was not found by the next search")
-    return {"backend": backend, "copies": copies, "reports": copies * len(parsed), "paragraphs": paragraphs,
+    return {"backend": backend, "copies": copies, "reports": copies * len(originals), "paragraphs": paragraphs,
             "passages": copies * sum(len(o.passages) for o in originals),
             "sentences": copies * sum(len(o.sentences) for o in originals), "write_s": round(write_seconds, 1),
             "first_search_s": round(first_search, 2), "search": search,
@@ -270,9 +268,11 @@ def main(argv: list[str] | None = None) -> int:
             results["queries"] = bench_queries(service)
         if "scaled" in parts:
             results["scaled"] = []
+            parsed = [parse_report(load_source(path)) for path in expand_paths([settings.ingest.reports_dir])]
+            originals = embed_originals(parsed, service.embedder(), settings)
             for backend in ("embedded",) + (() if args.no_server else ("server",)):
                 say(f"{args.copies}x synthetic corpus on the {backend} store")
-                results["scaled"].append(bench_scaled(settings, service.embedder(), args.copies, backend, folder))
+                results["scaled"].append(bench_scaled(settings, service.embedder(), originals, args.copies, backend, folder))
         if "serving" in parts:
             say("serving process: memory and the load test")
             results["serving"] = bench_serving(settings.data_dir, folder, args.clients, args.load_seconds)

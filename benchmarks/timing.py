@@ -29,16 +29,18 @@ def time_each(call: Callable, inputs: Iterable) -> list[float]:
     return durations
 
 
+def _status_mb(pid: int | str, field: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    raise RuntimeError(f"no {field} in /proc/{pid}/status")
+
+
 def peak_rss_mb(pid: int | str = "self") -> float:
     """The process's peak resident set (VmHWM) in MiB, from /proc."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    raise RuntimeError(f"no VmHWM in /proc/{pid}/status")
+    return _status_mb(pid, "VmHWM")
 
 
 def rss_mb(pid: int | str = "self") -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    raise RuntimeError(f"no VmRSS in /proc/{pid}/status")
+    """The process's resident set now (VmRSS) in MiB."""
+    return _status_mb(pid, "VmRSS")

@@ -244,11 +244,8 @@ class ParagraphStore:
             self.jobs.delete(ids=[job_id for job_id, _ in by_age[:len(by_age) - keep]])
 
     # -- reads -----------------------------------------------------------------------------
-    def _active_filter(self, report_ids: Iterable[str] | None = None,
-                       versions: dict[str, str] | None = None) -> dict | None:
-        versions = self.active_versions() if versions is None else versions
-        if report_ids is not None:
-            versions = {rid: v for rid, v in versions.items() if rid in set(report_ids)}
+    @staticmethod
+    def _active_filter(versions: dict[str, str]) -> dict:
         return {"version": {"$in": sorted(versions.values()) or ["-none-"]}}
 
     @_reachable
@@ -277,8 +274,8 @@ class ParagraphStore:
             return {}
         got = self.sentences.get(where=_in("citation_id", citation_ids), include=["documents", "embeddings"])
         return {text: np.asarray(vector, dtype=np.float32)
-                for sentence_id, text, vector in zip(got["ids"], got["documents"], got["embeddings"])
-                if versions.get(sentence_id.partition(":")[2].split("#", 1)[0]) == sentence_id.partition(":")[0]}
+                for record_id, text, vector in zip(got["ids"], got["documents"], got["embeddings"])
+                if _active_citation(record_id, "@", versions)}
 
     @_reachable
     def all_paragraphs(self, report_ids: Iterable[str] | None = None) -> list[Paragraph]:
@@ -324,21 +321,28 @@ class ParagraphStore:
         best, skipped = _best_per_paragraph(got["ids"][0], got["distances"][0], versions)
         if skipped and len(best) < n:
             got = self.passages.query(query_embeddings=[query], n_results=n * 3, include=["distances"],
-                                      where=_where(self._active_filter(versions=versions), _in("kind", kinds)))
+                                      where=_where(self._active_filter(versions), _in("kind", kinds)))
             best, _ = _best_per_paragraph(got["ids"][0], got["distances"][0], versions)
         return sorted(best.items(), key=lambda item: -item[1])[:n]
 
 
+def _active_citation(record_id: str, separator: str, versions: dict[str, str]) -> str | None:
+    """The citation id of a passage ('{version}:{citation_id}~{n}') or sentence
+    ('{version}:{citation_id}@{start}') record, or None when its version is not its report's
+    active one."""
+    version, _, rest = record_id.partition(":")
+    citation_id = rest.rsplit(separator, 1)[0]
+    return citation_id if versions.get(citation_id.split("#", 1)[0]) == version else None
+
+
 def _best_per_paragraph(ids: list[str], distances: list[float], versions: dict[str, str]):
     """citation_id -> best cosine over its passages of an active version; and how many passages
-    were of another version. Passage ids are '{version}:{citation_id}~{n}'."""
-    active = set(versions.values())
+    were of another version."""
     best: dict[str, float] = {}
     skipped = 0
     for passage_id, distance in zip(ids, distances):
-        version, _, rest = passage_id.partition(":")
-        citation_id = rest.rsplit("~", 1)[0]
-        if version not in active or versions.get(citation_id.split("#", 1)[0]) != version:
+        citation_id = _active_citation(passage_id, "~", versions)
+        if citation_id is None:
             skipped += 1
             continue
         best[citation_id] = max(best.get(citation_id, -1.0), 1.0 - float(distance))

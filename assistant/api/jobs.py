@@ -6,11 +6,11 @@ any worker can answer for a job another one runs (progress is written at most tw
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import threading
 import time
-import logging
 import uuid
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
