@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup browser run test eval bench clean
+.PHONY: setup browser run test lint eval bench clean
 
 setup: $(STAMP)
 
@@ -27,7 +27,11 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
-test: setup browser
+# The layering contracts in pyproject.toml: a back-import between layers or an import cycle fails the build.
+lint: setup
+	$(BIN)/lint-imports --no-cache
+
+test: setup browser lint
 	$(BIN)/pytest -q
 
 eval: setup

@@ -12,8 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.errors import (AssistantError, ConfigurationError, InvalidInputError, LLMError, NotFoundError,
-                              UnknownProviderError)
+from assistant.errors import NOT_FOUND_ERRORS, SERVICE_ERRORS, exit_code
 from assistant.service import ReportService, build_service
 from assistant.settings import Settings
 
@@ -40,7 +39,7 @@ def ingest(paths: Optional[List[Path]] = typer.Argument(None, help="Report files
     """Ingest report files (text, markdown or PDF) into the store."""
     try:
         service = _service()
-    except AssistantError as exc:
+    except SERVICE_ERRORS as exc:
         _fail(str(exc), 2)
     table = Table(title="Ingest")
     for column in ("file", "report id", "status", "findings", "recommendations", "paragraphs", "seconds"):
@@ -103,7 +102,7 @@ def show(citation_id: str = typer.Argument(..., help="A citation id such as seft
     """Show one paragraph by citation id."""
     try:
         paragraph = _service().paragraph(citation_id)
-    except NotFoundError as exc:
+    except NOT_FOUND_ERRORS as exc:
         _fail(str(exc), 1)
     if as_json:
         _print_json(paragraph.to_dict())
@@ -157,14 +156,6 @@ def search(
     for rank, result in enumerate(results, start=1):
         console.print(f"[bold]{rank}. {result.id}[/bold] [dim]{result.kind} · {result.section} · {result.score:.4f}[/dim]")
         console.print(result.text if len(result.text) < 500 else result.text[:500] + "…", highlight=False)
-
-
-def _exit_code(exc: AssistantError) -> int:
-    if isinstance(exc, (InvalidInputError, ConfigurationError, UnknownProviderError)):
-        return 2
-    if isinstance(exc, LLMError):
-        return 3
-    return 1
 
 
 def _print_answer(answer) -> None:
@@ -221,7 +212,7 @@ def _serve_jsonl(source: str, field: str, handle) -> None:
             continue
         try:
             _write_line(handle(request).to_dict())
-        except (AssistantError, TypeError) as exc:
+        except (*SERVICE_ERRORS, TypeError) as exc:
             failures += 1
             _write_line({"line": number, field: request[field], "error": str(exc)})
     raise typer.Exit(1 if failures else 0)
@@ -248,8 +239,8 @@ def ask(
         return
     try:
         answer = service.ask(question, filters=filters, engine=engine)
-    except AssistantError as exc:
-        _fail(str(exc), _exit_code(exc))
+    except SERVICE_ERRORS as exc:
+        _fail(str(exc), exit_code(exc))
     if as_json:
         _print_json(answer.to_dict())
     else:
@@ -271,7 +262,7 @@ def _chat(service, filters, engine) -> None:
             continue
         try:
             answer = service.ask(question, history, filters, engine)
-        except AssistantError as exc:
+        except SERVICE_ERRORS as exc:
             errors.print(f"[red]error:[/red] {exc}")
             continue
         _print_answer(answer)
@@ -299,8 +290,8 @@ def draft(
         _fail("give an observation, or --jsonl - to read observations from standard input", 2)
     try:
         result = service.draft(observation, area, provider, exclude_report, engine)
-    except AssistantError as exc:
-        _fail(str(exc), _exit_code(exc))
+    except SERVICE_ERRORS as exc:
+        _fail(str(exc), exit_code(exc))
     if as_json:
         _print_json(result.to_dict())
         return
@@ -328,7 +319,7 @@ def serve(
     """Serve the HTTP API (OpenAPI docs at /docs) with uvicorn."""
     import uvicorn
 
-    from assistant.api import create_app
+    from assistant.serving import create_served_app
 
     settings = Settings()
     if workers > 1 and not settings.store.chroma_host:
@@ -342,18 +333,18 @@ def serve(
             outcomes = service.ingest()
             for outcome in outcomes:
                 errors.print(f"  {Path(outcome.path).name}: {outcome.status} {outcome.error or ''}")
-    except AssistantError as exc:
-        _fail(str(exc), _exit_code(exc))
+    except SERVICE_ERRORS as exc:
+        _fail(str(exc), exit_code(exc))
     host, port = host or settings.api.host, port or settings.api.port
     errors.print(f"serving the API on http://{host}:{port} (docs at /docs)"
                  + (f" with {workers} worker processes sharing {settings.store.chroma_host}:{settings.store.chroma_port}"
                     if workers > 1 else ""))
     if workers > 1:
         del service  # each worker builds its own from the same settings (environment)
-        uvicorn.run("assistant.api.app:create_app", factory=True, workers=workers, host=host, port=port,
+        uvicorn.run("assistant.serving:create_served_app", factory=True, workers=workers, host=host, port=port,
                     log_level="info")
     else:
-        uvicorn.run(create_app(service), host=host, port=port, log_level="info")
+        uvicorn.run(create_served_app(service), host=host, port=port, log_level="info")
 
 
 @app.command("eval")
@@ -371,8 +362,8 @@ def evaluate(
     service = _service()
     try:
         result = run_eval(service, engine=engine, with_baseline=baseline)
-    except AssistantError as exc:
-        _fail(str(exc), _exit_code(exc))
+    except SERVICE_ERRORS as exc:
+        _fail(str(exc), exit_code(exc))
     console.print(eval_table(result))
     for name, ids in result["misses"].items():
         if ids:

@@ -1,7 +1,20 @@
-"""Core errors. Each says what went wrong and what to do; the CLI and the API map them
-to exit codes and HTTP status codes at the edge."""
+"""Core errors, and the one map from every layer's errors to exit codes and HTTP statuses.
+
+Each layer owns its errors (ingest.errors, vectorstore.errors, these for the core); each says
+what went wrong and what to do. Only the edge (CLI, API, UI) turns them into exit codes and
+status codes, through `exit_code` and `http_status` below.
+"""
 
 from __future__ import annotations
+
+from ingest.errors import IngestError
+from vectorstore.errors import (
+    EmbeddingSetupError,
+    RecordNotFoundError,
+    StoreError,
+    StoreUnavailableError,
+    UnknownProviderError,
+)
 
 
 class AssistantError(Exception):
@@ -12,24 +25,6 @@ class ConfigurationError(AssistantError):
     """A setting is missing or inconsistent."""
 
 
-class UnknownProviderError(AssistantError):
-    """A provider name (embeddings, store, LLM) is not registered."""
-
-    def __init__(self, kind: str, name: str, known: list[str]):
-        self.kind, self.name, self.known = kind, name, known
-        super().__init__(
-            f"unknown {kind} provider {name!r}; registered {kind} providers: {', '.join(sorted(known))}"
-        )
-
-
-class IngestError(AssistantError):
-    """A file could not be ingested. Names the file and the reason."""
-
-    def __init__(self, path: str, reason: str):
-        self.path, self.reason = path, reason
-        super().__init__(f"{path}: {reason}")
-
-
 class InvalidInputError(AssistantError, ValueError):
     """A question, observation, filter or option the core cannot accept. Names the field and limit."""
 
@@ -38,9 +33,41 @@ class NotFoundError(AssistantError):
     """A report or paragraph id that is not in the store."""
 
 
-class StoreUnavailableError(AssistantError):
-    """The vector store cannot be reached (for example the Chroma server is down)."""
-
-
 class LLMError(AssistantError):
     """The configured LLM endpoint failed or could not be reached."""
+
+
+# Every error any layer raises on purpose: what an edge catches and reports (never a traceback).
+SERVICE_ERRORS = (AssistantError, IngestError, StoreError)
+NOT_FOUND_ERRORS = (NotFoundError, RecordNotFoundError)
+
+# (error class, CLI exit code, HTTP status, problem title): the first matching row wins.
+_EDGE = [
+    (InvalidInputError, 2, 422, "Invalid input"),
+    (UnknownProviderError, 2, 422, "Unknown provider"),
+    (NotFoundError, 1, 404, "Not found"),
+    (RecordNotFoundError, 1, 404, "Not found"),
+    (LLMError, 3, 502, "The LLM endpoint failed"),
+    (StoreUnavailableError, 1, 503, "The store is unavailable"),
+    (ConfigurationError, 2, 503, "The service is not configured for this"),
+    (EmbeddingSetupError, 2, 503, "The service is not configured for this"),
+]
+
+
+def _row(exc: BaseException):
+    for row in _EDGE:
+        if isinstance(exc, row[0]):
+            return row
+    return None
+
+
+def exit_code(exc: BaseException) -> int:
+    """The CLI exit code: 1 not found or failed, 2 bad input or configuration, 3 the LLM failed."""
+    row = _row(exc)
+    return row[1] if row else 1
+
+
+def http_status(exc: BaseException) -> tuple[int, str]:
+    """The HTTP status and problem title for an error raised on purpose."""
+    row = _row(exc)
+    return (row[2], row[3]) if row else (400, "Bad request")

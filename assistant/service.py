@@ -6,16 +6,16 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
-from assistant.answering import Answer, Answerer
-from assistant.drafting import Draft, Drafter
+from assistant.answers.answering import Answer, Answerer
+from assistant.answers.drafting import Draft, Drafter
 from assistant.engines import Engine, create_engine
-from assistant.relevance import SentenceEmbeddingCache
-from assistant.retrieval import HybridRetriever, ReportRetriever, SearchResult
+from assistant.grounding.relevance import SentenceEmbeddingCache
+from assistant.retrieval.hybrid import HybridRetriever, ReportRetriever, SearchResult
 from assistant.settings import Settings
 from ingest.models import Paragraph
-from ingest.pipeline import FileOutcome, ProgressCallback, ingest_paths
 from vectorstore.chroma_store import ParagraphStore, collection_namespace, make_client
 from vectorstore.embeddings import Embedder, create_embedder
+from vectorstore.indexing import FileOutcome, ProgressCallback, ingest_paths
 
 
 def embedding_identity(settings: Settings) -> str:

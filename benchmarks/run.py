@@ -21,17 +21,16 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from assistant.local_servers import assistant_server, chroma_server
 from assistant.service import build_service
 from assistant.settings import Settings
 from benchmarks.load import run_load
+from benchmarks.local_servers import assistant_server, chroma_server
 from benchmarks.synthetic import embed_originals, renamed_embedded, write_scaled_corpus
 from benchmarks.targets import check_targets
 from benchmarks.timing import peak_rss_mb, rss_mb, summarize_ms, time_each
 from evals.runner import DRAFTING_CASES, QUESTIONS, load_jsonl
 from ingest.parser import parse_report
-from ingest.pipeline import expand_paths
-from ingest.sources import load_source
+from ingest.sources import expand_paths, load_source
 from vectorstore.passages import passages_for, sentences_for
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,8 @@ from dataclasses import replace
 from typing import Callable
 
 from ingest.models import ParsedReport
-from ingest.pipeline import EmbeddedReport, embed_report
+from vectorstore.indexing import embed_report
+from vectorstore.passages import EmbeddedReport
 
 
 def embed_originals(parsed_reports: list[ParsedReport], embedder, settings) -> list[EmbeddedReport]:

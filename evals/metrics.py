@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from assistant.citations import content_words
+from assistant.retrieval.words import content_words
 
 
 def hit_at_k(ranked: Sequence[str], gold: Iterable[str], k: int) -> float:

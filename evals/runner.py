@@ -9,9 +9,18 @@ from pathlib import Path
 
 from rich.table import Table
 
-from assistant.errors import NotFoundError
-from evals.metrics import (Statement, best_threshold, citation_precision, citation_recall, hit_at_k, key_term_coverage, mean,
-                           reciprocal_rank, share_found)
+from assistant.errors import NOT_FOUND_ERRORS
+from evals.metrics import (
+    Statement,
+    best_threshold,
+    citation_precision,
+    citation_recall,
+    hit_at_k,
+    key_term_coverage,
+    mean,
+    reciprocal_rank,
+    share_found,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 QUESTIONS = DATA / "questions.jsonl"
@@ -41,7 +50,7 @@ def citation_errors(service, result) -> list[str]:
     for citation in result.citations:
         try:
             text = service.paragraph(citation.id).text
-        except NotFoundError:
+        except NOT_FOUND_ERRORS:
             problems.append(f"{citation.id}: not stored")
             continue
         if not citation.quote or text[citation.start:citation.end] != citation.quote:
@@ -62,7 +71,7 @@ def statements(service, answer) -> list[Statement]:
             if cid not in texts:
                 try:
                     texts[cid] = service.paragraph(cid).text
-                except NotFoundError:
+                except NOT_FOUND_ERRORS:
                     texts[cid] = ""
     found = [Statement(sentence, [texts[cid] for cid in ids]) for sentence, ids in cited.items()]
     return found + [Statement(sentence, []) for sentence in answer.unsupported]

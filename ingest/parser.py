@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.errors import IngestError
+from ingest.errors import IngestError
+from ingest.lines import Block, LoadedSource
 from ingest.markup import clean_text, slugify
 from ingest.models import Paragraph, ParsedReport, Report
 from ingest.recommendation_links import link_recommendations
-from ingest.sources import Block, LoadedSource
 
 PARSER_VERSION = "1"
 

@@ -16,9 +16,9 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.errors import IngestError
+from ingest.errors import IngestError
 from ingest.font_metrics import text_width
-from ingest.sources import FRONT_KEY, LoadedSource, SourceLine, sha256_of
+from ingest.lines import FRONT_KEY, LoadedSource, SourceLine, sha256_of
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d+\s*(?:(?:of|/)\s*\d+)?\s*$", re.IGNORECASE)
 _MIN_TEXT_CHARS = 200

@@ -1,98 +1,18 @@
-"""Load a report file into hard lines, then into blocks (paragraph-sized pieces of source).
-
-Text and PDF sources both become a list of SourceLine (a line as the author wrote it, with
-blank lines kept); from there one block builder serves both, so a PDF gives the same
-paragraphs as the text file.
-"""
+"""Read report files (text, markdown or PDF) into lines (ingest/lines.py): the file checks that
+name the file and the reason, and the folder walk."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
-from assistant.errors import IngestError
+from ingest.errors import IngestError
+from ingest.lines import LoadedSource, SourceLine, sha256_of
+from ingest.pdf_source import load_pdf
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 PDF_SUFFIXES = {".pdf"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
-
-# A line that starts a new block even without a blank line before it.
-_NEW_UNIT = re.compile(
-    r"^(?:[-\u2022]\s"  # a bullet
-    r"|\d{1,2}\.(?:\d{1,3}(?:\.\d{1,3})?)?\s"  # "1. Early help", "1.4 ...", "5.3.18 ...", "- 3.13 ..."
-    r"|[^:\t]{2,80}:\t)"  # a front-matter "Key:<tab>value" line
-)
-FRONT_MATTER_KEYS = (
-    "Date of review",
-    "Date of publication",
-    "Name(s) of CQC inspector",
-    "Provider services included",
-    "CCGs included",
-    "NHS England area",
-    "CQC region",
-    "CQC Deputy Chief Inspector",
-)
-FRONT_KEY = re.compile(r"^(?:" + "|".join(re.escape(k) for k in FRONT_MATTER_KEYS) + r")[^:]*:\s")
-
-
-@dataclass
-class SourceLine:
-    text: str  # "" for a blank line
-    start: int  # offsets in LoadedSource.text
-    end: int
-    line: int | None = None
-    page: int | None = None
-
-
-@dataclass
-class Block:
-    text: str
-    start: int
-    end: int
-    line: int | None = None
-    page: int | None = None
-
-
-@dataclass
-class LoadedSource:
-    path: Path
-    format: str  # "text" | "pdf"
-    text: str
-    lines: list[SourceLine]
-    sha256: str
-
-    def blocks(self) -> list[Block]:
-        return build_blocks(self.lines)
-
-
-def starts_new_unit(line: str) -> bool:
-    stripped = line.strip()
-    return bool(_NEW_UNIT.match(stripped) or FRONT_KEY.match(stripped))
-
-
-def build_blocks(lines: list[SourceLine]) -> list[Block]:
-    """Join soft-wrapped lines into blocks; a blank line or a line that starts a new unit
-    (bullet, number, front-matter key) starts a new block."""
-    blocks: list[Block] = []
-    current: Block | None = None
-    for source_line in lines:
-        text = source_line.text.strip()
-        if not text:
-            current = None
-            continue
-        if current is None or starts_new_unit(text):
-            current = Block(text, source_line.start, source_line.end, source_line.line, source_line.page)
-            blocks.append(current)
-        else:
-            current.text = f"{current.text} {text}"
-            current.end = source_line.end
-    return blocks
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def load_source(path: str | Path, max_bytes: int = 50_000_000) -> LoadedSource:
@@ -115,8 +35,6 @@ def load_source(path: str | Path, max_bytes: int = 50_000_000) -> LoadedSource:
         raise IngestError(str(path), f"file is {size} bytes, over the {max_bytes}-byte limit")
     data = path.read_bytes()
     if suffix in PDF_SUFFIXES:
-        from ingest.pdf_source import load_pdf
-
         return load_pdf(path, data)
     return load_text(path, data)
 
@@ -148,3 +66,17 @@ def load_text(path: Path, data: bytes) -> LoadedSource:
         lines.append(SourceLine(raw, offset, offset + len(raw), line=number))
         offset += len(raw) + 1
     return LoadedSource(path, "text", text, lines, sha256_of(data))
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the report files inside folders (sorted, hidden files skipped)."""
+    expanded: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            expanded.extend(
+                sorted(p for p in path.iterdir()
+                       if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."))
+            )
+        else:
+            expanded.append(path)
+    return expanded

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import InvalidInputError, NotFoundError
-from evals.runner import DRAFTING_CASES, QUESTIONS as QUESTIONS_FILE, citation_errors, load_jsonl
+from evals.runner import DRAFTING_CASES, citation_errors, load_jsonl
+from evals.runner import QUESTIONS as QUESTIONS_FILE
 from prompts import cannot_answer_sentinel
 
 pytestmark = pytest.mark.slow

@@ -3,7 +3,7 @@ marking. Paragraphs here are written for the test (no report text)."""
 
 from __future__ import annotations
 
-from assistant.citations import UNSUPPORTED_MARK, check_citations, locate_verbatim, parse_cited_text
+from assistant.grounding.citations import UNSUPPORTED_MARK, check_citations, locate_verbatim, parse_cited_text
 from ingest.models import Paragraph
 
 TEXT_A = ("School nurses are not linked to the further education colleges in the area. "

@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from assistant.api.app import create_app
-from assistant.local_servers import chroma_server
 from assistant.service import build_service
 from assistant.settings import Settings
+from benchmarks.local_servers import chroma_server
 from ingest.parser import parse_report
 from ingest.sources import load_source
 from tests.conftest import REPORT_NAMES, ROOT, report_text_path
@@ -35,7 +35,7 @@ def test_chroma_outage_answers_503_and_recovers_without_restart(tmp_path):
         host, port = first.enter_context(chroma_server(chroma_dir))
         service = build_service(_server_settings(tmp_path, host, port), embedder=HashingEmbedder())
         assert [o.status for o in service.ingest([report_text_path("sefton-2018")])] == ["ingested"]
-        url = outer.enter_context(live_server(create_app(service, mount_ui=False)))
+        url = outer.enter_context(live_server(create_app(service)))
         client = outer.enter_context(httpx.Client(base_url=url, timeout=30))
         search = {"query": "looked after children health assessments", "k": 3}
         before = client.post("/v1/search", json=search)

@@ -14,7 +14,7 @@ from tests.live_server import live_server
 
 def test_twenty_concurrent_clients_get_no_errors(real_service):
     questions = [q["question"] for q in load_jsonl(QUESTIONS, ("question",))]
-    with live_server(create_app(real_service, mount_ui=False)) as url:
+    with live_server(create_app(real_service)) as url:
         result = run_load(url, questions, clients=20, seconds=8)
     assert result["errors"] == 0, result["error_samples"]
     assert result["ask"]["n"] >= 10 and result["search"]["n"] >= 10  # every client got requests through

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from evals.metrics import (Statement, citation_precision, citation_recall, hit_at_k, key_term_coverage, mean,
-                           reciprocal_rank, share_found, supports)
+from evals.metrics import (
+    Statement,
+    citation_precision,
+    citation_recall,
+    hit_at_k,
+    key_term_coverage,
+    mean,
+    reciprocal_rank,
+    share_found,
+    supports,
+)
 
 NURSES = "School nurses are not linked to further education colleges in the city."
 WAIT = "The longest wait for CAMHS was 52 weeks, and the average was 22 weeks."

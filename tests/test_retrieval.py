@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from langchain_core.documents import Document
 
-from assistant.query_analysis import expand_query, learn_acronyms
+from assistant.retrieval.query_analysis import expand_query, learn_acronyms
+
 
 @pytest.mark.parametrize("query,expected", [
     ("paragraph 3.9 of the Leicester report", "leicester-city-2016#3.9"),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from assistant.local_servers import assistant_server, chroma_server, free_port
+from benchmarks.local_servers import assistant_server, chroma_server, free_port
 from tests.conftest import ROOT, report_text_path
 
 SEARCH = {"query": "health assessments for looked after children", "k": 3}

@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.errors import NotFoundError
-from assistant.local_servers import chroma_server
 from assistant.service import build_service
 from assistant.settings import Settings
+from benchmarks.local_servers import chroma_server
 from ingest.parser import parse_report
-from ingest.pipeline import embed_report
 from ingest.sources import load_source
 from tests.conftest import REPORTS_DIR, report_text_path
 from vectorstore.embeddings import HashingEmbedder
+from vectorstore.errors import RecordNotFoundError
+from vectorstore.indexing import embed_report
 
 
 @pytest.fixture(scope="module", params=["embedded", "server"])
@@ -56,7 +56,7 @@ def test_get_paragraphs_keeps_order_and_skips_unknown(store):
     write(store)
     ids = ["sefton-2018#2.2", "sefton-2018#nope", "sefton-2018#1.1", "other-2020#1.1"]
     assert [p.citation_id for p in store.get_paragraphs(ids)] == ["sefton-2018#2.2", "sefton-2018#1.1"]
-    with pytest.raises(NotFoundError):
+    with pytest.raises(RecordNotFoundError):
         store.get_paragraph("sefton-2018#99.1")
 
 
@@ -94,7 +94,7 @@ def test_delete_report(store):
     assert list(store.report_records()) == ["leicester-city-2016"]
     assert store.paragraphs.get(where={"report_id": "sefton-2018"}, include=[])["ids"] == []
     assert store.passages.get(where={"report_id": "sefton-2018"}, include=[])["ids"] == []
-    with pytest.raises(NotFoundError):
+    with pytest.raises(RecordNotFoundError):
         store.delete_report("sefton-2018")
 
 

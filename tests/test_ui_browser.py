@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from assistant.api import create_app
 from assistant.service import build_service
+from assistant.serving import create_served_app
 from assistant.settings import Settings
 from tests.conftest import PDF_DIR, ROOT, report_text_path
 from tests.live_server import live_server
@@ -56,7 +56,7 @@ def open_page(browser, url: str, width: int = 1280):
 
 
 def test_ask_open_a_citation_draft_and_upload_a_pdf(browser, ui_service):
-    with live_server(create_app(ui_service)) as url:
+    with live_server(create_served_app(ui_service)) as url:
         page, outside = open_page(browser, f"{url}/ui/")
         question = page.locator("#question textarea")
         question.wait_for(timeout=30_000)
@@ -124,7 +124,7 @@ def test_with_api_keys_the_ui_asks_for_a_key(browser, ui_service):
     settings = ui_service.settings.model_copy(deep=True)
     settings.api.api_keys = "ui-secret"
     service = build_service(settings, store=ui_service.store, embedder=ui_service.embedder())
-    with live_server(create_app(service)) as url:
+    with live_server(create_served_app(service)) as url:
         page, outside = open_page(browser, f"{url}/ui/")
         page.get_by_label("username").wait_for(timeout=30_000)
         page.screenshot(path=SCREENSHOTS / "07-login.png", full_page=True)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import gradio as gr
 
+from assistant.access import key_matches
 from assistant.engines import engines
-from assistant.errors import AssistantError
+from assistant.errors import SERVICE_ERRORS
 from ingest.models import PARAGRAPH_KINDS
 from ui.export import draft_to_docx, draft_to_markdown
-from ui.render import (answer_markdown, check_notes, chip_id, draft_markdown, paragraph_html, precedent_rows,
-                       report_rows)
+from ui.render import answer_markdown, check_notes, chip_id, draft_markdown, paragraph_html, precedent_rows, report_rows
 
 REPORT_COLUMNS = ["report id", "area", "review", "published", "findings", "recommendations", "paragraphs", "source"]
 PRECEDENT_COLUMNS = ["report", "paragraph", "quote", "recommendation"]
@@ -63,7 +63,7 @@ def build_ui(service) -> gr.Blocks:
                     filters = {"report_ids": reports or None, "kinds": kinds or None}
                     try:
                         answer = service.ask(text, messages, filters, engine_name).to_dict()
-                    except AssistantError as exc:
+                    except SERVICE_ERRORS as exc:
                         shown = shown + [{"role": "user", "content": text},
                                          {"role": "assistant", "content": f"**Error:** {exc}"}]
                         return "", messages, shown, gr.update(choices=[], value=None), "", shown, {}
@@ -91,7 +91,7 @@ def build_ui(service) -> gr.Blocks:
                         return gr.update()
                     try:
                         paragraph = service.paragraph(cid).to_dict()
-                    except AssistantError as exc:
+                    except SERVICE_ERRORS as exc:
                         return f"<p>{exc}</p>"
                     quotes = [(c["start"], c["end"]) for c in by_label.get(label, [])]
                     recs = []
@@ -99,7 +99,7 @@ def build_ui(service) -> gr.Blocks:
                         try:
                             rec = service.paragraph(rec_id)
                             recs.append({"id": rec.citation_id, "text": rec.text, "addressees": rec.addressees})
-                        except AssistantError:
+                        except SERVICE_ERRORS:
                             continue
                     title = by_label[label][0]["report_title"] if by_label.get(label) else paragraph["report_id"]
                     return paragraph_html(paragraph, title, quotes, recs)
@@ -126,7 +126,7 @@ def build_ui(service) -> gr.Blocks:
                     try:
                         result = service.draft(observation_text or "", area_text or None, provider_text or None,
                                                exclude_report or None).to_dict()
-                    except AssistantError as exc:
+                    except SERVICE_ERRORS as exc:
                         return f"**Error:** {exc}", [], None
                     folder = Path(tempfile.mkdtemp(prefix="draft-"))
                     markdown_path = folder / "draft-finding.md"
@@ -188,7 +188,7 @@ def build_ui(service) -> gr.Blocks:
                         service.report(choice)
                         service.delete_report(choice)
                         message = f"Deleted {choice}."
-                    except AssistantError as exc:
+                    except SERVICE_ERRORS as exc:
                         message = f"**Error:** {exc}"
                     return gr.update(visible=False), message, *refreshed()
 
@@ -198,8 +198,6 @@ def build_ui(service) -> gr.Blocks:
 
 def mount_ui(app, service, path: str = "/ui"):
     """Mount the UI into the FastAPI app; with API keys set, the UI asks for one (as the password)."""
-    from assistant.api.problems import key_matches
-
     keys = service.settings.api.keys()
     auth = (lambda username, password: key_matches(password, keys)) if keys else None
     return gr.mount_gradio_app(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from assistant.citations import number_markers
+from assistant.markers import number_markers
 
 
 def chip_label(number: int, cid: str) -> str:

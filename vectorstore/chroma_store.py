@@ -13,15 +13,13 @@ import functools
 import json
 import re
 from dataclasses import fields
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 import numpy as np
 
-from assistant.errors import NotFoundError, StoreUnavailableError
 from ingest.models import Paragraph, Report
-
-if TYPE_CHECKING:
-    from ingest.pipeline import EmbeddedReport
+from vectorstore.errors import RecordNotFoundError, StoreUnavailableError
+from vectorstore.passages import EmbeddedReport
 
 _COSINE = {"hnsw": {"space": "cosine"}}
 # What a stored report holds; a report stored under an older layout is re-ingested even when
@@ -161,7 +159,7 @@ class ParagraphStore:
     def report(self, report_id: str) -> Report:
         record = self.get_report(report_id)
         if record is None:
-            raise NotFoundError(f"no report {report_id!r} in the store; `assistant reports` lists them")
+            raise RecordNotFoundError(f"no report {report_id!r} in the store; `assistant reports` lists them")
         return Report(**{f.name: record[f.name] for f in fields(Report) if f.name in record})
 
     # -- writes ----------------------------------------------------------------------------
@@ -209,7 +207,7 @@ class ParagraphStore:
     @_reachable
     def delete_report(self, report_id: str) -> None:
         if self.get_report(report_id) is None:
-            raise NotFoundError(f"no report {report_id!r} in the store; `assistant reports` lists them")
+            raise RecordNotFoundError(f"no report {report_id!r} in the store; `assistant reports` lists them")
         self.reports.delete(ids=[report_id])  # readers stop seeing it at once
         self.purge_versions(report_id, keep=set())
 
@@ -262,7 +260,7 @@ class ParagraphStore:
     def get_paragraph(self, citation_id: str) -> Paragraph:
         found = self.get_paragraphs([citation_id])
         if not found:
-            raise NotFoundError(f"no paragraph {citation_id!r}; ids look like 'sefton-2018#1.3' or 'sefton-2018#rec:2.1'")
+            raise RecordNotFoundError(f"no paragraph {citation_id!r}; ids look like 'sefton-2018#1.3' or 'sefton-2018#rec:2.1'")
         return found[0]
 
     @_reachable

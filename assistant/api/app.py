@@ -12,12 +12,12 @@ from fastapi import APIRouter, Depends, FastAPI, File, Request, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from assistant.access import key_matches
 from assistant.api.jobs import IngestJobs
 from assistant.api.models import AskRequest, ChatCompletionRequest, DraftRequest, SearchRequest
 from assistant.api.openai_compat import MODEL_ID, completion, completion_chunks, models_list, question_and_history
-from assistant.api.problems import (ApiProblem, install_problem_handlers, key_matches, presented_key, problem,
-                                    status_for)
-from assistant.errors import AssistantError
+from assistant.api.problems import ApiProblem, install_problem_handlers, presented_key, problem
+from assistant.errors import SERVICE_ERRORS, http_status
 from assistant.service import ReportService, build_service
 from assistant.settings import Settings
 
@@ -27,9 +27,9 @@ log = logging.getLogger(__name__)
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
-def create_app(service: ReportService | None = None, settings: Settings | None = None,
-               mount_ui: bool = True) -> FastAPI:
-    """One app over one service (built from settings when not given); the staff UI at /ui."""
+def create_app(service: ReportService | None = None, settings: Settings | None = None) -> FastAPI:
+    """The HTTP API over one service (built from settings when not given). `assistant serve`
+    mounts the staff UI on it (assistant/serving.py); this factory never imports the UI."""
     service = service or build_service(settings or Settings())
     settings = service.settings
     jobs = IngestJobs(service, settings.api.jobs_kept)
@@ -132,8 +132,8 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
                     else:
                         yield _sse("citations", value.to_dict())
                 yield _sse("done", {})
-            except AssistantError as exc:
-                status, title = status_for(exc)
+            except SERVICE_ERRORS as exc:
+                status, title = http_status(exc)
                 yield _sse("error", {"type": "about:blank", "title": title, "status": status, "detail": str(exc)})
 
         return StreamingResponse(stream(), media_type="text/event-stream", headers=SSE_HEADERS)
@@ -219,10 +219,6 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
         return JSONResponse(completion(answer, body.model))
 
     app.include_router(api)
-    if mount_ui:
-        from ui.app import mount_ui as mount
-
-        app = mount(app, service)
     return app
 
 

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from assistant.errors import AssistantError
+from assistant.errors import SERVICE_ERRORS
 
 log = logging.getLogger(__name__)
 PROGRESS_WRITE_SECONDS = 0.5
@@ -78,7 +78,7 @@ class IngestJobs:
     def _share(self, job: Job) -> None:
         try:
             self.service.store.save_job(job.to_dict())
-        except AssistantError as exc:  # the store is down: this worker still answers for its jobs
+        except SERVICE_ERRORS as exc:  # the store is down: this worker still answers for its jobs
             log.warning("could not share job %s through the store: %s", job.id, exc)
 
     def _run(self, job: Job, paths: list[Path], folder: Path) -> None:
@@ -111,7 +111,7 @@ class IngestJobs:
             self._share(job)
             try:
                 self.service.store.forget_old_jobs(self.keep)
-            except AssistantError as exc:
+            except SERVICE_ERRORS as exc:
                 log.warning("could not prune old jobs: %s", exc)
 
     def shutdown(self) -> None:

@@ -8,7 +8,7 @@ import time
 import uuid
 
 from assistant.api.problems import ApiProblem
-from assistant.citations import number_markers
+from assistant.markers import number_markers
 
 MODEL_ID = "report-assistant"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
 
 from fastapi import FastAPI, Request
@@ -10,20 +9,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.errors import (AssistantError, ConfigurationError, InvalidInputError, LLMError, NotFoundError,
-                              StoreUnavailableError, UnknownProviderError)
+from assistant.errors import SERVICE_ERRORS, http_status
 
 log = logging.getLogger("assistant.api")
-
-_STATUS = [
-    (InvalidInputError, 422, "Invalid input"),
-    (UnknownProviderError, 422, "Unknown provider"),
-    (NotFoundError, 404, "Not found"),
-    (LLMError, 502, "The LLM endpoint failed"),
-    (StoreUnavailableError, 503, "The store is unavailable"),
-    (ConfigurationError, 503, "The service is not configured for this"),
-    (AssistantError, 400, "Bad request"),
-]
 
 
 class ApiProblem(Exception):
@@ -36,22 +24,17 @@ def problem(status: int, title: str, detail: str, headers: dict | None = None, *
     return JSONResponse(body, status_code=status, headers=headers, media_type="application/problem+json")
 
 
-def status_for(exc: AssistantError) -> tuple[int, str]:
-    for kind, status, title in _STATUS:
-        if isinstance(exc, kind):
-            return status, title
-    return 400, "Bad request"
-
-
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def _api_problem(request: Request, exc: ApiProblem):
         return problem(exc.status, exc.title, exc.detail, exc.headers)
 
-    @app.exception_handler(AssistantError)
-    async def _assistant_error(request: Request, exc: AssistantError):
-        status, title = status_for(exc)
+    async def _service_error(request: Request, exc: Exception):
+        status, title = http_status(exc)
         return problem(status, title, str(exc))
+
+    for error_class in SERVICE_ERRORS:
+        app.add_exception_handler(error_class, _service_error)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
@@ -68,16 +51,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem(500, "Internal error", "the server failed to handle this request; the error is logged")
-
-
-def key_matches(presented: str | None, keys: list[str]) -> bool:
-    """Constant-time comparison against every configured key."""
-    if not presented:
-        return False
-    found = False
-    for key in keys:
-        found |= hmac.compare_digest(presented.encode(), key.encode())
-    return found
 
 
 def presented_key(request: Request) -> str | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator, Protocol
 
-from assistant.citations import Segment
-from assistant.context import AnswerContext
-from assistant.relevance import ScoredSentence
+from assistant.grounding.citations import Segment
+from assistant.grounding.context import AnswerContext
+from assistant.grounding.relevance import ScoredSentence
 
 
 @dataclass

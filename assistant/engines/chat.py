@@ -10,10 +10,10 @@ from typing import Iterator
 from langchain_core.messages import BaseMessage
 from langchain_core.prompts import ChatPromptTemplate
 
-from assistant.citations import parse_cited_text
-from assistant.context import pack_context, restrict
 from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, EngineOutput
 from assistant.errors import ConfigurationError, LLMError
+from assistant.grounding.citations import parse_cited_text
+from assistant.grounding.context import pack_context, restrict
 from assistant.settings import AnswerSettings, LLMSettings
 from prompts import cannot_answer_sentinel, load_prompt
 

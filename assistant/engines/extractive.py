@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from assistant.citations import Claim, Segment, sentence_spans
 from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, EngineOutput
-from assistant.relevance import ScoredSentence, figure_patterns, gives_figure
+from assistant.grounding.citations import Claim, Segment
+from assistant.grounding.relevance import ScoredSentence, figure_patterns, gives_figure
 from assistant.settings import AnswerSettings
 from prompts import templates
+from vectorstore.chunking import sentence_spans
 
 # Phrases with which the reports say what a finding means for children, strongest first.
 _IMPACT_CUES = [re.compile(p, re.I) for p in (

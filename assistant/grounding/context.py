@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from assistant.conversation import ResolvedQuestion
-from assistant.query_analysis import plan_query
-from assistant.retrieval import HybridRetriever, validate_kinds
+from assistant.retrieval.conversation import ResolvedQuestion
+from assistant.retrieval.hybrid import HybridRetriever, validate_kinds
+from assistant.retrieval.query_analysis import plan_query
 from ingest.models import Paragraph
 from vectorstore.chunking import count_tokens, encoding
 

@@ -1,4 +1,4 @@
-"""Files in, stored reports out: load, parse, skip if unchanged, embed, write atomically."""
+"""Files in, stored reports out: load and parse (ingest), skip if unchanged, embed, write atomically."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from assistant.errors import AssistantError, IngestError
+from ingest.errors import IngestError
 from ingest.models import ParsedReport
 from ingest.parser import parse_report
-from ingest.sources import SUPPORTED_SUFFIXES, load_source
+from ingest.sources import expand_paths, load_source
 from vectorstore.chroma_store import STORE_LAYOUT
-from vectorstore.passages import Passage, Sentence, passages_for, sentences_for
+from vectorstore.errors import StoreError
+from vectorstore.passages import EmbeddedReport, passages_for, sentences_for
 
 EMBED_CHUNK = 128  # texts per embedder call: progress is reported after each
 ProgressCallback = Callable[[str, int, int], None]  # (stage message, done, total)
@@ -33,33 +34,6 @@ class FileOutcome:
 
     def to_dict(self) -> dict:
         return self.__dict__.copy()
-
-
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the report files inside folders (sorted, hidden files skipped)."""
-    expanded: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            expanded.extend(
-                sorted(p for p in path.iterdir()
-                       if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."))
-            )
-        else:
-            expanded.append(path)
-    return expanded
-
-
-@dataclass
-class EmbeddedReport:
-    """A parsed report with every vector the store keeps: one per passage (searched), one per
-    paragraph (the mean of its passages) and one per sentence (scored when answering)."""
-
-    parsed: ParsedReport
-    passages: list[Passage]
-    passage_vectors: np.ndarray
-    paragraph_vectors: np.ndarray
-    sentences: list[Sentence]
-    sentence_vectors: np.ndarray
 
 
 def embed_texts(texts: list[str], embedder, on_batch: Callable[[int, int], None] | None = None) -> np.ndarray:
@@ -121,7 +95,7 @@ def ingest_file(path: Path, store, embedder_factory: Callable[[], object], setti
         outcome.status = "replaced" if existing else "ingested"
     except IngestError as exc:
         outcome.error = str(exc)
-    except AssistantError as exc:
+    except StoreError as exc:
         outcome.error = f"{path}: {exc}"
     except Exception as exc:  # a crash in the model or the store must not stop the other files
         outcome.error = f"{path}: ingest failed, the stored version is unchanged ({type(exc).__name__}: {exc})"

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.citations import Citation, Segment, check_citations, containment
-from assistant.context import AnswerContext, ContextParagraph, report_title
-from assistant.conversation import ResolvedQuestion
+from assistant.answers.answering import validate_text
 from assistant.engines import DraftRequest, Precedent
 from assistant.errors import InvalidInputError, NotFoundError
-from assistant.relevance import SentenceEmbeddingCache
-from assistant.answering import validate_text
-from assistant.citations import sentence_spans
+from assistant.grounding.citations import Citation, Segment, check_citations
+from assistant.grounding.context import AnswerContext, ContextParagraph, report_title
+from assistant.grounding.relevance import SentenceEmbeddingCache
+from assistant.retrieval.conversation import ResolvedQuestion
+from assistant.retrieval.words import containment
+from vectorstore.chunking import sentence_spans
 
 MAX_OBSERVATION_CHARS = 4000
 MAX_NAME_CHARS = 200

@@ -13,8 +13,8 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from assistant.citations import content_words
-from assistant.query_analysis import NameEvidence, QueryPlan, ReportNames, learn_acronyms, plan_query
+from assistant.retrieval.query_analysis import NameEvidence, QueryPlan, ReportNames, learn_acronyms, plan_query
+from assistant.retrieval.words import content_words
 from assistant.settings import RetrievalSettings
 from ingest.models import PARAGRAPH_KINDS, Paragraph
 from vectorstore.lexical import LexicalIndex, lexical_tokens

@@ -13,24 +13,17 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from assistant.markers import CITATION_ID
+from assistant.retrieval.words import containment
 from ingest.models import Paragraph
 from vectorstore.chunking import sentence_spans
 
 UNSUPPORTED_MARK = "[unsupported]"
 
-_ID = r"[a-z0-9][a-z0-9-]*#(?:rec:)?[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?"
 _QUOTED_MARKER = re.compile(
-    rf"\[\s*({_ID})\s*[:,]\s*[\"\u201c\u2018'](.+?)[\"\u201d\u2019']\s*\]", re.I | re.S)
-_PLAIN_MARKER = re.compile(rf"\[\s*({_ID}(?:\s*[,;]\s*{_ID})*)\s*\]", re.I)
-# The marker check_citations writes into a checked answer: [report#para].
-CHECKED_MARKER = re.compile(rf"\[({_ID})\]")
+    rf"\[\s*({CITATION_ID})\s*[:,]\s*[\"\u201c\u2018'](.+?)[\"\u201d\u2019']\s*\]", re.I | re.S)
+_PLAIN_MARKER = re.compile(rf"\[\s*({CITATION_ID}(?:\s*[,;]\s*{CITATION_ID})*)\s*\]", re.I)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])\s+")
-_STOPWORDS = frozenset(
-    "a an the and or but of to in on at by for with from as is are was were be been being it its this "
-    "that these those there their they them he she his her we our you your i not no do does did has have "
-    "had can could may might will would should which who whom what when where how than then so such "
-    "also all any some into about over under more most very".split()
-)
 
 
 @dataclass
@@ -86,17 +79,6 @@ class CheckedText:
         }
 
 
-def content_words(text: str) -> set[str]:
-    words = re.findall(r"[a-z0-9%]+", text.lower())
-    return {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words if w not in _STOPWORDS and len(w) > 1}
-
-
-def containment(part: str, whole: str) -> float:
-    """Share of the content words of `part` found in `whole`."""
-    words = content_words(part)
-    return len(words & content_words(whole)) / len(words) if words else 0.0
-
-
 def _normalise(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     return re.sub(r"\s+", " ", text.replace("\u2013", "-").replace("\u2014", "-")).strip()
@@ -130,20 +112,6 @@ def closest_sentence(claim_text: str, paragraph_text: str) -> tuple[tuple[int, i
         if score > best_score:
             best, best_score = (start, end), score
     return best, best_score
-
-
-def number_markers(text: str, order: list[str] | None = None) -> tuple[str, list[str]]:
-    """Replace the [report#para] markers of a checked text with [1], [2] ... in order of first
-    use, continuing `order` when given; returns the text and the ids in number order."""
-    order = [] if order is None else order
-
-    def number(match: re.Match) -> str:
-        cid = match.group(1)
-        if cid not in order:
-            order.append(cid)
-        return f"[{order.index(cid) + 1}]"
-
-    return CHECKED_MARKER.sub(number, text), order
 
 
 # -- parsing engine text ---------------------------------------------------------------------

@@ -11,9 +11,10 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from assistant.citations import containment, content_words, sentence_spans
-from assistant.query_analysis import synonym_groups
-from assistant.context import AnswerContext, ContextParagraph
+from assistant.grounding.context import AnswerContext, ContextParagraph
+from assistant.retrieval.query_analysis import synonym_groups
+from assistant.retrieval.words import containment, content_words
+from vectorstore.chunking import sentence_spans
 
 _MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"

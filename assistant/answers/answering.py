@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from assistant.citations import CheckedText, Citation, check_citations
-from assistant.context import AnswerContext, Filters, gather_context
-from assistant.conversation import ResolvedQuestion, normalise_history, resolve_question
 from assistant.engines import AnswerRequest, EngineOutput
 from assistant.errors import InvalidInputError
-from assistant.relevance import SentenceEmbeddingCache, answerability, score_sentences, unknown_word_share
-from assistant.retrieval import HybridRetriever
+from assistant.grounding.citations import CheckedText, Citation, check_citations
+from assistant.grounding.context import AnswerContext, Filters, gather_context
+from assistant.grounding.relevance import SentenceEmbeddingCache, answerability, score_sentences, unknown_word_share
+from assistant.retrieval.conversation import ResolvedQuestion, normalise_history, resolve_question
+from assistant.retrieval.hybrid import HybridRetriever
 from assistant.settings import Settings
 from prompts import cannot_answer_sentinel
 

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from assistant.citations import CHECKED_MARKER, content_words
-from assistant.query_analysis import paragraph_refs
+from assistant.markers import CHECKED_MARKER
+from assistant.retrieval.query_analysis import paragraph_refs
+from assistant.retrieval.words import content_words
 
 _CONNECTIVE = re.compile(
     r"^\s*(?:and|also|plus|but|what about|how about|what of|same for|and what about|and how about|"

@@ -1,0 +1,1 @@
+"""The answer and draft flows: retrieve, ground, run an engine, check its citations."""

@@ -1,0 +1,24 @@
+"""Content words: the words of a text that carry meaning (stop words dropped, plurals folded).
+Used to compare questions, sentences and paragraphs by vocabulary."""
+
+from __future__ import annotations
+
+import re
+
+STOPWORDS = frozenset(
+    "a an the and or but of to in on at by for with from as is are was were be been being it its this "
+    "that these those there their they them he she his her we our you your i not no do does did has have "
+    "had can could may might will would should which who whom what when where how than then so such "
+    "also all any some into about over under more most very".split()
+)
+
+
+def content_words(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9%]+", text.lower())
+    return {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words if w not in STOPWORDS and len(w) > 1}
+
+
+def containment(part: str, whole: str) -> float:
+    """Share of the content words of `part` found in `whole`."""
+    words = content_words(part)
+    return len(words & content_words(whole)) / len(words) if words else 0.0
