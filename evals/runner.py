@@ -15,6 +15,7 @@ from evals.metrics import (
     best_threshold,
     citation_precision,
     citation_recall,
+    copied_share,
     hit_at_k,
     key_term_coverage,
     mean,
@@ -90,6 +91,7 @@ def run_eval(service, engine: str | None = None, with_baseline: bool = True,
     questions = load_jsonl(questions_path, ("id", "kind", "question", "gold", "key_terms"))
     cases = load_jsonl(drafting_path, ("id", "observation", "expected"))
     started = time.perf_counter()
+    report_texts = [p.text for p in service.retriever.corpus().paragraphs.values()]
     rows = []
     for question in questions:
         history = _history(service, question.get("history", []), engine)
@@ -109,7 +111,8 @@ def run_eval(service, engine: str | None = None, with_baseline: bool = True,
             "gold_cited": any(cid in gold for cid in cited),
             "citations": len(answer.citations), "errors": citation_errors(service, answer),
             "statements": said, "key_terms": key_term_coverage(answer.answer, question["key_terms"]) if gold else None,
-            "seconds": seconds,
+            "copied": copied_share([s.sentence for s in said], report_texts) if answer.answerable else None,
+            "seconds": seconds, "answer": answer.answer, "engine": answer.engine, "notice": answer.notice,
         })
     answerable = [r for r in rows if r["gold"]]
     unanswerable = [r for r in rows if not r["gold"]]
@@ -128,6 +131,7 @@ def run_eval(service, engine: str | None = None, with_baseline: bool = True,
         "answered_answerable": mean(r["answered"] for r in answerable),
         "abstention_accuracy": mean(not r["answered"] for r in unanswerable),
         "follow_up_accuracy": mean(r["gold_cited"] for r in answerable if r["kind"] == "follow-up"),
+        "copied_share": mean(r["copied"] for r in rows if r["copied"] is not None),
         "seconds_per_question": mean(r["seconds"] for r in rows),
         "by_kind": _by_kind(rows),
         "min_relevance": service.settings.answer.min_relevance,
@@ -188,7 +192,8 @@ def _drafting(service, cases: list[dict], engine) -> dict:
                      "hit@5": hit_at_k([p.id for p in top], case["expected"], 5),
                      "precedent_recall@5": share_found([p.id for p in top], case["expected"]),
                      "recommendation_recall": share_found(attached, case.get("recommendations", [])),
-                     "errors": citation_errors(service, draft)})
+                     "errors": citation_errors(service, draft), "draft": draft.draft,
+                     "suggested_recommendation": draft.suggested_recommendation, "unsupported": len(draft.unsupported)})
     return {"cases": len(rows), "precedent_hit@5": mean(r["hit@5"] for r in rows),
             "precedent_recall@5": mean(r["precedent_recall@5"] for r in rows),
             "recommendation_recall": mean(r["recommendation_recall"] for r in rows),
@@ -236,6 +241,7 @@ def eval_table(result: dict, gates_path: Path = GATES) -> Table:
     row("citation precision (ALCE)", result["citation_precision"])
     row("citation recall (ALCE)", result["citation_recall"], "citation_recall")
     row("key-term coverage", result["key_term_coverage"], "key_term_coverage")
+    row("answer sentences copied verbatim from a report", result["copied_share"])
     row("answers citing a gold paragraph", result["gold_cited"])
     row("answerable questions answered", result["answered_answerable"])
     row("abstention accuracy (unanswerable)", result["abstention_accuracy"], "abstention_accuracy")

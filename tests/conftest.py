@@ -12,6 +12,11 @@ from assistant.service import build_service
 from assistant.settings import Settings
 from vectorstore.embeddings import HashingEmbedder
 
+# The default engine is the local model; the answering tests here check the extractive engine's
+# behaviour and ask for the local model by name where they test it (test_local_engine.py). Servers
+# and CLI runs the tests start inherit this.
+os.environ.setdefault("ASSISTANT_LLM__ENGINE", "extractive")
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS_DIR = Path(os.environ.get("ASSISTANT_REPORTS_DIR", ROOT.parent / "shared" / "reports")).resolve()
 PDF_DIR = REPORTS_DIR.parent / "reports-pdf"

@@ -184,5 +184,5 @@ def test_engine_configuration_errors_name_the_setting(real_service):
     service = build_service(settings, store=real_service.store, embedder=real_service.embedder())
     with pytest.raises(ConfigurationError, match="ASSISTANT_LLM__MODEL"):
         service.ask(QUESTION, engine="openai")
-    with pytest.raises(UnknownProviderError, match="registered answer engine providers: extractive, ollama, openai"):
+    with pytest.raises(UnknownProviderError, match="registered answer engine providers: extractive, local, ollama, openai"):
         service.ask(QUESTION, engine="gpt-magic")

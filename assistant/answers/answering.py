@@ -32,6 +32,7 @@ class Answer:
     unsupported: list[str] = field(default_factory=list)
     removed: list[dict] = field(default_factory=list)
     repaired: list[dict] = field(default_factory=list)
+    notice: str | None = None  # e.g. the local model is missing and another engine answered
 
     def to_dict(self) -> dict:
         return {
@@ -45,6 +46,7 @@ class Answer:
             "relevance": round(self.relevance, 4),
             "question": self.question,
             "resolved_question": self.resolved.to_dict(),
+            "notice": self.notice,
         }
 
 
@@ -99,8 +101,11 @@ class Answerer:
         prepared = self.prepare(question, history, filters, k)
         chosen = self.engine_for(engine)
         if not self._answerable(prepared):
-            return self._sentinel(prepared, chosen.name)
-        return self._finish(prepared, chosen.name, chosen.answer(prepared.request))
+            answer = self._sentinel(prepared, chosen.name)
+        else:
+            answer = self._finish(prepared, chosen.name, chosen.answer(prepared.request))
+        answer.notice = getattr(chosen, "notice", None)
+        return answer
 
     def ask_stream(self, question: str, history: Iterable = (), filters=None, engine: str | None = None,
                    k: int | None = None) -> Iterator[tuple[str, object]]:
@@ -110,6 +115,7 @@ class Answerer:
         chosen = self.engine_for(engine)
         if not self._answerable(prepared):
             answer = self._sentinel(prepared, chosen.name)
+            answer.notice = getattr(chosen, "notice", None)
         else:
             streamed = False
             output = None
@@ -120,6 +126,7 @@ class Answerer:
                     streamed = True
                     yield "token", piece
             answer = self._finish(prepared, chosen.name, output)
+            answer.notice = getattr(chosen, "notice", None)
             if streamed:
                 yield "answer", answer
                 return

@@ -31,6 +31,7 @@ class Draft:
     unsupported: list[str] = field(default_factory=list)
     removed: list[dict] = field(default_factory=list)
     repaired: list[dict] = field(default_factory=list)
+    notice: str | None = None  # e.g. the local model is missing and another engine drafted
 
     def to_dict(self) -> dict:
         return {
@@ -43,6 +44,7 @@ class Draft:
             "repaired": self.repaired,
             "engine": self.engine,
             "observation": self.observation,
+            "notice": self.notice,
         }
 
 
@@ -116,7 +118,7 @@ class Drafter:
             observation, finding.text, precedents, recommendation.text,
             finding.citations + recommendation.citations, chosen.name,
             finding.unsupported + recommendation.unsupported, finding.removed + recommendation.removed,
-            finding.repaired + recommendation.repaired,
+            finding.repaired + recommendation.repaired, getattr(chosen, "notice", None),
         )
 
     def _context(self, observation: str, precedents: list[Precedent]) -> AnswerContext:

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from assistant.access import key_matches
 from assistant.api.jobs import IngestJobs
 from assistant.api.models import AskRequest, ChatCompletionRequest, DraftRequest, SearchRequest
-from assistant.api.openai_compat import MODEL_ID, completion, completion_chunks, models_list, question_and_history
+from assistant.api.openai_compat import MODEL_ID, completion, models_list, question_and_history, streamed_chunks
 from assistant.api.problems import ApiProblem, install_problem_handlers, presented_key, problem
 from assistant.errors import SERVICE_ERRORS, http_status
 from assistant.service import ReportService, build_service
@@ -212,11 +212,12 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
         if body.model != MODEL_ID:
             raise ApiProblem(404, "Model not found", f"model {body.model!r} does not exist; use {MODEL_ID!r}")
         question, history = question_and_history(body.messages)
-        answer = service.ask(question, history).to_dict()
         if body.stream:
-            return StreamingResponse(completion_chunks(answer, body.model), media_type="text/event-stream",
-                                     headers=SSE_HEADERS)
-        return JSONResponse(completion(answer, body.model))
+            events = service.ask_stream(question, history)
+            first = next(events)  # bad input raises here, before the 200 is sent
+            return StreamingResponse(streamed_chunks(_chain(first, events), body.model),
+                                     media_type="text/event-stream", headers=SSE_HEADERS)
+        return JSONResponse(completion(service.ask(question, history).to_dict(), body.model))
 
     app.include_router(api)
     return app

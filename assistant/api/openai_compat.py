@@ -37,13 +37,21 @@ def question_and_history(messages) -> tuple[str, list[dict]]:
 def with_footnotes(answer: dict) -> str:
     """Replace [report#para] markers with [1], [2] ... and append the numbered sources."""
     text, order = number_markers(answer["answer"])
+    return text + sources_block(answer, order)
+
+
+def sources_block(answer: dict, order: list[str]) -> str:
+    """The numbered sources of a checked answer; a number the stream showed for an id the checks
+    then removed says so rather than pointing at nothing."""
     if not order:
-        return text
+        return ""
     quotes: dict[str, str] = {}
     for citation in answer["citations"]:
         quotes.setdefault(citation["id"], citation["quote"])
-    lines = [f"[{n}] {cid} ({_title(answer, cid)}): \u201c{quotes.get(cid, '')}\u201d" for n, cid in enumerate(order, start=1)]
-    return text + "\n\nSources:\n" + "\n".join(lines)
+    lines = [f"[{n}] {cid} ({_title(answer, cid)}): \u201c{quotes[cid]}\u201d" if cid in quotes
+             else f"[{n}] {cid}: removed by the citation checks (not a supported citation)"
+             for n, cid in enumerate(order, start=1)]
+    return "\n\nSources:\n" + "\n".join(lines)
 
 
 def _title(answer: dict, cid: str) -> str:
@@ -58,13 +66,36 @@ def completion(answer: dict, model: str) -> dict:
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
         "citations": answer["citations"],
-        "report_assistant": {k: answer[k] for k in ("unsupported", "removed", "repaired", "engine", "answerable")},
+        "report_assistant": {k: answer[k] for k in ("unsupported", "removed", "repaired", "engine", "answerable", "notice")},
     }
 
 
-def completion_chunks(answer: dict, model: str, piece_chars: int = 24):
-    """SSE lines of a streamed completion: role, content pieces, then a final chunk carrying the
-    citations, then [DONE]."""
+class _MarkerNumbering:
+    """Streamed text with [report#para] markers numbered [1], [2] ... as they arrive; a piece that
+    may be the start of a marker is held back until it closes."""
+
+    def __init__(self):
+        self.order: list[str] = []
+        self._pending = ""
+
+    def feed(self, piece: str) -> str:
+        self._pending += piece
+        cut = self._pending.rfind("[")
+        if cut >= 0 and "]" not in self._pending[cut:] and len(self._pending) - cut < 80:
+            ready, self._pending = self._pending[:cut], self._pending[cut:]
+        else:
+            ready, self._pending = self._pending, ""
+        return number_markers(ready, self.order)[0]
+
+    def flush(self) -> str:
+        ready, self._pending = self._pending, ""
+        return number_markers(ready, self.order)[0]
+
+
+def streamed_chunks(events, model: str):
+    """SSE lines of a completion streamed as the engine writes it: role, the text pieces with
+    their markers numbered, then the sources of the checked answer, then a final chunk carrying
+    the checked citations and the checked text (`report_assistant.content`), then [DONE]."""
     ident, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
 
     def chunk(delta: dict, finish: str | None = None, **extra) -> str:
@@ -73,8 +104,20 @@ def completion_chunks(answer: dict, model: str, piece_chars: int = 24):
         return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
     yield chunk({"role": "assistant", "content": ""})
-    content = with_footnotes(answer)
-    for start in range(0, len(content), piece_chars):
-        yield chunk({"content": content[start:start + piece_chars]})
-    yield chunk({}, "stop", citations=answer["citations"])
+    numbering = _MarkerNumbering()
+    for kind, value in events:
+        if kind == "token":
+            text = numbering.feed(value)
+            if text:
+                yield chunk({"content": text})
+            continue
+        answer = value.to_dict()
+        rest = numbering.flush()
+        checked_text, order = number_markers(answer["answer"], numbering.order)
+        tail = rest + sources_block(answer, order)
+        if tail:
+            yield chunk({"content": tail})
+        extra = {k: answer[k] for k in ("unsupported", "removed", "repaired", "engine", "answerable", "notice")}
+        yield chunk({}, "stop", citations=answer["citations"],
+                    report_assistant={**extra, "content": checked_text + sources_block(answer, order)})
     yield "data: [DONE]\n\n"

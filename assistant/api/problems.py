@@ -31,7 +31,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def _service_error(request: Request, exc: Exception):
         status, title = http_status(exc)
-        return problem(status, title, str(exc))
+        retry_after = getattr(exc, "retry_after", None)
+        return problem(status, title, str(exc), {"Retry-After": str(retry_after)} if retry_after else None)
 
     for error_class in SERVICE_ERRORS:
         app.add_exception_handler(error_class, _service_error)

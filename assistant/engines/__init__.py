@@ -5,6 +5,8 @@ from __future__ import annotations
 from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, Engine, EngineOutput, Precedent
 from assistant.engines.chat import ChatEngine
 from assistant.engines.extractive import ExtractiveEngine
+from assistant.engines.fallback import FallbackEngine
+from assistant.engines.local import LocalEngine
 from assistant.settings import Settings
 from vectorstore.registry import Registry
 
@@ -14,6 +16,13 @@ engines: Registry[Engine] = Registry("answer engine")
 @engines.register("extractive")
 def _extractive(settings: Settings, **_) -> Engine:
     return ExtractiveEngine(settings.answer)
+
+
+@engines.register("local")
+def _local(settings: Settings, model=None, **_) -> Engine:
+    # llama.cpp in process; the extractive engine (with a notice) when the model is missing or fails to load.
+    return FallbackEngine(lambda: LocalEngine(settings.llm, settings.answer, model=model),
+                          lambda: ExtractiveEngine(settings.answer))
 
 
 @engines.register("openai")

@@ -127,5 +127,6 @@ def split_draft(text: str) -> tuple[str, str]:
     rec = _RECOMMENDATION_PART.search(text)
     finding_part = text[: rec.start()] if rec else text
     recommendation_part = text[rec.end():] if rec else ""
-    finding_part = _FINDING_PART.sub("", finding_part, count=1)
+    while _FINDING_PART.match(finding_part):  # "Finding: Finding: ..." when the prompt already said it
+        finding_part = _FINDING_PART.sub("", finding_part, count=1)
     return finding_part.strip(), recommendation_part.strip()

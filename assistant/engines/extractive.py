@@ -97,7 +97,7 @@ class ExtractiveEngine:
             area, year = _area_and_year(lead.report_title)
             finding.append(Segment(parts["precedent"].format(precedent_area=area, precedent_year=year, quote=lead.quote),
                                    [Claim(lead.id, lead.quote)], line_end=False))
-            impact = _impact_sentence(lead)
+            impact = impact_sentence(lead)
             if impact:
                 finding.append(Segment(parts["impact_from_precedent"].format(precedent_area=area, impact_quote=impact),
                                        [Claim(lead.id, impact)], line_end=False))
@@ -121,7 +121,7 @@ def _area_and_year(title: str) -> tuple[str, str]:
     return (match.group(1), match.group(2)) if match else (title, "")
 
 
-def _impact_sentence(precedent) -> str | None:
+def impact_sentence(precedent) -> str | None:
     """A sentence of the precedent, other than its quote, that says what the finding means for
     children (the strongest cue wins; None when no sentence says so)."""
     sentences = [(start, precedent.text[start:end]) for start, end in sentence_spans(precedent.text)

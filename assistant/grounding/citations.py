@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from assistant.markers import CITATION_ID
-from assistant.retrieval.words import containment
+from assistant.retrieval.words import containment, figures_in
 from ingest.models import Paragraph
 from vectorstore.chunking import sentence_spans
 
@@ -178,6 +178,7 @@ def check_citations(
     for segment in segments:
         kept_ids: list[str] = []
         if segment.kind == "claim":
+            first_new = len(citations)
             seen: set[tuple[str, int]] = set()
             for claim in segment.claims:
                 citation = _check_claim(claim, segment.text, context, report_titles, repair_similarity,
@@ -188,10 +189,39 @@ def check_citations(
                 citations.append(citation)
                 if citation.id not in kept_ids:
                     kept_ids.append(citation.id)
+            kept = citations[first_new:]
+            if kept and not _figures_supported(segment.text, kept, context):
+                del citations[first_new:]
+                removed.extend({"id": c.id, "quote": c.quote, "sentence": segment.text,
+                                "reason": "the sentence gives figures its cited sentences do not: "
+                                          + ", ".join(sorted(_unsupported_figures(segment.text, kept, context)))}
+                               for c in kept)
+                kept_ids = []
             if not kept_ids:
                 unsupported.append(segment.text)
         rendered.append(_render(segment, kept_ids))
     return CheckedText("".join(rendered).strip(), citations, unsupported, removed, repaired)
+
+
+def _unsupported_figures(sentence: str, cited: list[Citation], context: dict[str, Paragraph]) -> set[str]:
+    """Figures of the sentence found neither in the sentences its citations quote from nor in
+    the cited paragraphs' own numbers and report names ("paragraph 5.3.18", "Sefton (2018)")."""
+    evidence: set[str] = set()
+    for citation in cited:
+        paragraph = context[citation.id]
+        evidence |= figures_in(_enclosing_sentences(paragraph.text, citation.start, citation.end))
+        evidence |= figures_in(f"{paragraph.para} {paragraph.report_id} {citation.report_title}")
+        evidence |= {paragraph.para.removeprefix("rec:")}
+    return figures_in(sentence) - evidence
+
+
+def _figures_supported(sentence: str, cited: list[Citation], context: dict[str, Paragraph]) -> bool:
+    return not _unsupported_figures(sentence, cited, context)
+
+
+def _enclosing_sentences(text: str, start: int, end: int) -> str:
+    spans = [(s, e) for s, e in sentence_spans(text) if s < end and e > start] or [(start, end)]
+    return text[spans[0][0]:spans[-1][1]]
 
 
 def _check_claim(claim, sentence, context, report_titles, repair_similarity, removed, repaired) -> Citation | None:

@@ -22,3 +22,24 @@ def containment(part: str, whole: str) -> float:
     """Share of the content words of `part` found in `whole`."""
     words = content_words(part)
     return len(words & content_words(whole)) / len(words) if words else 0.0
+
+
+# "one" is left out: it is a pronoun as often as a figure ("no one", "one of the GPs").
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split()) if w != "_"}
+_NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+                      "ninety": "90", "hundred": "100"})
+_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)*%?|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+
+
+def figures_in(text: str) -> set[str]:
+    """The figures a text states (numbers, percentages, years, days of dates), as digits: "five
+    weeks" and "5 weeks" give the same figure, "52 weeks" another."""
+    found = set()
+    for match in _FIGURE.findall(text):
+        figure = _NUMBER_WORDS.get(match.lower(), match)
+        figure = figure.replace(",", "").rstrip(".")
+        if figure and figure != "%":
+            found.add(figure)
+    return found

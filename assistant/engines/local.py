@@ -1,0 +1,250 @@
+"""The local engine: a GGUF model run in process by llama.cpp (llama-cpp-python), offline.
+
+The model reads report sentences under short handles ([S3]) and cites handles, never quotes;
+code maps each handle to its paragraph, verbatim sentence and offsets (sentence_sheet.py), and
+the citation checks apply as to every engine. One model per process: requests take turns, and
+beyond `max_waiting` waiting requests the engine refuses at once (the API says 503 with
+Retry-After) rather than queue without bound.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, EngineOutput
+from assistant.engines.chat import split_draft
+from assistant.engines.extractive import impact_sentence
+from assistant.engines.local_models import (ModelUnavailableError, installed_path, packaged, verify_file)
+from assistant.errors import EngineBusyError, LLMError
+from assistant.grounding.context import ContextParagraph
+from assistant.grounding.relevance import ScoredSentence
+from assistant.grounding.sentence_sheet import (HandleTranslator, SentenceSheet, attribute_uncited, build_sheet,
+                                                parse_handled_text)
+from assistant.settings import AnswerSettings, LLMSettings
+from prompts import cannot_answer_sentinel, load_prompt
+
+_STOP = ["\nQuestion:", "\nReport sentences:", "\nEarlier reports:", "\nExample", "<|im_end|>"]
+_WORD = re.compile(r"\w")
+
+
+@dataclass
+class GenerationStats:
+    """What one model call cost: for `make bench` and the API's timing fields."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    first_token_seconds: float | None = None
+    total_seconds: float = 0.0
+    waited_seconds: float = 0.0
+
+
+@dataclass
+class _Turns:
+    """One model, one request at a time; a bounded number may wait."""
+
+    max_waiting: int
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    waiting: int = 0
+    guard: threading.Lock = field(default_factory=threading.Lock)
+    recent_seconds: float = 8.0  # how long a turn took lately: the Retry-After estimate
+
+    def enter(self) -> float:
+        started = time.perf_counter()
+        with self.guard:
+            if self.lock.locked() and self.waiting >= self.max_waiting:
+                retry = int(self.recent_seconds * (self.waiting + 1)) + 1
+                raise EngineBusyError(
+                    f"the local model is answering another request and {self.waiting} more are waiting "
+                    f"(the limit is {self.max_waiting}); try again in about {retry} s", retry_after=retry)
+            self.waiting += 1
+        try:
+            self.lock.acquire()
+        finally:
+            with self.guard:
+                self.waiting -= 1
+        return time.perf_counter() - started
+
+    def leave(self, seconds: float) -> None:
+        self.recent_seconds = 0.7 * self.recent_seconds + 0.3 * seconds
+        self.lock.release()
+
+
+class LocalModel:
+    """A hash-checked GGUF loaded once by llama.cpp; streams chat completions."""
+
+    def __init__(self, llm: LLMSettings):
+        self.settings = llm
+        self.path, self.sha256, self.label = self._resolve(llm)
+        self._llama = None
+        self._load_lock = threading.Lock()
+        self.turns = _Turns(llm.max_waiting)
+        self.last_stats = GenerationStats()
+
+    @staticmethod
+    def _resolve(llm: LLMSettings) -> tuple[Path, str | None, str]:
+        if llm.model_path:
+            return Path(llm.model_path).expanduser(), llm.model_sha256, Path(llm.model_path).name
+        model = packaged(llm.local_model)
+        path = installed_path(model, llm.models_dir.expanduser())
+        if not path.is_file():
+            raise ModelUnavailableError(
+                f"the local model {model.name} is not installed (looked for {path}); run "
+                f"`assistant model install {model.name}` (or `make setup`)")
+        return path, model.sha256, model.name
+
+    def load(self):
+        """Check the file's sha256 and load it (once; about 2 s of hashing and 1 s of loading)."""
+        if self._llama is None:
+            with self._load_lock:
+                if self._llama is None:
+                    if not self.path.is_file():
+                        raise ModelUnavailableError(f"model file {self.path} is missing")
+                    if self.sha256:
+                        verify_file(self.path, self.sha256)
+                    try:
+                        from llama_cpp import Llama
+                    except ImportError as exc:
+                        raise ModelUnavailableError(
+                            f"llama-cpp-python is not installed ({exc}); `make setup` compiles it") from exc
+                    try:
+                        self._llama = Llama(str(self.path), n_ctx=self.settings.context_window,
+                                            n_threads=self.settings.threads, n_batch=512, verbose=False)
+                    except Exception as exc:  # noqa: BLE001 - a bad file must not take the service down
+                        raise ModelUnavailableError(f"llama.cpp could not load {self.path}: {exc}") from exc
+        return self._llama
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.load().tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
+        """Text pieces as the model writes them. Holds the model for the whole reply."""
+        llama = self.load()
+        waited = self.turns.enter()
+        started = time.perf_counter()
+        stats = GenerationStats(waited_seconds=waited)
+        try:
+            stats.prompt_tokens = len(llama.tokenize(_flatten(messages).encode(), add_bos=False, special=True))
+            for chunk in llama.create_chat_completion(messages, stream=True, temperature=self.settings.temperature,
+                                                      max_tokens=max_tokens, stop=_STOP):
+                piece = chunk["choices"][0]["delta"].get("content") or ""
+                if piece:
+                    if stats.first_token_seconds is None:
+                        stats.first_token_seconds = time.perf_counter() - started
+                    stats.completion_tokens += 1
+                    yield piece
+        except (EngineBusyError, ModelUnavailableError):
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise LLMError(f"the local model {self.label} failed: {type(exc).__name__}: {exc}") from exc
+        finally:
+            stats.total_seconds = time.perf_counter() - started
+            self.last_stats = stats
+            self.turns.leave(stats.total_seconds)
+
+
+def _flatten(messages: list[dict]) -> str:
+    return "\n".join(m["content"] for m in messages)
+
+
+class LocalEngine:
+    """Written answers and drafts from the local model, citing sentence handles."""
+
+    name = "local"
+
+    def __init__(self, llm: LLMSettings, answer: AnswerSettings, model: LocalModel | None = None):
+        self.llm_settings = llm
+        self.answer_settings = answer
+        self.model = model or LocalModel(llm)
+
+    def load(self) -> None:
+        self.model.load()
+
+    # -- answering -------------------------------------------------------------------------
+    def _answer_prompt(self, request: AnswerRequest) -> tuple[list[dict], SentenceSheet]:
+        sheet = build_sheet(request.context, request.scored, self.llm_settings.local_context_tokens,
+                            self.llm_settings.local_sentences)
+        question = request.context.question
+        conversation = ""
+        if request.history:
+            lines = [f"{m['role']}: {m['content'][:300]}" for m in request.history[-2:]]
+            conversation = "Earlier in this conversation:\n" + "\n".join(lines) + "\n\n"
+        text = question.original if question.text == question.original else f"{question.original} (read as: {question.text})"
+        system = load_prompt("local_answer_system.md").replace("{sentinel}", cannot_answer_sentinel())
+        user = load_prompt("local_answer_user.md").format(conversation=conversation, sheet=sheet.text, question=text)
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}], sheet
+
+    def answer(self, request: AnswerRequest) -> EngineOutput:
+        output = None
+        for piece in self.stream_answer(request):
+            if isinstance(piece, EngineOutput):
+                output = piece
+        return output
+
+    def stream_answer(self, request: AnswerRequest) -> Iterator[str | EngineOutput]:
+        messages, sheet = self._answer_prompt(request)
+        translator = HandleTranslator(sheet)
+        pieces: list[str] = []
+        for piece in self.model.stream(messages, self.llm_settings.local_answer_tokens):
+            pieces.append(piece)
+            shown = translator.feed(piece)
+            if shown:
+                yield shown
+        rest = translator.flush()
+        if rest:
+            yield rest
+        yield self._output("".join(pieces), sheet, request)
+
+    def _output(self, text: str, sheet: SentenceSheet, request: AnswerRequest) -> EngineOutput:
+        shown = sheet.context(request.context)
+        sentinel = cannot_answer_sentinel()
+        segments = parse_handled_text(text.replace(sentinel, ""), sheet)
+        cited = [s for s in segments if s.claims]
+        if sentinel in text and not cited or not _WORD.search(text):
+            return EngineOutput([], sentinel=True, raw_text=text, shown=shown)
+        attribute_uncited(segments, sheet)
+        return EngineOutput(segments, raw_text=text, shown=shown)
+
+    # -- drafting --------------------------------------------------------------------------
+    def draft(self, request: DraftRequest) -> DraftOutput:
+        sheet = build_sheet(request.context, _precedent_sentences(request), self.llm_settings.local_context_tokens,
+                            self.llm_settings.local_sentences)
+        system = load_prompt("local_draft_system.md")
+        user = load_prompt("local_draft_user.md").format(
+            sheet=sheet.text, provider=request.provider or "the provider", observation=request.observation,
+            area_clause=f" (in {request.area})" if request.area else "")
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        text = "Finding: " + "".join(self.model.stream(messages, self.llm_settings.local_answer_tokens))
+        finding_text, recommendation_text = split_draft(text)
+        finding = parse_handled_text(finding_text, sheet)
+        recommendation = parse_handled_text(recommendation_text, sheet)
+        attribute_uncited(recommendation, sheet, min_share=0.5)
+        return DraftOutput(finding, recommendation, raw_text=text)
+
+
+def _precedent_sentences(request: DraftRequest) -> list[ScoredSentence]:
+    """What a draft may cite, best first: each precedent's comparable sentence (and, for the
+    best one, the sentence saying what it means for children), then the first sentence of a
+    recommendation it led to."""
+    by_id: dict[str, ContextParagraph] = {item.id: item for item in request.context.paragraphs}
+    chosen: list[ScoredSentence] = []
+    for rank, precedent in enumerate(request.precedents[:4]):
+        score = 10.0 - rank
+        item = by_id.get(precedent.id)
+        if item is not None:
+            chosen.append(ScoredSentence(item, precedent.start, precedent.end, 0.0, 0.0, score))
+            impact = impact_sentence(precedent) if rank == 0 else None
+            if impact:
+                start = precedent.text.find(impact)
+                chosen.append(ScoredSentence(item, start, start + len(impact), 0.0, 0.0, score - 0.2))
+        for rec in precedent.recommendations[:1]:
+            rec_item = by_id.get(rec["id"])
+            if rec_item is not None:
+                text = rec_item.paragraph.text
+                end = next((m.end() for m in re.finditer(r"[.!?](?=\s|$)", text)), len(text))
+                chosen.append(ScoredSentence(rec_item, 0, end, 0.0, 0.0, score - 0.5))
+    return chosen

@@ -1,0 +1,195 @@
+"""Report sentences under short handles ([S1], [S2], ...) for a small model to cite.
+
+A small model cannot be trusted to copy quotes, but it can cite a handle. The sheet is what the
+model reads; code maps each handle it cites back to the paragraph, the verbatim sentence and
+its offsets, and the checks of citations.py then apply as they do to every engine.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.grounding.citations import Claim, Segment, parse_cited_text
+from assistant.grounding.context import AnswerContext, ContextParagraph
+from assistant.grounding.relevance import ScoredSentence
+from assistant.retrieval.words import containment, figures_in
+from vectorstore.chunking import count_tokens
+
+# One handle group as a model writes it: [S3], [S3][S5], [S3, S5], [S3; 5]
+_HANDLE_GROUP = re.compile(r"\[\s*S\s*\d{1,3}(?:\s*[,;]\s*S?\s*\d{1,3})*\s*\](?:\s*\[\s*S\s*\d{1,3}(?:\s*[,;]\s*S?\s*\d{1,3})*\s*\])*",
+                           re.I)
+_HANDLE_NUMBER = re.compile(r"\d{1,3}")
+_ECHO_LINE = re.compile(r"^\s*\[\s*S\s*\d{1,3}\s*\]\s*\S")  # a sheet line copied back: "[S3] The ..."
+_ANSWER_LABEL = re.compile(r"^\s*(?:\*\*)?answer(?:\*\*)?\s*:\s*", re.I)
+
+
+@dataclass
+class SheetSentence:
+    handle: str  # "S3"
+    item: ContextParagraph
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.item.paragraph.text[self.start:self.end]
+
+    @property
+    def citation_id(self) -> str:
+        return self.item.paragraph.citation_id
+
+
+@dataclass
+class SentenceSheet:
+    """The numbered sentences shown to a model, and the prompt text that shows them."""
+
+    sentences: list[SheetSentence]
+    text: str
+    headers: list[str]
+
+    def by_handle(self) -> dict[str, SheetSentence]:
+        return {s.handle.upper(): s for s in self.sentences}
+
+    def context(self, context: AnswerContext) -> AnswerContext:
+        """The answer context narrowed to the paragraphs the sheet shows (only those may be cited)."""
+        shown = {s.citation_id for s in self.sentences}
+        return AnswerContext(context.question, [c for c in context.paragraphs if c.id in shown],
+                             context.report_titles, context.report_order, context.word_weights)
+
+
+def paragraph_header(item: ContextParagraph, report_titles: dict[str, str]) -> str:
+    paragraph = item.paragraph
+    title = report_titles.get(paragraph.report_id, paragraph.report_id)
+    if paragraph.kind == "recommendation":
+        where = f"recommendation {paragraph.para.removeprefix('rec:')}"
+    elif paragraph.para and paragraph.para[0].isdigit():
+        where = f"paragraph {paragraph.para}"
+    else:
+        where = "paragraph"
+    section = f" ({paragraph.section})" if paragraph.section else ""
+    return f"{title}, {where}{section}"
+
+
+def build_sheet(context: AnswerContext, scored: list[ScoredSentence], budget_tokens: int,
+                max_sentences: int) -> SentenceSheet:
+    """The best sentences of the context within a token budget, shown paragraph by paragraph
+    in context order. A paragraph the question names is shown whole; a cross-report question
+    gets sentences from every report it spans before any report gets more."""
+    chosen: dict[tuple[str, int], ScoredSentence] = {}
+    used = 0
+
+    def take(candidate: ScoredSentence) -> bool:
+        nonlocal used
+        key = (candidate.item.id, candidate.start)
+        if key in chosen or len(chosen) >= max_sentences:
+            return False
+        size = count_tokens(candidate.text) + 4
+        if chosen and used + size > budget_tokens:
+            return False
+        chosen[key] = candidate
+        used += size
+        return True
+
+    named = [s for s in scored if s.item.why == "named"]
+    for candidate in sorted(named, key=lambda s: (s.item.id, s.start)):
+        take(candidate)
+    reports = context.report_order if len(context.report_order) > 1 else []
+    for report_id in reports:  # cross-report: the two best sentences of each report first
+        for candidate in [s for s in scored if s.report_id == report_id][:2]:
+            take(candidate)
+    for candidate in scored:
+        take(candidate)
+
+    sentences: list[SheetSentence] = []
+    lines: list[str] = []
+    headers: list[str] = []
+    for item in context.paragraphs:
+        picked = sorted((s for s in chosen.values() if s.item.id == item.id), key=lambda s: s.start)
+        if not picked:
+            continue
+        header = paragraph_header(item, context.report_titles)
+        headers.append(header)
+        lines.append(header)
+        for candidate in picked:
+            handle = f"S{len(sentences) + 1}"
+            sentences.append(SheetSentence(handle, item, candidate.start, candidate.end))
+            lines.append(f"[{handle}] {candidate.text}")
+        lines.append("")
+    return SentenceSheet(sentences, "\n".join(lines).strip(), headers)
+
+
+def _handles(group: str) -> list[str]:
+    return [f"S{int(n)}" for n in _HANDLE_NUMBER.findall(group)]
+
+
+def parse_handled_text(text: str, sheet: SentenceSheet) -> list[Segment]:
+    """Split a model's reply into sentences whose claims are the sheet sentences it cites by
+    handle (the quote is the sheet sentence, verbatim). Lines that copy the sheet back (its
+    headers, "[S3] ..." lines) are dropped; a handle the sheet does not have becomes a claim on an
+    id that is not in the context, so the checks remove it and say so."""
+    headers = {h.strip().lower() for h in sheet.headers}
+    kept = []
+    for raw_line in text.replace("\r\n", "\n").split("\n"):
+        line = _ANSWER_LABEL.sub("", raw_line)
+        if line.strip().lower() in headers or _ECHO_LINE.match(line):
+            continue
+        kept.append(line)
+    return parse_cited_text(_HANDLE_GROUP.sub(lambda m: _quoted_markers(m.group(0), sheet.by_handle()), "\n".join(kept)))
+
+
+def _quoted_markers(group: str, by_handle: dict[str, SheetSentence]) -> str:
+    markers = []
+    for handle in _handles(group):
+        sentence = by_handle.get(handle)
+        markers.append(f'[{sentence.citation_id}: "{sentence.text}"]' if sentence else f"[unknown-handle#{handle.lower()}]")
+    return "".join(markers)
+
+
+def attribute_uncited(segments: list[Segment], sheet: SentenceSheet, min_share: float = 0.6) -> None:
+    """A sentence the model left without a handle is given the sheet sentence that states it,
+    when one shares at least `min_share` of its content words and every figure it gives; the
+    checks then treat it like any other claim. Otherwise it stays uncited (and is marked)."""
+    for segment in segments:
+        if segment.kind != "claim" or segment.claims:
+            continue
+        best, best_share = None, 0.0
+        for candidate in sheet.sentences:
+            share = containment(segment.text, candidate.text)
+            if share > best_share and figures_in(segment.text) <= figures_in(candidate.text):
+                best, best_share = candidate, share
+        if best is not None and best_share >= min_share:
+            segment.claims.append(Claim(best.citation_id, best.text))
+
+
+class HandleTranslator:
+    """Turns streamed text with handles into text with citation markers, piece by piece: a
+    piece that may be the start of a handle is held back until the handle closes."""
+
+    def __init__(self, sheet: SentenceSheet):
+        self._by_handle = sheet.by_handle()
+        self._pending = ""
+
+    def feed(self, piece: str) -> str:
+        self._pending += piece
+        cut = self._pending.rfind("[")
+        if cut >= 0 and "]" not in self._pending[cut:] and len(self._pending) - cut < 24:
+            ready, self._pending = self._pending[:cut], self._pending[cut:]
+        else:
+            ready, self._pending = self._pending, ""
+        return self._translate(ready)
+
+    def flush(self) -> str:
+        ready, self._pending = self._pending, ""
+        return self._translate(ready)
+
+    def _translate(self, text: str) -> str:
+        def marker(match: re.Match) -> str:
+            ids = []
+            for handle in _handles(match.group(0)):
+                sentence = self._by_handle.get(handle)
+                if sentence and sentence.citation_id not in ids:
+                    ids.append(sentence.citation_id)
+            return " " + " ".join(f"[{cid}]" for cid in ids) if ids else ""
+
+        return _HANDLE_GROUP.sub(marker, text)
