@@ -59,20 +59,30 @@ def build_ui(service) -> gr.Blocks:
                 def ask(text, messages, shown, reports, kinds, engine_name):
                     text = (text or "").strip()
                     if not text:
-                        return gr.update(), messages, shown, gr.update(), "", gr.update(), {}
+                        yield gr.update(), messages, shown, gr.update(), "", gr.update(), {}
+                        return
                     filters = {"report_ids": reports or None, "kinds": kinds or None}
+                    asked = shown + [{"role": "user", "content": text}]
+                    written = ""
                     try:
-                        answer = service.ask(text, messages, filters, engine_name).to_dict()
+                        # The engine's words appear as it writes them; the checked answer replaces them.
+                        for kind, value in service.ask_stream(text, messages, filters, engine_name):
+                            if kind == "token":
+                                written += value
+                                partial = asked + [{"role": "assistant", "content": written + " \u258c"}]
+                                yield "", messages, shown, gr.update(), "", partial, {}
+                            else:
+                                answer = value.to_dict()
                     except SERVICE_ERRORS as exc:
-                        shown = shown + [{"role": "user", "content": text},
-                                         {"role": "assistant", "content": f"**Error:** {exc}"}]
-                        return "", messages, shown, gr.update(choices=[], value=None), "", shown, {}
+                        shown = asked + [{"role": "assistant", "content": f"**Error:** {exc}"}]
+                        yield "", messages, shown, gr.update(choices=[], value=None), "", shown, {}
+                        return
                     message, labels = answer_markdown(answer)
                     messages = messages + [{"role": "user", "content": text},
                                            {"role": "assistant", "content": answer["answer"]}]
                     shown = shown + [{"role": "user", "content": text}, {"role": "assistant", "content": message}]
                     by_label = {label: [c for c in answer["citations"] if c["id"] == chip_id(label)] for label in labels}
-                    return "", messages, shown, gr.update(choices=labels, value=None), check_notes(answer), shown, by_label
+                    yield "", messages, shown, gr.update(choices=labels, value=None), check_notes(answer), shown, by_label
 
                 shown_messages = gr.State([])
                 outputs = [question, history, shown_messages, chips, notes, chat, citations]

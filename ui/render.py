@@ -21,6 +21,8 @@ def answer_markdown(answer: dict) -> tuple[str, list[str]]:
     """The chat message for an answer, and its citation chip labels."""
     text, order = number_markers(answer["answer"])
     lines = [text.replace("[unsupported]", "**[unsupported]**")]
+    if answer.get("notice"):
+        lines.insert(0, f"> {answer['notice']}\n")
     if order:
         lines.append("")
         lines.append("Sources: " + "; ".join(f"[{n}] `{cid}`" for n, cid in enumerate(order, start=1)))
@@ -81,6 +83,8 @@ def draft_markdown(draft: dict) -> str:
     recommendation, ids = number_markers(draft["suggested_recommendation"], ids)
     lines = ["### Draft finding", text, "", "### Suggested recommendation", recommendation or "_none_", "",
              "### References"]
+    if draft.get("notice"):
+        lines.insert(0, f"> {draft['notice']}\n")
     quotes = {}
     for citation in draft["citations"]:
         quotes.setdefault(citation["id"], (citation["report_title"], citation["quote"]))
