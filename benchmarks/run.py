@@ -35,7 +35,7 @@ from vectorstore.passages import passages_for, sentences_for
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
-PARTS = ("queries", "scaled", "serving")
+PARTS = ("queries", "local", "scaled", "serving")
 
 
 def say(message: str) -> None:
@@ -121,13 +121,24 @@ def bench_queries(service) -> dict:
     floor = summarize_ms(time_each(embedder.embed_query, questions))
     time_each(service.search, questions)  # warm the corpus cache and the query paths
     search = summarize_ms(time_each(service.search, questions))
-    time_each(service.ask, questions[:10])
-    ask = summarize_ms(time_each(service.ask, questions))
-    draft = summarize_ms(time_each(lambda c: service.draft(c["observation"], exclude_report=c.get("exclude_report")),
-                                   cases))
+    ask_extractive = lambda question: service.ask(question, engine="extractive")  # noqa: E731
+    time_each(ask_extractive, questions[:10])
+    ask = summarize_ms(time_each(ask_extractive, questions))
+    draft = summarize_ms(time_each(lambda c: service.draft(c["observation"], exclude_report=c.get("exclude_report"),
+                                                           engine="extractive"), cases))
     return {"questions": len(questions), "drafting_cases": len(cases), "embed_query": floor,
             "search": search, "search_to_floor_p50": round(search["p50_ms"] / floor["p50_ms"], 2),
             "ask_extractive": ask, "draft_extractive": draft}
+
+
+# -- the local language model -------------------------------------------------------------------
+def bench_local(service, questions_n: int, drafts_n: int) -> dict:
+    """Time to the first token and to the full answer for ask and draft with the local engine,
+    prompt sizes, and the engine's decode rate beside raw llama-cpp on the same prompts."""
+    from benchmarks.local_llm import bench_local_engine
+
+    return bench_local_engine(service, load_jsonl(QUESTIONS, ("question", "gold")), load_jsonl(DRAFTING_CASES, ("observation",)),
+                              questions_n, drafts_n)
 
 
 # -- the 100x corpus -----------------------------------------------------------------------------
@@ -176,7 +187,9 @@ def bench_serving(data_dir: Path, folder: Path, clients: int, seconds: float) ->
     """A real `assistant serve` over a copy of the benchmark store: memory idle and under load."""
     served = folder / "served-data"
     shutil.copytree(data_dir, served)
-    env = os.environ | {"ASSISTANT_DATA_DIR": str(served)}
+    # The load test measures the retrieval service: answers come from the extractive engine (the
+    # local model answers one request at a time; its figures are in the "local" part).
+    env = os.environ | {"ASSISTANT_DATA_DIR": str(served), "ASSISTANT_LLM__ENGINE": "extractive"}
     with assistant_server(env, folder / "serve.log") as (url, process):
         questions = [q["question"] for q in load_jsonl(QUESTIONS, ("question",))]
         idle = rss_mb(process.pid)
@@ -216,6 +229,19 @@ def table(results: dict) -> str:
             ("ask p50/p95/p99 (ms)", _percentiles(queries["ask_extractive"]), "", ""),
             ("draft p50/p95/p99 (ms)", _percentiles(queries["draft_extractive"]), "", ""),
         ]
+    if "local" in results:
+        local = results["local"]
+        rows += [
+            (f"local {local['model']}: ask first token p50/p95 (s)", _seconds(local["ask_first_token"]), "", ""),
+            ("local ask full answer p50/p95 (s)", _seconds(local["ask_total"]), "", ""),
+            ("local draft first token / full p50 (s)",
+             f"{local['draft_first_token']['p50_s']} / {local['draft_total']['p50_s']}", "", ""),
+            ("local prompt tokens per ask p50 / max", f"{local['ask_prompt_tokens_p50']} / {local['ask_prompt_tokens_max']}",
+             "", ""),
+            ("local decode tokens/s: engine / raw llama-cpp (same prompts)",
+             f"{local['engine_decode_tps']} / {local['raw_decode_tps']} = {local['decode_ratio']}", "", ""),
+            ("process RSS with the model loaded (MB)", local["rss_with_model_mb"], "", ""),
+        ]
     for scaled in results.get("scaled", []):
         rows.append((f"{scaled['copies']}x corpus on {scaled['backend']}: search p50/p95/p99 (ms)",
                      _percentiles(scaled["search"]), "", ""))
@@ -234,6 +260,10 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _seconds(summary: dict) -> str:
+    return f"{summary['p50_s']} / {summary['p95_s']}"
+
+
 def _percentiles(summary: dict) -> str:
     return f"{summary['p50_ms']} / {summary['p95_ms']} / {summary['p99_ms']}"
 
@@ -244,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=20, help="Concurrent clients in the load test.")
     parser.add_argument("--load-seconds", type=float, default=60.0, help="Length of the load test.")
     parser.add_argument("--no-server", action="store_true", help="Skip the synthetic corpus on a `chroma run` server.")
+    parser.add_argument("--local-questions", type=int, default=20, help="Eval questions asked of the local model.")
+    parser.add_argument("--local-drafts", type=int, default=6, help="Drafting cases drafted by the local model.")
     parser.add_argument("--out", type=Path, default=RESULTS, help="Where to write the JSON results.")
     parser.add_argument("--parts", default=",".join(PARTS),
                         help=f"Comma-separated parts to run (default all: {','.join(PARTS)}); cold ingest always runs.")
@@ -265,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
         if "queries" in parts:
             say("search, ask and draft latency over the eval set")
             results["queries"] = bench_queries(service)
+        if "local" in parts:
+            say(f"local model: {args.local_questions} questions and {args.local_drafts} drafts")
+            results["local"] = bench_local(service, args.local_questions, args.local_drafts)
         if "scaled" in parts:
             results["scaled"] = []
             parsed = [parse_report(load_source(path)) for path in expand_paths([settings.ingest.reports_dir])]
