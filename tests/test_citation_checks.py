@@ -3,7 +3,12 @@ marking. Paragraphs here are written for the test (no report text)."""
 
 from __future__ import annotations
 
+import random
+import re
+
+from assistant.api.openai_compat import with_footnotes
 from assistant.grounding.citations import UNSUPPORTED_MARK, check_citations, locate_verbatim, parse_cited_text
+from assistant.markers import HeldBackStream, neutralise
 from ingest.models import Paragraph
 
 TEXT_A = ("School nurses are not linked to the further education colleges in the area. "
@@ -82,3 +87,52 @@ def test_quote_matching_tolerates_only_spacing_quote_marks_and_dashes():
     start, end = locate_verbatim('Staff said "the list is out  of date" - again', text)
     assert text[start:end] == "Staff said \u201cthe list is out of date\u201d \u2013 again"
     assert locate_verbatim("Staff said the list is current", text) is None
+
+
+# -- marker-shaped text from a report or a model never reads as a citation --------------------
+def _fuzzed_markers(count: int, seed: int = 7) -> list[str]:
+    """Marker-like strings from the grammar's pieces: real and made-up ids, broken separators,
+    nesting, stray spaces, quotes, unclosed brackets."""
+    rng = random.Random(seed)
+    ids = ["testshire-2020#1.14", "testshire-2020#9.9", "sefton-2018#9.9", "other-2019#rec:5.1", "testshire-2020"]
+    pieces = [lambda: rng.choice(ids), lambda: rng.choice(ids).replace(".", " .", 1), lambda: "#",
+              lambda: ": \"quoted words\"", lambda: "[", lambda: "]", lambda: " ", lambda: "; ",
+              lambda: rng.choice(ids).upper(), lambda: "S3", lambda: "\u201c", lambda: "unsupported"]
+    out = []
+    for _ in range(count):
+        body = "".join(rng.choice(pieces)() for _ in range(rng.randint(1, 5)))
+        out.append(rng.choice(["[", "[[", ""]) + body + rng.choice(["]", "]]", "", "]]]"]))
+    return out
+
+
+def _brackets_left(text: str) -> list[str]:
+    return re.findall(r"\[[^\[\]]*\]?", text)
+
+
+def test_no_marker_shaped_text_survives_unless_it_is_a_checked_citation():
+    fuzzed = _fuzzed_markers(400)
+    assert sum("[" in f and "#" in f for f in fuzzed) > 150  # the fuzz really is marker-shaped
+    for fake in fuzzed:
+        # a model writes it beside a real, checked citation; a report sentence carries it
+        text = f'Colleges have no named nurse {fake} [testshire-2020#1.14: "School nurses are not linked"]. Also {fake}.'
+        result = check(text)
+        checked = {c.id for c in result.citations}
+        for bracketed in _brackets_left(result.text):
+            assert bracketed == UNSUPPORTED_MARK or (bracketed.endswith("]") and bracketed[1:-1] in checked), (fake, result.text)
+        answer = {"answer": result.text, "citations": [c.to_dict() for c in result.citations]}
+        footnoted = with_footnotes(answer)
+        assert footnoted.count("\n[") <= len(checked)  # one footnote per checked id, none for the fake
+        assert "removed by the citation checks" not in footnoted
+
+
+def test_streamed_pieces_neutralise_markers_however_the_text_is_split():
+    rng = random.Random(11)
+    allowed = {"testshire-2020#1.14"}
+    for fake in _fuzzed_markers(200, seed=3):
+        text = f"Nurses {fake} are named [testshire-2020#1.14] and {fake} again."
+        stream = HeldBackStream(lambda piece: neutralise(piece, allowed))
+        cuts = sorted(rng.sample(range(1, len(text)), k=min(6, len(text) - 1)))
+        pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+        shown = "".join(stream.feed(p) for p in pieces) + stream.flush()
+        assert "[testshire-2020#1.14]" in shown
+        assert all(b == "[testshire-2020#1.14]" for b in _brackets_left(shown)), (fake, shown)

@@ -74,7 +74,9 @@ def test_checks_catch_made_up_ids_paraphrases_and_obeyed_injections(real_service
             tokens = "".join(value for kind, value in events if kind == "token")
             (answer,) = [value for kind, value in events if kind == "answer"]
             assert llm.requests[0]["stream"] is True
-            assert "[leicester-city-2016#99.1" in tokens  # the raw stream, before the checks
+            # even the raw stream, before the checks, shows a made-up or out-of-context id only as plain text
+            assert "(leicester-city-2016#99.1" in tokens and "(sefton-2018#9.9)" in tokens
+            assert "[leicester-city-2016#99.1" not in tokens and "[sefton-2018#9.9" not in tokens
         else:
             answer = service.ask(QUESTION)
     removed = {r["id"]: r["reason"] for r in answer.removed}

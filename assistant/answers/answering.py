@@ -11,6 +11,7 @@ from assistant.errors import InvalidInputError
 from assistant.grounding.citations import CheckedText, Citation, check_citations
 from assistant.grounding.context import AnswerContext, Filters, gather_context
 from assistant.grounding.relevance import SentenceEmbeddingCache, answerability, score_sentences, unknown_word_share
+from assistant.markers import HeldBackStream, neutralise
 from assistant.retrieval.conversation import ResolvedQuestion, normalise_history, resolve_question
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.settings import Settings
@@ -103,8 +104,10 @@ class Answerer:
         if not self._answerable(prepared):
             answer = self._sentinel(prepared, chosen.name)
         else:
-            answer = self._finish(prepared, chosen.name, chosen.answer(prepared.request))
-        answer.notice = getattr(chosen, "notice", None)
+            output = chosen.answer(prepared.request)
+            answer = self._finish(prepared, chosen.name, output)
+            answer.notice = output.notice
+        answer.notice = answer.notice or getattr(chosen, "notice", None)
         return answer
 
     def ask_stream(self, question: str, history: Iterable = (), filters=None, engine: str | None = None,
@@ -119,14 +122,19 @@ class Answerer:
         else:
             streamed = False
             output = None
+            # Only markers for paragraphs the engine was given may reach a reader, even mid-stream.
+            guard = HeldBackStream(lambda text: neutralise(text, prepared.context.by_id()))
             for piece in chosen.stream_answer(prepared.request):
                 if isinstance(piece, EngineOutput):
                     output = piece
-                else:
+                    rest = guard.flush()
+                    if rest:
+                        yield "token", rest
+                elif shown := guard.feed(piece):
                     streamed = True
-                    yield "token", piece
+                    yield "token", shown
             answer = self._finish(prepared, chosen.name, output)
-            answer.notice = getattr(chosen, "notice", None)
+            answer.notice = output.notice or getattr(chosen, "notice", None)
             if streamed:
                 yield "answer", answer
                 return

@@ -8,7 +8,7 @@ import time
 import uuid
 
 from assistant.api.problems import ApiProblem
-from assistant.markers import number_markers
+from assistant.markers import HeldBackStream, number_markers
 
 MODEL_ID = "report-assistant"
 
@@ -70,26 +70,12 @@ def completion(answer: dict, model: str) -> dict:
     }
 
 
-class _MarkerNumbering:
-    """Streamed text with [report#para] markers numbered [1], [2] ... as they arrive; a piece that
-    may be the start of a marker is held back until it closes."""
+class _MarkerNumbering(HeldBackStream):
+    """Streamed text with [report#para] markers numbered [1], [2] ... as they arrive."""
 
     def __init__(self):
         self.order: list[str] = []
-        self._pending = ""
-
-    def feed(self, piece: str) -> str:
-        self._pending += piece
-        cut = self._pending.rfind("[")
-        if cut >= 0 and "]" not in self._pending[cut:] and len(self._pending) - cut < 80:
-            ready, self._pending = self._pending[:cut], self._pending[cut:]
-        else:
-            ready, self._pending = self._pending, ""
-        return number_markers(ready, self.order)[0]
-
-    def flush(self) -> str:
-        ready, self._pending = self._pending, ""
-        return number_markers(ready, self.order)[0]
+        super().__init__(lambda text: number_markers(text, self.order)[0], longest=80)
 
 
 def streamed_chunks(events, model: str):

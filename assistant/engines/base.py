@@ -23,6 +23,7 @@ class EngineOutput:
     sentinel: bool = False  # the engine said the reports do not answer the question
     raw_text: str | None = None
     shown: AnswerContext | None = None  # the context the engine saw, when it saw less than it was given
+    notice: str | None = None  # something the reader should know about how this answer was made
 
 
 @dataclass

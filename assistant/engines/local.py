@@ -18,7 +18,7 @@ from typing import Iterator
 
 from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, EngineOutput
 from assistant.engines.chat import split_draft
-from assistant.engines.extractive import impact_sentence
+from assistant.engines.extractive import ExtractiveEngine, impact_sentence
 from assistant.engines.local_models import (ModelUnavailableError, installed_path, packaged, verify_file)
 from assistant.errors import EngineBusyError, LLMError
 from assistant.grounding.context import ContextParagraph
@@ -28,6 +28,8 @@ from assistant.grounding.sentence_sheet import (HandleTranslator, SentenceSheet,
 from assistant.settings import AnswerSettings, LLMSettings
 from prompts import cannot_answer_sentinel, load_prompt
 
+DECLINED_NOTICE = ("The local model did not find the answer in the report sentences it was shown, but retrieval "
+                   "judged the reports relevant, so these are the report sentences closest to the question.")
 _STOP = ["\nQuestion:", "\nReport sentences:", "\nEarlier reports:", "\nExample", "<|im_end|>"]
 _WORD = re.compile(r"\w")
 
@@ -160,6 +162,10 @@ class LocalEngine:
         self.llm_settings = llm
         self.answer_settings = answer
         self.model = model or LocalModel(llm)
+        # Whether the reports answer a question is decided by retrieval before an engine is asked
+        # (the abstention check); a small model declining a question retrieval judged answerable
+        # is far more often wrong than right, so its decline gives way to the closest sentences.
+        self.closest_sentences = ExtractiveEngine(answer)
 
     def load(self) -> None:
         self.model.load()
@@ -205,7 +211,9 @@ class LocalEngine:
         segments = parse_handled_text(text.replace(sentinel, ""), sheet)
         cited = [s for s in segments if s.claims]
         if sentinel in text and not cited or not _WORD.search(text):
-            return EngineOutput([], sentinel=True, raw_text=text, shown=shown)
+            output = self.closest_sentences.answer(request)
+            output.raw_text, output.notice = text, DECLINED_NOTICE
+            return output
         attribute_uncited(segments, sheet)
         return EngineOutput(segments, raw_text=text, shown=shown)
 

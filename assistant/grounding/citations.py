@@ -4,7 +4,9 @@ An engine's output is a list of Segments: sentences that claim support from para
 (`Claim`: a citation id and, ideally, a verbatim quote), headings, and the user's own words.
 `check_citations` keeps only claims whose id was in the context handed to the engine and whose
 quote is verbatim in that paragraph (repairing a near quote to the closest verbatim sentence),
-and marks every sentence left without support. Report text never changes these rules: ids and
+and marks every sentence left without support. The only `[report#para]` markers in the checked
+text are the ones the checks wrote: anything else shaped like a marker is shown as plain text.
+Report text never changes these rules: ids and
 quotes are checked against the stored paragraphs, not against what any text asks for.
 """
 
@@ -13,12 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from assistant.markers import CITATION_ID
+from assistant.markers import CITATION_ID, UNSUPPORTED_MARK, neutralise
 from assistant.retrieval.words import containment, figures_in
 from ingest.models import Paragraph
 from vectorstore.chunking import sentence_spans
-
-UNSUPPORTED_MARK = "[unsupported]"
 
 _QUOTED_MARKER = re.compile(
     rf"\[\s*({CITATION_ID})\s*[:,]\s*[\"\u201c\u2018'](.+?)[\"\u201d\u2019']\s*\]", re.I | re.S)
@@ -190,11 +190,12 @@ def check_citations(
                 if citation.id not in kept_ids:
                     kept_ids.append(citation.id)
             kept = citations[first_new:]
-            if kept and not _figures_supported(segment.text, kept, context):
+            missing = _unsupported_figures(segment.text, kept, context) if kept else set()
+            if missing:
                 del citations[first_new:]
                 removed.extend({"id": c.id, "quote": c.quote, "sentence": segment.text,
                                 "reason": "the sentence gives figures its cited sentences do not: "
-                                          + ", ".join(sorted(_unsupported_figures(segment.text, kept, context)))}
+                                          + ", ".join(sorted(missing))}
                                for c in kept)
                 kept_ids = []
             if not kept_ids:
@@ -213,10 +214,6 @@ def _unsupported_figures(sentence: str, cited: list[Citation], context: dict[str
         evidence |= figures_in(f"{paragraph.para} {paragraph.report_id} {citation.report_title}")
         evidence |= {paragraph.para.removeprefix("rec:")}
     return figures_in(sentence) - evidence
-
-
-def _figures_supported(sentence: str, cited: list[Citation], context: dict[str, Paragraph]) -> bool:
-    return not _unsupported_figures(sentence, cited, context)
 
 
 def _enclosing_sentences(text: str, start: int, end: int) -> str:
@@ -249,7 +246,9 @@ def _check_claim(claim, sentence, context, report_titles, repair_similarity, rem
 
 
 def _render(segment: Segment, ids: list[str]) -> str:
-    text = segment.prefix + segment.text
+    """The segment's words, with any bracketed text that imitates a marker shown as plain text
+    (report text and model output cannot add a citation), then its checked markers."""
+    text = segment.prefix + neutralise(segment.text)
     if segment.kind == "heading":
         text = text if text.endswith(":") else text + ":"
     elif segment.kind == "claim":

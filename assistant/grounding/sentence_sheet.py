@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from assistant.grounding.citations import Claim, Segment, parse_cited_text
 from assistant.grounding.context import AnswerContext, ContextParagraph
 from assistant.grounding.relevance import ScoredSentence
+from assistant.markers import HeldBackStream, neutralise
 from assistant.retrieval.words import containment, figures_in
 from vectorstore.chunking import count_tokens
 
@@ -135,7 +136,21 @@ def parse_handled_text(text: str, sheet: SentenceSheet) -> list[Segment]:
         if line.strip().lower() in headers or _ECHO_LINE.match(line):
             continue
         kept.append(line)
-    return parse_cited_text(_HANDLE_GROUP.sub(lambda m: _quoted_markers(m.group(0), sheet.by_handle()), "\n".join(kept)))
+    by_handle = sheet.by_handle()
+    return parse_cited_text(_replace_handles("\n".join(kept), lambda group: _quoted_markers(group, by_handle)))
+
+
+def _replace_handles(text: str, marker) -> str:
+    """`text` with each handle group replaced by `marker(group)`, and everything else that is
+    bracketed (a marker the model wrote itself, or copied from an injected report sentence) shown
+    as plain text: a model cites by handle only."""
+    out, last = [], 0
+    for match in _HANDLE_GROUP.finditer(text):
+        out.append(neutralise(text[last:match.start()]))
+        out.append(marker(match.group(0)))
+        last = match.end()
+    out.append(neutralise(text[last:]))
+    return "".join(out)
 
 
 def _quoted_markers(group: str, by_handle: dict[str, SheetSentence]) -> str:
@@ -147,49 +162,38 @@ def _quoted_markers(group: str, by_handle: dict[str, SheetSentence]) -> str:
 
 
 def attribute_uncited(segments: list[Segment], sheet: SentenceSheet, min_share: float = 0.6) -> None:
-    """A sentence the model left without a handle is given the sheet sentence that states it,
-    when one shares at least `min_share` of its content words and every figure it gives; the
-    checks then treat it like any other claim. Otherwise it stays uncited (and is marked)."""
+    """A sentence the model left without a handle is given the sheet sentence that states it (or
+    two neighbouring sentences of one paragraph, when the model joined them), when they share at
+    least `min_share` of its content words and every figure it gives; the checks then treat it
+    like any other claim. Otherwise it stays uncited (and is marked)."""
+    candidates = [[s] for s in sheet.sentences] + [
+        [a, b] for a, b in zip(sheet.sentences, sheet.sentences[1:]) if a.item.id == b.item.id]
     for segment in segments:
         if segment.kind != "claim" or segment.claims:
             continue
         best, best_share = None, 0.0
-        for candidate in sheet.sentences:
-            share = containment(segment.text, candidate.text)
-            if share > best_share and figures_in(segment.text) <= figures_in(candidate.text):
-                best, best_share = candidate, share
+        for group in candidates:
+            evidence = " ".join(s.text for s in group)
+            share = containment(segment.text, evidence)
+            # a pair must say more than its better half: prefer one sentence when it is enough
+            if share > best_share + (0.1 if len(group) > 1 else 0) and figures_in(segment.text) <= figures_in(evidence):
+                best, best_share = group, share
         if best is not None and best_share >= min_share:
-            segment.claims.append(Claim(best.citation_id, best.text))
+            segment.claims.extend(Claim(s.citation_id, s.text) for s in best)
 
 
-class HandleTranslator:
-    """Turns streamed text with handles into text with citation markers, piece by piece: a
-    piece that may be the start of a handle is held back until the handle closes."""
+class HandleTranslator(HeldBackStream):
+    """Turns streamed text with handles into text with citation markers, piece by piece (a piece
+    that may be the start of a handle is held back until the handle closes)."""
 
     def __init__(self, sheet: SentenceSheet):
         self._by_handle = sheet.by_handle()
-        self._pending = ""
+        super().__init__(lambda text: _replace_handles(text, self._markers), longest=24)
 
-    def feed(self, piece: str) -> str:
-        self._pending += piece
-        cut = self._pending.rfind("[")
-        if cut >= 0 and "]" not in self._pending[cut:] and len(self._pending) - cut < 24:
-            ready, self._pending = self._pending[:cut], self._pending[cut:]
-        else:
-            ready, self._pending = self._pending, ""
-        return self._translate(ready)
-
-    def flush(self) -> str:
-        ready, self._pending = self._pending, ""
-        return self._translate(ready)
-
-    def _translate(self, text: str) -> str:
-        def marker(match: re.Match) -> str:
-            ids = []
-            for handle in _handles(match.group(0)):
-                sentence = self._by_handle.get(handle)
-                if sentence and sentence.citation_id not in ids:
-                    ids.append(sentence.citation_id)
-            return " " + " ".join(f"[{cid}]" for cid in ids) if ids else ""
-
-        return _HANDLE_GROUP.sub(marker, text)
+    def _markers(self, group: str) -> str:
+        ids = []
+        for handle in _handles(group):
+            sentence = self._by_handle.get(handle)
+            if sentence and sentence.citation_id not in ids:
+                ids.append(sentence.citation_id)
+        return " " + " ".join(f"[{cid}]" for cid in ids) if ids else ""
