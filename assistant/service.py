@@ -59,9 +59,9 @@ class ReportService:
 
     # -- ingest ----------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path] | None = None, progress: ProgressCallback | None = None,
-               on_file=None) -> list[FileOutcome]:
+               on_file=None, source_names: dict[str, str] | None = None) -> list[FileOutcome]:
         paths = list(paths) if paths else [self.settings.ingest.reports_dir]
-        return ingest_paths(paths, self.store, self.embedder, self.settings, progress, on_file)
+        return ingest_paths(paths, self.store, self.embedder, self.settings, progress, on_file, source_names)
 
     def delete_report(self, report_id: str) -> None:
         self.store.delete_report(report_id)

@@ -110,6 +110,11 @@ class LLMSettings(BaseModel):
         description="Requests that may wait for the local model while it answers another; beyond this the "
         "API answers 503 with Retry-After.",
     )
+    model_server: str | None = Field(
+        None, description="OpenAI-compatible endpoint (…/v1) that runs the local engine's model instead of this "
+        "process: set by `assistant serve --workers N` to the llama.cpp server it shares between workers, or by "
+        "hand to a server elsewhere (vLLM on a GPU host). The local engine's prompts and checks stay the same.",
+    )
     base_url: str | None = Field(
         None, description="Endpoint of the OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1. "
         "Unset: api.openai.com for openai, http://127.0.0.1:11434/v1 for ollama."
@@ -170,6 +175,15 @@ class ApiSettings(BaseModel):
     )
     max_upload_bytes: int = Field(20_000_000, ge=1, description="Largest uploaded report file, in bytes.")
     max_upload_files: int = Field(10, ge=1, le=100, description="Most files in one upload.")
+    max_json_bytes: int = Field(
+        1_000_000, ge=1_000, description="Largest JSON request body, in bytes (checked while it is read: 413)."
+    )
+    auth_failures_allowed: int = Field(
+        10, ge=1, description="Wrong API keys or UI passwords in a row from one address before it must wait (429)."
+    )
+    auth_backoff_seconds: float = Field(
+        300.0, gt=0, description="Longest wait after repeated wrong keys (1 s, doubling per further failure)."
+    )
     jobs_kept: int = Field(100, ge=1, description="Finished ingest jobs remembered for GET /v1/jobs/{id}.")
 
     def keys(self) -> list[str]:

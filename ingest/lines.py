@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+from typing import Iterator
 
 # A line that starts a new block even without a blank line before it.
 _NEW_UNIT = re.compile(
@@ -60,29 +62,48 @@ class LoadedSource:
     def blocks(self) -> list[Block]:
         return build_blocks(self.lines)
 
+    def first_blocks(self, count: int) -> list[Block]:
+        """The first blocks only (the "is this a report" check needs no more)."""
+        return list(islice(iter_blocks(self.lines), count))
+
 
 def starts_new_unit(line: str) -> bool:
     stripped = line.strip()
     return bool(_NEW_UNIT.match(stripped) or FRONT_KEY.match(stripped))
 
 
-def build_blocks(lines: list[SourceLine]) -> list[Block]:
-    """Join soft-wrapped lines into blocks; a blank line or a line that starts a new unit
-    (bullet, number, front-matter key) starts a new block."""
-    blocks: list[Block] = []
+def iter_blocks(lines: list[SourceLine]) -> Iterator[Block]:
+    """Join soft-wrapped lines into blocks, yielding each block as soon as it is complete; a
+    blank line or a line that starts a new unit (bullet, number, front-matter key) starts a new
+    block. Linear in the input: a block's lines are joined once, not added one by one."""
     current: Block | None = None
+    parts: list[str] = []
+
+    def finished() -> Block:
+        current.text = " ".join(parts)
+        return current
+
     for source_line in lines:
         text = source_line.text.strip()
         if not text:
+            if current is not None:
+                yield finished()
             current = None
             continue
         if current is None or starts_new_unit(text):
+            if current is not None:
+                yield finished()
             current = Block(text, source_line.start, source_line.end, source_line.line, source_line.page)
-            blocks.append(current)
+            parts = [text]
         else:
-            current.text = f"{current.text} {text}"
+            parts.append(text)
             current.end = source_line.end
-    return blocks
+    if current is not None:
+        yield finished()
+
+
+def build_blocks(lines: list[SourceLine]) -> list[Block]:
+    return list(iter_blocks(lines))
 
 
 def sha256_of(data: bytes) -> str:

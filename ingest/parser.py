@@ -140,17 +140,18 @@ class _ReportParser:
 
     # -- the walk -------------------------------------------------------------------------
     def parse(self) -> ParsedReport:
-        blocks = self.source.blocks()
-        if not blocks:
+        first = self.source.first_blocks(5)  # is this a report at all? decided before the rest is read
+        if not first:
             raise self._error("no text found")
         title_index = next(
-            (i for i, b in enumerate(blocks[:5]) if _TITLE.match(clean_text(b.text))), None
+            (i for i, b in enumerate(first) if len(b.text) < 1000 and _TITLE.match(clean_text(b.text))), None
         )
         if title_index is None:
             raise self._error(
                 "not a CQC children's safeguarding report: the first lines have no title "
                 "'Review of health services for Children Looked After and Safeguarding in <area>'"
             )
+        blocks = self.source.blocks()
         title_block = blocks[title_index]
         self.title = clean_text(title_block.text)
         self.area = _TITLE.match(self.title).group("area")

@@ -126,6 +126,7 @@ def test_upload_runs_a_background_job_then_delete(upload_api, tmp_path):
     assert job["status"] == "done" and job["outcomes"][0]["report_id"] == "sefton-2018"
     assert job["outcomes"][0]["path"] == "sefton.txt"  # the client's name, stripped of any folders
     assert [r["report_id"] for r in upload_api.get("/v1/reports").json()] == ["sefton-2018"]
+    assert upload_api.get("/v1/reports/sefton-2018").json()["source_file"] == "sefton.txt"  # not the temp file
     assert upload_api.delete("/v1/reports/sefton-2018").json() == {"deleted": "sefton-2018"}
     assert upload_api.get("/v1/reports/sefton-2018").status_code == 404
     assert upload_api.delete("/v1/reports/sefton-2018").status_code == 404

@@ -66,13 +66,17 @@ def embed_report(parsed: ParsedReport, embedder, max_tokens: int, overlap_senten
 
 
 def ingest_file(path: Path, store, embedder_factory: Callable[[], object], settings,
-                progress: ProgressCallback | None = None) -> FileOutcome:
+                progress: ProgressCallback | None = None, source_name: str | None = None) -> FileOutcome:
+    """Ingest one file; `source_name` is recorded as the report's source file instead of the path
+    (an upload's own file name, not the temporary file it was written to)."""
     started = time.perf_counter()
     outcome = FileOutcome(path=str(path), status="failed")
     try:
         source = load_source(path, max_bytes=settings.ingest.max_file_bytes)
         parsed = parse_report(source)
         report = parsed.report
+        if source_name:
+            report.source_file = source_name
         outcome.report_id = report.report_id
         outcome.counts = dict(report.counts)
         outcome.warnings = list(report.warnings)
@@ -106,12 +110,14 @@ def ingest_file(path: Path, store, embedder_factory: Callable[[], object], setti
 
 def ingest_paths(paths: Iterable[str | Path], store, embedder_factory, settings,
                  progress: ProgressCallback | None = None,
-                 on_file: Callable[[FileOutcome], None] | None = None) -> list[FileOutcome]:
-    """Ingest each file on its own: one bad file never stops the others or touches stored reports."""
+                 on_file: Callable[[FileOutcome], None] | None = None,
+                 source_names: dict[str, str] | None = None) -> list[FileOutcome]:
+    """Ingest each file on its own: one bad file never stops the others or touches stored reports.
+    `source_names` maps a path to the name to record as its source file."""
     files = expand_paths(paths)
     outcomes = []
     for path in files:
-        outcome = ingest_file(path, store, embedder_factory, settings, progress)
+        outcome = ingest_file(path, store, embedder_factory, settings, progress, (source_names or {}).get(str(path)))
         outcomes.append(outcome)
         if on_file:
             on_file(outcome)

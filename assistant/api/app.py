@@ -16,6 +16,7 @@ from assistant.access import key_matches
 from assistant.api.jobs import IngestJobs
 from assistant.api.models import AskRequest, ChatCompletionRequest, DraftRequest, SearchRequest
 from assistant.api.openai_compat import MODEL_ID, completion, models_list, question_and_history, streamed_chunks
+from assistant.api.limits import BodyLimit, FailureBackoff, client_address
 from assistant.api.problems import ApiProblem, install_problem_handlers, presented_key, problem
 from assistant.errors import SERVICE_ERRORS, http_status
 from assistant.service import ReportService, build_service
@@ -72,20 +73,25 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])
 
     upload_limit = settings.api.max_upload_bytes * settings.api.max_upload_files + 1_000_000
-
-    @app.middleware("http")
-    async def refuse_oversized_bodies(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > upload_limit:
-            return problem(413, "Request too large", f"the body is {int(length):,} bytes; the limit is {upload_limit:,}")
-        return await call_next(request)
+    app.add_middleware(BodyLimit, json_limit=settings.api.max_json_bytes, upload_limit=upload_limit)
 
     keys = settings.api.keys()
+    backoff = FailureBackoff(settings.api.auth_failures_allowed, settings.api.auth_backoff_seconds)
+    app.state.auth_backoff = backoff  # the UI login (assistant/serving.py) counts its failures here too
 
     def require_key(request: Request) -> None:
-        if keys and not key_matches(presented_key(request), keys):
+        if not keys:
+            return
+        client = client_address(request)
+        wait = backoff.retry_after(client)
+        if wait:
+            raise ApiProblem(429, "Too many failed keys", f"{client} sent too many wrong keys; try again in {wait} s",
+                             {"Retry-After": str(wait)})
+        if not key_matches(presented_key(request), keys):
+            backoff.failed(client)
             raise ApiProblem(401, "Unauthorized", "send a valid API key as `Authorization: Bearer KEY` or `X-API-Key: KEY`",
                              {"WWW-Authenticate": "Bearer"})
+        backoff.succeeded(client)
 
     # -- health (no key) ---------------------------------------------------------------------
     @app.get("/healthz", tags=["health"], summary="The process is up")

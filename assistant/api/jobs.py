@@ -95,7 +95,7 @@ class IngestJobs:
                 self._share(job)
 
         try:
-            outcomes = self.service.ingest(paths, progress=progress)
+            outcomes = self.service.ingest(paths, progress=progress, source_names=names)
             for outcome in outcomes:
                 record = outcome.to_dict()
                 record["path"] = names.get(str(outcome.path), Path(str(outcome.path)).name)

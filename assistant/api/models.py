@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ingest.models import PARAGRAPH_KINDS
 
@@ -63,10 +63,24 @@ class SearchRequest(BaseModel):
     kinds: list[Kind] | None = Field(None, max_length=len(PARAGRAPH_KINDS))
 
 
+class ContentPart(BaseModel):
+    """One part of a message's content; only text parts are read, and they need a string text."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str = Field(max_length=50)
+    text: str | None = Field(None, max_length=20_000)
+
+    @model_validator(mode="after")
+    def _text_parts_have_text(self):
+        if self.type == "text" and self.text is None:
+            raise ValueError("a text content part needs a string `text`")
+        return self
+
+
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="allow")
     role: Literal["system", "user", "assistant", "developer", "tool"]
-    content: str | list | None = Field(None)
+    content: str | list[ContentPart] | None = Field(None)
 
 
 class ChatCompletionRequest(BaseModel):

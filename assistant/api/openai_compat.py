@@ -20,8 +20,8 @@ def models_list() -> dict:
 def _text(content) -> str:
     if isinstance(content, str):
         return content
-    if isinstance(content, list):  # content parts: keep the text ones
-        return "".join(part.get("text", "") for part in content if isinstance(part, dict) and part.get("type") == "text")
+    if isinstance(content, list):  # content parts (validated by the request model): keep the text ones
+        return "".join(part.text or "" for part in content if part.type == "text")
     return ""
 
 

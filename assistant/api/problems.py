@@ -55,7 +55,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 
 def presented_key(request: Request) -> str | None:
+    """The bearer token when it is not empty, else the X-API-Key header."""
     header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    return request.headers.get("x-api-key")
+    bearer = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    return bearer or request.headers.get("x-api-key")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from assistant.retrieval.conversation import ResolvedQuestion
-from assistant.retrieval.hybrid import HybridRetriever, validate_kinds
+from assistant.retrieval.hybrid import HybridRetriever, refuse_unknown_reports, validate_kinds
 from assistant.retrieval.query_analysis import plan_query
 from ingest.models import Paragraph
 from vectorstore.chunking import count_tokens, encoding
@@ -76,6 +76,8 @@ def gather_context(
     per_report_k: int,
 ) -> AnswerContext:
     corpus = retriever.corpus()
+    if filters.report_ids is not None:
+        refuse_unknown_reports(filters.report_ids, corpus.reports)
     titles = {rid: report_title(record) for rid, record in corpus.reports.items()}
     available = [rid for rid in sorted(corpus.versions) if filters.report_ids is None or rid in filters.report_ids]
     named = [rid for rid in corpus.names.named_in(question.text) if rid in available]

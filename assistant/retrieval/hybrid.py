@@ -13,6 +13,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from assistant.errors import NotFoundError
 from assistant.retrieval.query_analysis import NameEvidence, QueryPlan, ReportNames, learn_acronyms, plan_query
 from assistant.retrieval.words import content_words
 from assistant.settings import RetrievalSettings
@@ -161,6 +162,8 @@ class HybridRetriever:
         kinds = validate_kinds(kinds)
         report_ids = list(report_ids) if report_ids is not None else None
         corpus = self.corpus()
+        if report_ids is not None:
+            refuse_unknown_reports(report_ids, corpus.reports)
         plan = plan_query(query, corpus.acronyms, corpus.names, self.settings.expand_queries)
         n = max(self.settings.candidates, k)
 
@@ -222,3 +225,12 @@ class ReportRetriever(BaseRetriever):
             Document(id=r.id, page_content=r.text, metadata={k: v for k, v in r.to_dict().items() if k != "text"})
             for r in results
         ]
+
+
+def refuse_unknown_reports(report_ids: list[str], stored: dict[str, dict]) -> None:
+    """A filter naming a report that is not stored is a mistake to report, not an empty result."""
+    unknown = [r for r in report_ids if r not in stored]
+    if unknown:
+        listed = ", ".join(sorted(stored)[:10]) or "none"
+        raise NotFoundError(f"report_ids names {', '.join(repr(r) for r in unknown)}, which "
+                            f"{'is' if len(unknown) == 1 else 'are'} not stored (stored reports: {listed})")
