@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -109,3 +111,70 @@ def test_interrupted_write_is_invisible_and_purged(store):
     assert len(store.all_paragraphs()) == len(parsed.paragraphs)
     store.purge_versions("sefton-2018", keep={active})
     assert store.paragraphs.get(ids=["deadbeef:sefton-2018#1.1"], include=[])["ids"] == []
+
+
+class _PausedSwitch:
+    """The reports collection of one writer, whose switch (the record upsert) waits until told."""
+
+    def __init__(self, collection, reached: threading.Event, go_on: threading.Event):
+        self._collection, self._reached, self._go_on = collection, reached, go_on
+
+    def upsert(self, **kwargs):
+        self._reached.set()
+        assert self._go_on.wait(120)
+        return self._collection.upsert(**kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._collection, name)
+
+
+def _changed(marker: str):
+    def mutate(parsed):
+        parsed.paragraphs[5].text += f" {marker}"
+    return mutate
+
+
+def test_two_writers_of_one_report_never_leave_it_empty(backend_settings, store):
+    """Writer A has written its rows and is about to switch when writer B writes another version
+    from start to end; then A switches. Before: B's clean-up deleted A's rows and A's deleted B's,
+    leaving the report with a record and no rows. Now the last switch wins, complete."""
+    write(store)  # the version both replace
+    writer_a = build_service(backend_settings, embedder=HashingEmbedder()).store  # another process, in effect
+    reached, go_on = threading.Event(), threading.Event()
+    writer_a.reports = _PausedSwitch(writer_a.reports, reached, go_on)
+    failures = []
+    thread = threading.Thread(target=lambda: _run(failures, write, writer_a, mutate=_changed("version A")))
+    thread.start()
+    assert reached.wait(120)
+    write(store, mutate=_changed("version B"))  # writer B, start to end, while A waits to switch
+    go_on.set()
+    thread.join(120)
+    assert not failures, failures
+
+    active = store.get_report("sefton-2018")
+    stored = store.all_paragraphs()
+    assert len(stored) == active["counts"]["paragraphs"] == 275
+    assert "version A" in stored[5].text  # A switched last: its version, complete
+    assert store.version_complete("sefton-2018", active["version"], paragraphs=275)
+    version_rows = {m["version"] for m in store.sentences.get(where={"report_id": "sefton-2018"}, include=["metadatas"])["metadatas"]}
+    assert active["version"] in version_rows
+
+
+def test_unchanged_reupload_repairs_missing_rows(backend_settings, store):
+    """A report whose record is intact but whose rows were lost is written again, not called unchanged."""
+    from vectorstore.indexing import ingest_file
+
+    write(store)
+    store.paragraphs.delete(where={"report_id": "sefton-2018"})
+    outcome = ingest_file(report_text_path("sefton-2018"), store, HashingEmbedder, backend_settings)
+    assert outcome.status == "replaced" and "incomplete" in " ".join(outcome.warnings)
+    assert len(store.all_paragraphs()) == 275
+    again = ingest_file(report_text_path("sefton-2018"), store, HashingEmbedder, backend_settings)
+    assert again.status == "unchanged"
+
+
+def _run(failures: list, function, *args, **kwargs):
+    try:
+        function(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - reported by the test
+        failures.append(repr(exc))

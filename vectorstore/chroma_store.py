@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import time
 from dataclasses import fields
 from typing import Iterable
 
@@ -25,6 +26,8 @@ _COSINE = {"hnsw": {"space": "cosine"}}
 # What a stored report holds; a report stored under an older layout is re-ingested even when
 # its file is unchanged. 2: sentence vectors are stored with the passages.
 STORE_LAYOUT = 2
+# Rows of a version that is not active and older than this are leftovers of a killed writer.
+STALE_WRITE_SECONDS = 3600.0
 REPORTS_PER_READ = 10  # reports per bulk read (a report has a few hundred paragraphs)
 _LIST_FIELDS = ("recommendations", "unresolved_recommendations", "pointed_by")
 _PARAGRAPH_FIELDS = [f.name for f in fields(Paragraph)]
@@ -165,18 +168,40 @@ class ParagraphStore:
     # -- writes ----------------------------------------------------------------------------
     @_reachable
     def write_report(self, embedded: EmbeddedReport, embedding_name: str) -> None:
-        """Write a new version of the report's paragraphs, passages and sentences, then switch
-        the report record to it in one upsert and purge the older versions."""
+        """Write a new version of the report's paragraphs, passages and sentences, switch the
+        report record to it in one upsert, then delete the version it replaced.
+
+        Safe with concurrent writers of the same report (two API workers, a CLI ingest beside
+        the API): a writer deletes only the version it replaced (rows written before it started)
+        and leftovers of killed runs (rows over STALE_WRITE_SECONDS old), never rows another
+        writer may still switch to; after its switch it checks its own rows are all there and
+        writes them again if not. Whichever writer switches last wins, with all of its rows."""
         report, paragraphs = embedded.parsed.report, embedded.parsed.paragraphs
         version = report.content_hash[:16]
+        started = time.time()
         previous = self.get_report(report.report_id)
-        self.purge_versions(report.report_id, keep={version, previous["version"]} if previous else {version})
+        keep = {version} | ({previous["version"]} if previous else set())
+        self.purge_versions(report.report_id, keep=keep, written_before=started - STALE_WRITE_SECONDS)
+        self._write_rows(embedded, version, started)
+        record = report.to_dict() | {"version": version, "embedding": embedding_name, "layout": STORE_LAYOUT}
+        # The switch: from here on readers see the new version.
+        self.reports.upsert(ids=[report.report_id], documents=[json.dumps(record)], embeddings=[[1.0]],
+                            metadatas=[{"version": version}])
+        for _attempt in range(3):  # a concurrent writer's clean-up may have removed some of ours
+            if self.version_complete(report.report_id, version, embedded):
+                break
+            self._write_rows(embedded, version, time.time())
+        if previous and previous["version"] != version:
+            self.purge_versions(report.report_id, only=previous["version"], written_before=started)
+
+    def _write_rows(self, embedded: EmbeddedReport, version: str, written_at: float) -> None:
+        report, paragraphs = embedded.parsed.report, embedded.parsed.paragraphs
         kinds = {p.citation_id: p.kind for p in paragraphs}
         self._upsert(
             self.paragraphs,
             ids=[f"{version}:{p.citation_id}" for p in paragraphs],
             documents=[p.text for p in paragraphs],
-            metadatas=[paragraph_to_metadata(p, version) for p in paragraphs],
+            metadatas=[paragraph_to_metadata(p, version) | {"written_at": written_at} for p in paragraphs],
             embeddings=embedded.paragraph_vectors,
         )
         for collection, items, vectors, id_of in (
@@ -188,21 +213,40 @@ class ParagraphStore:
                 ids=[f"{version}:{id_of(item)}" for item in items],
                 documents=[item.text for item in items],
                 metadatas=[{"version": version, "citation_id": item.citation_id, "report_id": report.report_id,
-                            "kind": kinds[item.citation_id]} for item in items],
+                            "kind": kinds[item.citation_id], "written_at": written_at} for item in items],
                 embeddings=vectors,
             )
-        record = report.to_dict() | {"version": version, "embedding": embedding_name, "layout": STORE_LAYOUT}
-        # The switch: from here on readers see the new version.
-        self.reports.upsert(ids=[report.report_id], documents=[json.dumps(record)], embeddings=[[1.0]],
-                            metadatas=[{"version": version}])
-        self.purge_versions(report.report_id, keep={version})
 
     @_reachable
-    def purge_versions(self, report_id: str, keep: set[str]) -> None:
-        """Delete paragraphs and passages of report_id whose version is not in keep."""
-        version_clause = {"version": {"$nin": sorted(keep)}} if keep else None
+    def version_complete(self, report_id: str, version: str, embedded: EmbeddedReport | None = None,
+                         paragraphs: int | None = None) -> bool:
+        """Whether every row of this version is stored (all three kinds when `embedded` is given,
+        else the paragraph count a report record states)."""
+        expected = [(self.paragraphs, len(embedded.parsed.paragraphs) if embedded else paragraphs)]
+        if embedded:
+            expected += [(self.passages, len(embedded.passages)), (self.sentences, len(embedded.sentences))]
+        where = _where({"report_id": report_id}, {"version": version})
+        return all(len(collection.get(where=where, include=[])["ids"]) == count for collection, count in expected)
+
+    @_reachable
+    def purge_versions(self, report_id: str, keep: set[str] | None = None, only: str | None = None,
+                       written_before: float | None = None) -> None:
+        """Delete rows of report_id: of every version not in `keep`, or of version `only`; with
+        `written_before`, only rows written before that time (rows stored before write times were
+        recorded count as old)."""
+        if only is not None:
+            version_clause = {"version": only}
+        else:
+            version_clause = {"version": {"$nin": sorted(keep)}} if keep else None
+        where = _where({"report_id": report_id}, version_clause)
         for collection in (self.paragraphs, self.passages, self.sentences):
-            collection.delete(where=_where({"report_id": report_id}, version_clause))
+            if written_before is None:
+                collection.delete(where=where)
+                continue
+            found = collection.get(where=where, include=["metadatas"])
+            old = [i for i, m in zip(found["ids"], found["metadatas"]) if (m or {}).get("written_at", 0) < written_before]
+            for start in range(0, len(old), self.max_batch):
+                collection.delete(ids=old[start:start + self.max_batch])
 
     @_reachable
     def delete_report(self, report_id: str) -> None:

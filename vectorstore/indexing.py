@@ -13,7 +13,7 @@ from ingest.errors import IngestError
 from ingest.models import ParsedReport
 from ingest.parser import parse_report
 from ingest.sources import expand_paths, load_source
-from vectorstore.chroma_store import STORE_LAYOUT
+from vectorstore.chroma_store import STALE_WRITE_SECONDS, STORE_LAYOUT
 from vectorstore.errors import StoreError
 from vectorstore.passages import EmbeddedReport, passages_for, sentences_for
 
@@ -84,9 +84,14 @@ def ingest_file(path: Path, store, embedder_factory: Callable[[], object], setti
         embedder = embedder_factory()
         if (existing and existing.get("content_hash") == report.content_hash
                 and existing.get("embedding") == embedder.name and existing.get("layout") == STORE_LAYOUT):
-            store.purge_versions(report.report_id, keep={existing["version"]})  # leftovers of a killed run
-            outcome.status = "unchanged"
-            return outcome
+            if store.version_complete(report.report_id, existing["version"],
+                                      paragraphs=existing.get("counts", {}).get("paragraphs")):
+                # leftovers of a killed run (never the rows of a writer still at work)
+                store.purge_versions(report.report_id, keep={existing["version"]},
+                                     written_before=time.time() - STALE_WRITE_SECONDS)
+                outcome.status = "unchanged"
+                return outcome
+            outcome.warnings.append("the stored rows of this report were incomplete: written again")
 
         def on_batch(done: int, total: int) -> None:
             if progress:
