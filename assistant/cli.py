@@ -37,7 +37,9 @@ def _print_json(value) -> None:
 
 
 @app.command()
-def ingest(paths: Optional[List[Path]] = typer.Argument(None, help="Report files or folders (default: the reports dir).")):
+def ingest(paths: Optional[List[Path]] = typer.Argument(None, help="Report files or folders (default: the reports dir)."),
+           replace: bool = typer.Option(False, "--replace", help="Allow a replacement that removes more than half "
+                                        "of a stored report's paragraphs (ASSISTANT_INGEST__MAX_LOSS_SHARE).")):
     """Ingest report files (text, markdown or PDF) into the store."""
     try:
         service = _service()
@@ -53,7 +55,7 @@ def ingest(paths: Optional[List[Path]] = typer.Argument(None, help="Report files
         def on_progress(stage: str, done: int, total: int) -> None:
             progress.update(task, description=stage, completed=done, total=total)
 
-        outcomes = service.ingest(paths or None, progress=on_progress)
+        outcomes = service.ingest(paths or None, progress=on_progress, replace=replace)
     failed = 0
     for outcome in outcomes:
         counts = outcome.counts
@@ -74,9 +76,16 @@ def ingest(paths: Optional[List[Path]] = typer.Argument(None, help="Report files
         raise typer.Exit(1)
 
 
-@app.command()
-def reports(as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+reports_app = typer.Typer(help="List stored reports (default), or roll one back to a kept earlier version.",
+                          invoke_without_command=True)
+app.add_typer(reports_app, name="reports")
+
+
+@reports_app.callback()
+def reports(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
     """List stored reports with their metadata and counts."""
+    if ctx.invoked_subcommand:
+        return
     records = _service().reports()
     if as_json:
         _print_json([_report_summary(r) for r in records])
@@ -96,6 +105,26 @@ def _report_summary(record: dict) -> dict:
     summary = {k: v for k, v in record.items() if k not in ("counts", "version", "embedding")}
     summary.update(record.get("counts", {}))
     return summary
+
+
+@reports_app.command("rollback")
+def reports_rollback(report_id: str = typer.Argument(..., help="The report to roll back, e.g. sefton-2018."),
+                     version: Optional[str] = typer.Option(None, "--version", help="A kept version (default: the "
+                                                           "one it replaced last; `assistant reports --json` lists them)."),
+                     as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """Make an earlier kept version of a report active again (the current one is kept in its place)."""
+    try:
+        record = _service().rollback_report(report_id, version)
+    except NOT_FOUND_ERRORS as exc:
+        _fail(str(exc), 1)
+    except SERVICE_ERRORS as exc:
+        _fail(str(exc), exit_code(exc))
+    if as_json:
+        _print_json(record)
+        return
+    console.print(f"{report_id} is back at version {record['version']} "
+                  f"({record.get('counts', {}).get('paragraphs')} paragraphs, from {record.get('source_file')}); "
+                  f"kept: {', '.join(v['version'] for v in record['earlier_versions']) or 'none'}")
 
 
 @app.command()

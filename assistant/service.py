@@ -13,7 +13,7 @@ from assistant.grounding.relevance import SentenceEmbeddingCache
 from assistant.retrieval.hybrid import HybridRetriever, ReportRetriever, SearchResult
 from assistant.settings import Settings
 from ingest.models import Paragraph
-from vectorstore.chroma_store import ParagraphStore, collection_namespace, make_client
+from vectorstore.chroma_store import ParagraphStore, collection_namespace, make_client, report_from_record
 from vectorstore.embeddings import Embedder, create_embedder
 from vectorstore.indexing import FileOutcome, ProgressCallback, ingest_paths
 
@@ -59,19 +59,27 @@ class ReportService:
 
     # -- ingest ----------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path] | None = None, progress: ProgressCallback | None = None,
-               on_file=None, source_names: dict[str, str] | None = None) -> list[FileOutcome]:
+               on_file=None, source_names: dict[str, str] | None = None, replace: bool = False) -> list[FileOutcome]:
+        """Ingest files or folders (default: the reports dir). `replace` allows a replacement that
+        removes most of a stored report's paragraphs (refused otherwise)."""
         paths = list(paths) if paths else [self.settings.ingest.reports_dir]
-        return ingest_paths(paths, self.store, self.embedder, self.settings, progress, on_file, source_names)
+        return ingest_paths(paths, self.store, self.embedder, self.settings, progress, on_file, source_names, replace)
 
     def delete_report(self, report_id: str) -> None:
         self.store.delete_report(report_id)
 
+    def rollback_report(self, report_id: str, version: str | None = None) -> dict:
+        """Make the previous kept version (or `version`) of a report active again."""
+        return _described(self.store.rollback(report_id, version))
+
     # -- read ------------------------------------------------------------------------------
     def reports(self) -> list[dict]:
-        return sorted(self.store.report_records().values(), key=lambda r: r["report_id"])
+        return sorted((_described(r) for r in self.store.report_records().values()), key=lambda r: r["report_id"])
 
     def report(self, report_id: str) -> dict:
-        return self.store.report(report_id).to_dict()
+        record = self.store.existing_report(report_id)
+        return report_from_record(record).to_dict() | {
+            "version": record["version"], "earlier_versions": _described(record)["earlier_versions"]}
 
     def paragraph(self, citation_id: str) -> Paragraph:
         return self.store.get_paragraph(citation_id)
@@ -101,6 +109,15 @@ class ReportService:
 
     def langchain_retriever(self, k: int = 5, report_ids=None, kinds=None) -> ReportRetriever:
         return ReportRetriever(retriever=self.retriever, k=k, report_ids=report_ids, kinds=kinds)
+
+
+def _described(record: dict) -> dict:
+    """A stored report record as callers see it: the kept earlier versions summarised."""
+    described = {k: v for k, v in record.items() if k != "history"}
+    described["earlier_versions"] = [
+        {"version": h["version"], "replaced_at": h.get("replaced_at"), "source_file": h.get("source_file"),
+         "paragraphs": (h.get("counts") or {}).get("paragraphs")} for h in record.get("history") or []]
+    return described
 
 
 def build_service(settings: Settings | None = None, **collaborators) -> ReportService:

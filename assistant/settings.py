@@ -26,6 +26,10 @@ class IngestSettings(BaseModel):
     max_file_bytes: int = Field(
         50_000_000, description="Largest report file accepted, in bytes."
     )
+    max_loss_share: float = Field(
+        0.5, ge=0, le=1, description="A replacement that would remove more than this share of a stored report's "
+        "paragraphs is refused unless the caller says replace (CLI --replace, API replace=true)."
+    )
 
 
 class EmbeddingSettings(BaseModel):
@@ -44,6 +48,10 @@ class StoreSettings(BaseModel):
     )
     chroma_port: int = Field(8000, description="Chroma server port, used when chroma_host is set.")
     collection_prefix: str = Field("reports", description="Prefix of the Chroma collection names.")
+    versions_kept: int = Field(
+        3, ge=0, le=50, description="Earlier versions of each report kept after a replacement, for "
+        "`assistant reports rollback` (their rows stay in the store; readers see only the active one)."
+    )
 
 
 class RetrievalSettings(BaseModel):
@@ -163,6 +171,10 @@ class AnswerSettings(BaseModel):
     precedents: int = Field(5, ge=1, le=20, description="Precedent findings returned with a draft.")
 
 
+def _split(value: str | None) -> list[str]:
+    return [k.strip() for k in (value or "").split(",") if k.strip()]
+
+
 class ApiSettings(BaseModel):
     host: str = Field("127.0.0.1", description="Address `assistant serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `assistant serve` listens on.")
@@ -186,11 +198,23 @@ class ApiSettings(BaseModel):
     )
     jobs_kept: int = Field(100, ge=1, description="Finished ingest jobs remembered for GET /v1/jobs/{id}.")
 
+    admin_keys: str | None = Field(
+        None, description="Comma-separated admin keys (ASSISTANT_ADMIN_KEYS): they may also upload, delete and "
+        "roll back reports. With any keys set, only admin keys may; in the UI, sign in as `admin` with one."
+    )
+
     def keys(self) -> list[str]:
-        return [k.strip() for k in (self.api_keys or "").split(",") if k.strip()]
+        """Keys that may read (the admin keys too)."""
+        return _split(self.api_keys) + self.admin()
+
+    def admin(self) -> list[str]:
+        return _split(self.admin_keys)
+
+    def protected(self) -> bool:
+        return bool(self.keys())
 
     def origins(self) -> list[str]:
-        return [o.strip() for o in (self.cors_origins or "").split(",") if o.strip()]
+        return _split(self.cors_origins)
 
 
 class Settings(BaseSettings):
@@ -212,6 +236,7 @@ class Settings(BaseSettings):
     )
     chunk_tokens: int | None = Field(None, description="Shortcut for ingest.chunk_tokens.")
     api_keys: str | None = Field(None, description="Shortcut for api.api_keys (ASSISTANT_API_KEYS).")
+    admin_keys: str | None = Field(None, description="Shortcut for api.admin_keys (ASSISTANT_ADMIN_KEYS).")
 
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     embeddings: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
@@ -235,3 +260,5 @@ class Settings(BaseSettings):
             self.ingest.chunk_tokens = self.chunk_tokens
         if self.api_keys is not None:
             self.api.api_keys = self.api_keys
+        if self.admin_keys is not None:
+            self.api.admin_keys = self.admin_keys

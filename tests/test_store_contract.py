@@ -34,7 +34,7 @@ def store(backend_settings, request):
     return build_service(backend_settings, embedder=HashingEmbedder()).store
 
 
-def write(store, name="sefton-2018", mutate=None):
+def write(store, name="sefton-2018", mutate=None, versions_kept=3):
     source = load_source(report_text_path(name))
     parsed = parse_report(source)
     if mutate:
@@ -42,7 +42,7 @@ def write(store, name="sefton-2018", mutate=None):
         from ingest.parser import content_hash
         parsed.report.content_hash = content_hash(parsed.report, parsed.paragraphs)
     embedder = HashingEmbedder()
-    store.write_report(embed_report(parsed, embedder, 200, 1), embedder.name)
+    store.write_report(embed_report(parsed, embedder, 200, 1), embedder.name, versions_kept)
     return parsed
 
 
@@ -70,11 +70,28 @@ def test_new_version_replaces_old_without_leftovers(store):
         parsed.paragraphs[:] = [p for p in parsed.paragraphs if p.para != "5.3.22"]
         parsed.paragraph("1.1").text = "Rewritten first finding."
 
-    parsed = write(store, mutate=drop_last_finding)
+    parsed = write(store, mutate=drop_last_finding, versions_kept=0)  # no earlier version kept
     assert store.active_versions()["sefton-2018"] != old_version
     assert store.get_paragraph("sefton-2018#1.1").text == "Rewritten first finding."
     assert len(store.paragraphs.get(where={"report_id": "sefton-2018"}, include=[])["ids"]) == len(parsed.paragraphs)
     assert not store.get_paragraphs(["sefton-2018#5.3.22"])
+
+
+def test_a_kept_earlier_version_is_invisible_to_readers_until_rolled_back(store):
+    original = write(store)
+    old_version = store.active_versions()["sefton-2018"]
+
+    def rewrite(parsed):
+        parsed.paragraph("1.1").text = "Rewritten first finding."
+
+    write(store, mutate=rewrite)  # keeps the original's rows for rollback
+    assert store.get_paragraph("sefton-2018#1.1").text == "Rewritten first finding."
+    assert len(store.all_paragraphs()) == len(original.paragraphs)
+    assert {cid for cid, _ in store.dense_search(HashingEmbedder().embed_query("first finding"), 400)} == \
+        {p.citation_id for p in original.paragraphs}  # one hit per paragraph: the old version is not searched
+    store.rollback("sefton-2018")
+    assert store.active_versions()["sefton-2018"] == old_version
+    assert store.get_paragraph("sefton-2018#1.1").text == original.paragraph("1.1").text
 
 
 def test_dense_search_filters_by_report_and_kind(store):

@@ -15,6 +15,7 @@ from ingest.models import PARAGRAPH_KINDS
 from ui.export import draft_to_docx, draft_to_markdown
 from ui.render import answer_markdown, check_notes, chip_id, draft_markdown, paragraph_html, precedent_rows, report_rows
 
+ADMIN_USER = "admin"
 REPORT_COLUMNS = ["report id", "area", "review", "published", "findings", "recommendations", "paragraphs", "source"]
 PRECEDENT_COLUMNS = ["report", "paragraph", "quote", "recommendation"]
 CSS = """
@@ -26,6 +27,12 @@ CSS = """
 
 def build_ui(service) -> gr.Blocks:
     settings = service.settings
+    protected = settings.api.protected()
+
+    def is_admin(request: gr.Request | None) -> bool:
+        """With keys set, only someone signed in as `admin` (which needs an admin key) may change
+        the stored reports; without keys the UI is a local, single-user tool."""
+        return not protected or bool(request and request.username == ADMIN_USER)
 
     def report_ids() -> list[str]:
         return [r["report_id"] for r in service.reports()]
@@ -147,13 +154,15 @@ def build_ui(service) -> gr.Blocks:
                 draft_button.click(draft, [observation, area, provider, exclude], [draft_text, precedents, downloads])
 
             # -- reports ---------------------------------------------------------------------
-            with gr.Tab("Reports", id="reports"):
+            with gr.Tab("Reports", id="reports", visible=not protected) as reports_tab:
                 reports_table = gr.Dataframe(value=report_rows(service.reports()), headers=REPORT_COLUMNS,
                                              label="Stored reports", interactive=False, elem_id="reports-table")
                 with gr.Row(equal_height=False):
                     with gr.Column(min_width=280):
                         files = gr.File(label="Report files (.txt, .md, .pdf)", file_count="multiple",
                                         file_types=[".txt", ".md", ".pdf"], elem_id="upload")
+                        replace_box = gr.Checkbox(False, label="Replace a stored report even when most of its "
+                                                  "paragraphs would go (the old version is kept for rollback)")
                         ingest_button = gr.Button("Ingest", variant="primary", elem_id="ingest")
                         ingest_results = gr.Dataframe(headers=["file", "report id", "status", "error"],
                                                       label="Results", interactive=False, elem_id="ingest-results")
@@ -172,28 +181,35 @@ def build_ui(service) -> gr.Blocks:
 
                 refresh_outputs = [reports_table, delete_choice, report_filter, exclude]
 
-                def ingest(paths, progress=gr.Progress()):
+                def ingest(paths, replace, request: gr.Request, progress=gr.Progress()):
+                    if not is_admin(request):
+                        return [["", "", "refused", "only an administrator may change the stored reports"]], *refreshed()
                     if not paths:
                         return [[ "", "", "nothing to ingest", "choose files first"]], *refreshed()
                     paths = [Path(p) for p in (paths if isinstance(paths, list) else [paths])]
+                    if not all(uploaded_through_this_page(p) for p in paths):
+                        # the same words whether or not the path exists on the server
+                        return [["", "", "refused", "only files uploaded through this page can be ingested"]], *refreshed()
                     progress(0, desc="starting")
 
                     def on_progress(stage, done, total):
                         progress((done / total) if total else 0, desc=stage)
 
-                    outcomes = service.ingest(paths, progress=on_progress)
+                    outcomes = service.ingest(paths, progress=on_progress, replace=replace)
                     rows = [[Path(o.path).name, o.report_id or "", o.status,
                              (o.error or "").replace(str(Path(o.path).parent) + "/", "")] for o in outcomes]
                     return rows, *refreshed()
 
-                ingest_button.click(ingest, files, [ingest_results, *refresh_outputs])
+                ingest_button.click(ingest, [files, replace_box], [ingest_results, *refresh_outputs])
 
                 delete_button.click(lambda choice: (gr.update(visible=bool(choice)),
                                                     "" if choice else "Choose a report first."),
                                     delete_choice, [confirm_row, delete_status])
                 cancel_button.click(lambda: (gr.update(visible=False), "Nothing deleted."), None, [confirm_row, delete_status])
 
-                def delete(choice):
+                def delete(choice, request: gr.Request):
+                    if not is_admin(request):
+                        return gr.update(visible=False), "**Error:** only an administrator may delete reports", *refreshed()
                     try:
                         service.report(choice)
                         service.delete_report(choice)
@@ -203,16 +219,39 @@ def build_ui(service) -> gr.Blocks:
                     return gr.update(visible=False), message, *refreshed()
 
                 confirm_button.click(delete, delete_choice, [confirm_row, delete_status, *refresh_outputs])
+        def show_reports_tab(request: gr.Request):
+            return gr.update(visible=is_admin(request))
+
+        ui.load(show_reports_tab, None, reports_tab)
     return ui
+
+
+def uploaded_through_this_page(path: Path) -> bool:
+    """Whether a file is one Gradio received as an upload (in its upload folder), not any path a
+    caller names: the mounted UI never "launches", so Gradio's own allowed-path check is off."""
+    try:
+        return path.resolve().is_relative_to(Path(gr.utils.get_upload_folder()).resolve())
+    except (OSError, ValueError):
+        return False
 
 
 def mount_ui(app, service, path: str = "/ui"):
     """Mount the UI into the FastAPI app; with API keys set, the UI asks for one (as the password)."""
-    keys = service.settings.api.keys()
-    auth = (lambda username, password: key_matches(password, keys)) if keys else None
-    return gr.mount_gradio_app(
-        app, build_ui(service), path=path, auth=auth,
-        auth_message="This server needs an API key: enter any user name and the key as the password." if keys else None,
+    keys, admin_keys = service.settings.api.keys(), service.settings.api.admin()
+
+    def auth(username: str, password: str) -> bool:
+        return key_matches(password, admin_keys if username == ADMIN_USER else keys)
+
+    blocks = build_ui(service)
+    mounted = gr.mount_gradio_app(
+        app, blocks, path=path, auth=auth if keys else None,
+        auth_message=("This server needs an API key: enter your name and the key as the password "
+                      f"(administrators: the name `{ADMIN_USER}` and an admin key)") if keys else None,
         max_file_size=service.settings.api.max_upload_bytes, ssr_mode=False, footer_links=[],
         theme=gr.themes.Default(), css=CSS, show_error=True,
     )
+    # Gradio checks that input files were uploaded to it only once its Blocks "launched"; a
+    # mounted Blocks never launches, so say it has (as Gradio's own reloader does) to turn the
+    # check on. ingest() checks the upload folder again itself.
+    blocks.has_launched = True
+    return mounted

@@ -121,6 +121,29 @@ def _in(field: str, values: Iterable[str] | None) -> dict | None:
     return {field: {"$in": values}} if len(values) != 1 else {field: values[0]}
 
 
+def report_from_record(record: dict) -> Report:
+    return Report(**{f.name: record[f.name] for f in fields(Report) if f.name in record})
+
+
+def _versions_of(record: dict | None) -> set[str]:
+    """The active and kept versions a report record names."""
+    if not record:
+        return set()
+    return {record["version"]} | {h["version"] for h in record.get("history") or []}
+
+
+def _history_after(previous: dict | None, version: str, versions_kept: int) -> list[dict]:
+    """The kept versions once `version` replaces `previous`: previous first (stamped with when it
+    was replaced), then its own history, without `version` itself, at most versions_kept."""
+    if not previous:
+        return []
+    earlier = previous.get("history") or []
+    if previous["version"] != version:
+        demoted = {k: v for k, v in previous.items() if k != "history"} | {"replaced_at": time.time()}
+        earlier = [demoted, *earlier]
+    return [h for h in earlier if h["version"] != version][:versions_kept]
+
+
 class ParagraphStore:
     """Reports, paragraphs and passage vectors for one embedding model."""
 
@@ -160,14 +183,18 @@ class ParagraphStore:
         return json.loads(got["documents"][0]) if got["ids"] else None
 
     def report(self, report_id: str) -> Report:
+        return report_from_record(self.existing_report(report_id))
+
+    def existing_report(self, report_id: str) -> dict:
+        """The stored record of a report, or a not-found error naming it."""
         record = self.get_report(report_id)
         if record is None:
             raise RecordNotFoundError(f"no report {report_id!r} in the store; `assistant reports` lists them")
-        return Report(**{f.name: record[f.name] for f in fields(Report) if f.name in record})
+        return record
 
     # -- writes ----------------------------------------------------------------------------
     @_reachable
-    def write_report(self, embedded: EmbeddedReport, embedding_name: str) -> None:
+    def write_report(self, embedded: EmbeddedReport, embedding_name: str, versions_kept: int = 3) -> None:
         """Write a new version of the report's paragraphs, passages and sentences, switch the
         report record to it in one upsert, then delete the version it replaced.
 
@@ -175,24 +202,53 @@ class ParagraphStore:
         the API): a writer deletes only the version it replaced (rows written before it started)
         and leftovers of killed runs (rows over STALE_WRITE_SECONDS old), never rows another
         writer may still switch to; after its switch it checks its own rows are all there and
-        writes them again if not. Whichever writer switches last wins, with all of its rows."""
-        report, paragraphs = embedded.parsed.report, embedded.parsed.paragraphs
+        writes them again if not. Whichever writer switches last wins, with all of its rows.
+
+        The replaced version joins the record's `history` (the last `versions_kept`, newest
+        first) and keeps its rows, so `rollback` can switch back to it."""
+        report = embedded.parsed.report
         version = report.content_hash[:16]
         started = time.time()
         previous = self.get_report(report.report_id)
-        keep = {version} | ({previous["version"]} if previous else set())
-        self.purge_versions(report.report_id, keep=keep, written_before=started - STALE_WRITE_SECONDS)
+        kept_before = _versions_of(previous)
+        self.purge_versions(report.report_id, keep={version} | kept_before,
+                            written_before=started - STALE_WRITE_SECONDS)
         self._write_rows(embedded, version, started)
-        record = report.to_dict() | {"version": version, "embedding": embedding_name, "layout": STORE_LAYOUT}
-        # The switch: from here on readers see the new version.
-        self.reports.upsert(ids=[report.report_id], documents=[json.dumps(record)], embeddings=[[1.0]],
-                            metadatas=[{"version": version}])
+        history = _history_after(previous, version, versions_kept)
+        record = report.to_dict() | {"version": version, "embedding": embedding_name, "layout": STORE_LAYOUT,
+                                     "replaced_at": None, "history": history}
+        self._switch(report.report_id, record)
         for _attempt in range(3):  # a concurrent writer's clean-up may have removed some of ours
             if self.version_complete(report.report_id, version, embedded):
                 break
             self._write_rows(embedded, version, time.time())
-        if previous and previous["version"] != version:
-            self.purge_versions(report.report_id, only=previous["version"], written_before=started)
+        for dropped in kept_before - {version} - {h["version"] for h in history}:
+            self.purge_versions(report.report_id, only=dropped, written_before=started)
+
+    def _switch(self, report_id: str, record: dict) -> None:
+        """The switch: from here on readers see this record's version."""
+        self.reports.upsert(ids=[report_id], documents=[json.dumps(record)], embeddings=[[1.0]],
+                            metadatas=[{"version": record["version"]}])
+
+    @_reachable
+    def rollback(self, report_id: str, version: str | None = None) -> dict:
+        """Make an earlier kept version (the newest, or `version`) active again; the version it
+        replaces joins the history in its place. Returns the new active record."""
+        current = self.existing_report(report_id)
+        history = current.get("history") or []
+        target = next((h for h in history if version is None or h["version"] == version), None)
+        if target is None:
+            kept = ", ".join(h["version"] for h in history) or "none"
+            raise RecordNotFoundError(f"{report_id} has no earlier version {version or ''} kept (kept: {kept})".replace("  ", " "))
+        if not self.version_complete(report_id, target["version"], paragraphs=target.get("counts", {}).get("paragraphs")):
+            raise RecordNotFoundError(f"the rows of {report_id} version {target['version']} are no longer complete; "
+                                      "it cannot be restored")
+        rest = [h for h in history if h is not target]
+        demoted = {k: v for k, v in current.items() if k != "history"} | {"replaced_at": time.time()}
+        record = target | {"history": [demoted, *rest], "replaced_at": None}
+        self._switch(report_id, record)
+        return record
+
 
     def _write_rows(self, embedded: EmbeddedReport, version: str, written_at: float) -> None:
         report, paragraphs = embedded.parsed.report, embedded.parsed.paragraphs
@@ -229,6 +285,12 @@ class ParagraphStore:
         return all(len(collection.get(where=where, include=[])["ids"]) == count for collection, count in expected)
 
     @_reachable
+    def citation_ids(self, report_id: str, version: str) -> set[str]:
+        """The citation ids stored under one version of a report."""
+        got = self.paragraphs.get(where=_where({"report_id": report_id}, {"version": version}), include=[])
+        return {i.split(":", 1)[1] for i in got["ids"]}
+
+    @_reachable
     def purge_versions(self, report_id: str, keep: set[str] | None = None, only: str | None = None,
                        written_before: float | None = None) -> None:
         """Delete rows of report_id: of every version not in `keep`, or of version `only`; with
@@ -250,8 +312,7 @@ class ParagraphStore:
 
     @_reachable
     def delete_report(self, report_id: str) -> None:
-        if self.get_report(report_id) is None:
-            raise RecordNotFoundError(f"no report {report_id!r} in the store; `assistant reports` lists them")
+        self.existing_report(report_id)
         self.reports.delete(ids=[report_id])  # readers stop seeing it at once
         self.purge_versions(report_id, keep=set())
 

@@ -66,9 +66,12 @@ def embed_report(parsed: ParsedReport, embedder, max_tokens: int, overlap_senten
 
 
 def ingest_file(path: Path, store, embedder_factory: Callable[[], object], settings,
-                progress: ProgressCallback | None = None, source_name: str | None = None) -> FileOutcome:
+                progress: ProgressCallback | None = None, source_name: str | None = None,
+                replace: bool = False) -> FileOutcome:
     """Ingest one file; `source_name` is recorded as the report's source file instead of the path
-    (an upload's own file name, not the temporary file it was written to)."""
+    (an upload's own file name, not the temporary file it was written to). A replacement that
+    would remove more than `ingest.max_loss_share` of the stored report's paragraphs is refused
+    unless `replace` is set."""
     started = time.perf_counter()
     outcome = FileOutcome(path=str(path), status="failed")
     try:
@@ -92,6 +95,9 @@ def ingest_file(path: Path, store, embedder_factory: Callable[[], object], setti
                 outcome.status = "unchanged"
                 return outcome
             outcome.warnings.append("the stored rows of this report were incomplete: written again")
+        elif existing and not replace:
+            _refuse_large_loss(path, report.report_id, existing, {p.citation_id for p in parsed.paragraphs}, store,
+                               settings.ingest.max_loss_share)
 
         def on_batch(done: int, total: int) -> None:
             if progress:
@@ -100,7 +106,7 @@ def ingest_file(path: Path, store, embedder_factory: Callable[[], object], setti
         embedded = embed_report(parsed, embedder, settings.ingest.chunk_tokens,
                                 settings.ingest.chunk_overlap_sentences, on_batch)
         outcome.embedded_texts = len(embedded.passages) + len(embedded.sentences)
-        store.write_report(embedded, embedder.name)
+        store.write_report(embedded, embedder.name, settings.store.versions_kept)
         outcome.status = "replaced" if existing else "ingested"
     except IngestError as exc:
         outcome.error = str(exc)
@@ -113,16 +119,26 @@ def ingest_file(path: Path, store, embedder_factory: Callable[[], object], setti
     return outcome
 
 
+def _refuse_large_loss(path, report_id: str, existing: dict, new_ids: set[str], store, max_share: float) -> None:
+    stored = store.citation_ids(report_id, existing["version"])
+    lost = len(stored - new_ids)
+    if stored and lost / len(stored) > max_share:
+        raise IngestError(str(path), f"would replace {report_id} ({len(stored)} paragraphs) and remove {lost} of "
+                                     f"them; nothing was changed. If this file really is the new version of "
+                                     f"{report_id}, ingest it again with replace (CLI --replace, API replace=true)")
+
+
 def ingest_paths(paths: Iterable[str | Path], store, embedder_factory, settings,
                  progress: ProgressCallback | None = None,
                  on_file: Callable[[FileOutcome], None] | None = None,
-                 source_names: dict[str, str] | None = None) -> list[FileOutcome]:
+                 source_names: dict[str, str] | None = None, replace: bool = False) -> list[FileOutcome]:
     """Ingest each file on its own: one bad file never stops the others or touches stored reports.
     `source_names` maps a path to the name to record as its source file."""
     files = expand_paths(paths)
     outcomes = []
     for path in files:
-        outcome = ingest_file(path, store, embedder_factory, settings, progress, (source_names or {}).get(str(path)))
+        outcome = ingest_file(path, store, embedder_factory, settings, progress, (source_names or {}).get(str(path)),
+                              replace)
         outcomes.append(outcome)
         if on_file:
             on_file(outcome)

@@ -8,7 +8,7 @@ import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, FastAPI, File, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, StreamingResponse
 
@@ -93,6 +93,16 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
                              {"WWW-Authenticate": "Bearer"})
         backoff.succeeded(client)
 
+    admin_keys = settings.api.admin()
+
+    def require_admin(request: Request) -> None:
+        """Uploads, deletes and rollbacks: with keys set, only an admin key (after require_key)."""
+        if keys and not key_matches(presented_key(request), admin_keys):
+            detail = ("this route changes the stored reports and needs an admin key (ASSISTANT_ADMIN_KEYS)"
+                      if admin_keys else "no admin keys are set (ASSISTANT_ADMIN_KEYS), so reports cannot be "
+                      "changed through the API while API keys are on")
+            raise ApiProblem(403, "Forbidden", detail)
+
     # -- health (no key) ---------------------------------------------------------------------
     @app.get("/healthz", tags=["health"], summary="The process is up")
     def healthz() -> dict:
@@ -165,17 +175,29 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
     def report(report_id: str) -> dict:
         return service.report(report_id)
 
-    @api.delete("/reports/{report_id}", tags=["reports"], responses={404: {"description": "No such report"}})
+    admin_only = {"dependencies": [Depends(require_admin)],
+                  "responses": {403: {"description": "Needs an admin key"}, 404: {"description": "No such report"}}}
+
+    @api.delete("/reports/{report_id}", tags=["reports"], summary="Delete a report and every kept version",
+                **admin_only)
     def delete_report(report_id: str) -> dict:
         service.report(report_id)  # 404 when absent
         service.delete_report(report_id)
         return {"deleted": report_id}
 
-    @api.post("/reports", tags=["reports"], status_code=202,
+    @api.post("/reports/{report_id}/rollback", tags=["reports"], **admin_only,
+              summary="Make the previous kept version (or ?version=) of a report active again")
+    def rollback_report(report_id: str, version: str | None = Query(None, max_length=64)) -> dict:
+        return service.rollback_report(report_id, version)
+
+    @api.post("/reports", tags=["reports"], status_code=202, dependencies=[Depends(require_admin)],
               summary="Upload report files (.txt, .md, .pdf); ingested in the background",
-              responses={413: {"description": "Too many or too large files"},
+              responses={403: {"description": "Needs an admin key"},
+                         413: {"description": "Too many or too large files"},
                          415: {"description": "Not a .txt, .md or .pdf report"}})
-    async def upload(files: list[UploadFile] = File(..., description="Report files")) -> dict:
+    async def upload(files: list[UploadFile] = File(..., description="Report files"),
+                     replace: bool = Query(False, description="Allow a replacement that removes more than "
+                                           "ASSISTANT_INGEST__MAX_LOSS_SHARE of a stored report's paragraphs")) -> dict:
         if len(files) > settings.api.max_upload_files:
             raise ApiProblem(413, "Too many files", f"{len(files)} files; the limit is {settings.api.max_upload_files}")
         uploads = []
@@ -190,7 +212,7 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
             if UPLOAD_TYPES[suffix] == "pdf" and not content.startswith(b"%PDF"):
                 raise ApiProblem(415, "Unsupported file type", f"{name} is named .pdf but is not a PDF")
             uploads.append((name, content, suffix))
-        job = jobs.submit(uploads)
+        job = jobs.submit(uploads, replace=replace)
         return {"job_id": job.id, "status": job.status, "files": job.files}
 
     @api.get("/jobs/{job_id}", tags=["reports"], summary="Status and progress of an ingest job",

@@ -48,7 +48,7 @@ class IngestJobs:
         self._lock = threading.Lock()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
 
-    def submit(self, uploads: list[tuple[str, bytes, str]]) -> Job:
+    def submit(self, uploads: list[tuple[str, bytes, str]], replace: bool = False) -> Job:
         """uploads: (client file name, content, suffix). Files are written under server-chosen
         names in a private temporary folder."""
         job = Job(uuid.uuid4().hex, [name for name, _, _ in uploads])
@@ -63,7 +63,7 @@ class IngestJobs:
             while len(self._jobs) > self.keep:
                 self._jobs.popitem(last=False)
         self._share(job)
-        self._worker.submit(self._run, job, paths, folder)
+        self._worker.submit(self._run, job, paths, folder, replace)
         return job
 
     def get(self, job_id: str) -> Job | None:
@@ -81,7 +81,7 @@ class IngestJobs:
         except SERVICE_ERRORS as exc:  # the store is down: this worker still answers for its jobs
             log.warning("could not share job %s through the store: %s", job.id, exc)
 
-    def _run(self, job: Job, paths: list[Path], folder: Path) -> None:
+    def _run(self, job: Job, paths: list[Path], folder: Path, replace: bool = False) -> None:
         job.status = "running"
         self._share(job)
         names = dict(zip(map(str, paths), job.files))
@@ -95,7 +95,7 @@ class IngestJobs:
                 self._share(job)
 
         try:
-            outcomes = self.service.ingest(paths, progress=progress, source_names=names)
+            outcomes = self.service.ingest(paths, progress=progress, source_names=names, replace=replace)
             for outcome in outcomes:
                 record = outcome.to_dict()
                 record["path"] = names.get(str(outcome.path), Path(str(outcome.path)).name)
