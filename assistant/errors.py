@@ -12,6 +12,7 @@ from vectorstore.errors import (
     EmbeddingSetupError,
     RecordNotFoundError,
     StoreError,
+    StoreFullError,
     StoreUnavailableError,
     UnknownProviderError,
 )
@@ -58,6 +59,7 @@ _EDGE = [
     (LLMError, 3, 502, "The LLM endpoint failed"),
     (EngineBusyError, 3, 503, "The local model is busy"),
     (StoreUnavailableError, 1, 503, "The store is unavailable"),
+    (StoreFullError, 1, 507, "The store's disk is full"),
     (ConfigurationError, 2, 503, "The service is not configured for this"),
     (EmbeddingSetupError, 2, 503, "The service is not configured for this"),
 ]

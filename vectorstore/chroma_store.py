@@ -9,17 +9,20 @@ an interrupted write are purged by the next ingest of that report.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import re
+import shutil
 import time
 from dataclasses import fields
+from pathlib import Path
 from typing import Iterable
 
 import numpy as np
 
 from ingest.models import Paragraph, Report
-from vectorstore.errors import RecordNotFoundError, StoreUnavailableError
+from vectorstore.errors import RecordNotFoundError, StoreError, StoreFullError, StoreUnavailableError
 from vectorstore.passages import EmbeddedReport
 
 _COSINE = {"hnsw": {"space": "cosine"}}
@@ -52,8 +55,43 @@ def _reachable(method):
             raise StoreUnavailableError(
                 f"the Chroma store is unreachable ({type(exc).__name__}: {exc}); "
                 "requests will succeed again once it is back") from exc
+        except StoreError:
+            raise
+        except Exception as exc:
+            full = _disk_full(exc, self.client)
+            if full is None:
+                raise
+            raise StoreFullError(full) from exc
 
     return call
+
+
+_FULL_WORDS = ("disk is full", "no space left", "database or disk is full")
+_FULL_HINTS = ("error in compaction", "failed to apply logs", "compactor")
+_LOW_SPACE = 64 * 1024 * 1024
+
+
+def _disk_full(exc: Exception, client) -> str | None:
+    """A message saying the store's disk is full, when `exc` means that; else None. Chroma says
+    it as "database or disk is full" or only as a compaction failure, so a compaction failure
+    counts when the embedded store's disk has under 64 MB free."""
+    text = str(exc).lower()
+    path = _embedded_path(client)
+    free = shutil.disk_usage(path).free if path and Path(path).exists() else None
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or any(w in text for w in _FULL_WORDS) or (
+            any(h in text for h in _FULL_HINTS) and free is not None and free < _LOW_SPACE):
+        where = f" ({free / 1e6:.1f} MB free at {path})" if free is not None else ""
+        return (f"the disk holding the store is full{where}; nothing was changed (the stored reports are as "
+                f"they were). Free some space, then try again ({type(exc).__name__}: {exc})")
+    return None
+
+
+def _embedded_path(client) -> str | None:
+    try:
+        settings = client.get_settings()
+    except Exception:  # noqa: BLE001 - a client without settings: not embedded
+        return None
+    return None if getattr(settings, "chroma_api_impl", "").endswith("FastAPI") else settings.persist_directory
 
 
 def make_client(settings):
