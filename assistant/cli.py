@@ -17,6 +17,7 @@ from rich.table import Table
 from assistant.errors import NOT_FOUND_ERRORS, SERVICE_ERRORS, exit_code
 from assistant.service import ReportService, build_service
 from assistant.settings import Settings
+from vectorstore.store_owner import store_owner
 
 app = typer.Typer(help="Cited answers over CQC children's safeguarding inspection reports.", no_args_is_help=True)
 console = Console()
@@ -41,6 +42,21 @@ def ingest(paths: Optional[List[Path]] = typer.Argument(None, help="Report files
            replace: bool = typer.Option(False, "--replace", help="Allow a replacement that removes more than half "
                                         "of a stored report's paragraphs (ASSISTANT_INGEST__MAX_LOSS_SHARE).")):
     """Ingest report files (text, markdown or PDF) into the store."""
+    with _owning_store("`assistant ingest`"):
+        _ingest(paths, replace)
+
+
+def _owning_store(role: str):
+    """Own the embedded store for a command that writes to it (refused while a server owns it)."""
+    stack = ExitStack()
+    try:
+        stack.enter_context(store_owner(Settings(), role))
+    except SERVICE_ERRORS as exc:
+        _fail(str(exc), exit_code(exc))
+    return stack
+
+
+def _ingest(paths, replace: bool) -> None:
     try:
         service = _service()
     except SERVICE_ERRORS as exc:
@@ -114,7 +130,8 @@ def reports_rollback(report_id: str = typer.Argument(..., help="The report to ro
                      as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Make an earlier kept version of a report active again (the current one is kept in its place)."""
     try:
-        record = _service().rollback_report(report_id, version)
+        with _owning_store("`assistant reports rollback`"):
+            record = _service().rollback_report(report_id, version)
     except NOT_FOUND_ERRORS as exc:
         _fail(str(exc), 1)
     except SERVICE_ERRORS as exc:
@@ -348,15 +365,20 @@ def serve(
                                 help="API worker processes; more than 1 needs a Chroma server (ASSISTANT_CHROMA_HOST)."),
 ):
     """Serve the HTTP API (OpenAPI docs at /docs) with uvicorn."""
-    import uvicorn
-
-    from assistant.serving import create_served_app
-
     settings = Settings()
     if workers > 1 and not settings.store.chroma_host:
         _fail(f"--workers {workers} needs a Chroma server: the embedded store is for one process. "
               "Start `chroma run --path data/chroma-server --port 8001` and set "
               "ASSISTANT_CHROMA_HOST=127.0.0.1 ASSISTANT_CHROMA_PORT=8001", 2)
+    with _owning_store("`assistant serve`"):  # held until the server stops
+        _serve(settings, host, port, ingest_if_empty, workers)
+
+
+def _serve(settings: Settings, host: str | None, port: int | None, ingest_if_empty: bool, workers: int) -> None:
+    import uvicorn
+
+    from assistant.serving import create_served_app
+
     try:
         service = build_service(settings)
         if ingest_if_empty and not service.reports():

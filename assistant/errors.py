@@ -11,6 +11,7 @@ from ingest.errors import IngestError
 from vectorstore.errors import (
     EmbeddingSetupError,
     RecordNotFoundError,
+    StoreBusyError,
     StoreError,
     StoreFullError,
     StoreUnavailableError,
@@ -60,6 +61,7 @@ _EDGE = [
     (EngineBusyError, 3, 503, "The local model is busy"),
     (StoreUnavailableError, 1, 503, "The store is unavailable"),
     (StoreFullError, 1, 507, "The store's disk is full"),
+    (StoreBusyError, 2, 409, "The store is in use by another process"),
     (ConfigurationError, 2, 503, "The service is not configured for this"),
     (EmbeddingSetupError, 2, 503, "The service is not configured for this"),
 ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -118,3 +120,24 @@ def test_draft_json_and_errors(runner, answering_env):
     assert empty.exit_code == 2 and "question is empty" in empty.output
     engine = runner.invoke(app, ["ask", "midwives", "--engine", "nope"], env=answering_env)
     assert engine.exit_code == 2 and "unknown answer engine provider 'nope'" in engine.output
+
+
+def test_ingest_beside_a_running_server_on_the_embedded_store_is_refused_clearly(runner, cli_env, tmp_path):
+    """Chroma's embedded store is for one process: a CLI ingest beside `assistant serve` used to
+    leave the server's answers failing until restart. Now the CLI is refused, naming the server."""
+    from benchmarks.local_servers import assistant_server
+
+    env = os.environ | cli_env
+    with assistant_server(env, tmp_path / "serve.log", "--ingest-if-empty") as (url, process):
+        refused = runner.invoke(app, ["ingest"], env=cli_env)
+        said = " ".join(refused.output.split())  # rich wraps long lines
+        assert refused.exit_code == 2
+        assert f"in use by `assistant serve` (pid {process.pid})" in said and "POST /v1/reports" in said
+        found = httpx.post(f"{url}/v1/search", json={"query": "health assessments", "k": 2}, timeout=60)
+        assert found.status_code == 200 and found.json()
+        rollback = runner.invoke(app, ["reports", "rollback", "sefton-2018"], env=cli_env)
+        assert rollback.exit_code == 2 and "in use by" in " ".join(rollback.output.split())
+    after = runner.invoke(app, ["ingest"], env=cli_env)  # the server is gone: the store is free
+    assert after.exit_code == 0, after.output
+    listed = json.loads(runner.invoke(app, ["reports", "--json"], env=cli_env).stdout)
+    assert [r["report_id"] for r in listed] == ["leicester-city-2016", "sefton-2018"]

@@ -12,6 +12,10 @@ class StoreUnavailableError(StoreError):
     """The vector store cannot be reached (for example the Chroma server is down)."""
 
 
+class StoreBusyError(StoreError):
+    """Another process owns the embedded store (see store_owner.py)."""
+
+
 class StoreFullError(StoreError):
     """The disk holding the store is full: the write did not happen (the active versions stand)."""
 
