@@ -227,6 +227,26 @@ def test_schemathesis_finds_no_server_errors_and_no_schema_breaks(api, tmp_path)
     assert {"POST /v1/ask", "POST /v1/draft", "POST /v1/search", "POST /v1/chat/completions"} <= tested, tested
 
 
+def test_schemathesis_on_the_operations_that_change_reports_against_a_scratch_store(tmp_path):
+    """Uploads, deletes and rollbacks, fuzzed against a store of their own (hashing embeddings)."""
+    settings = Settings(data_dir=tmp_path / "data", reports_dir=REPORTS_DIR)
+    settings.api.max_upload_bytes = 400_000
+    service = build_service(settings, embedder=HashingEmbedder())
+    service.ingest()
+    with live_server(create_app(service)) as url:
+        run = subprocess.run(
+            [str(Path(sys.executable).parent / "schemathesis"), "run", f"{url}/openapi.json",
+             "--checks", "not_a_server_error,response_schema_conformance", "--max-examples", "8", "--seed", "1",
+             "--workers", "1", "--phases", "examples,coverage,fuzzing", "--request-timeout", "60",
+             "--include-path-regex", "^/v1/reports",
+             "--report", "junit", "--report-dir", str(tmp_path)],
+            capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    report = "".join(p.read_text() for p in tmp_path.glob("*.xml"))
+    tested = set(re.findall(r'<testcase[^>]*name="([^"]+)"', report))
+    assert {"POST /v1/reports", "DELETE /v1/reports/{report_id}", "POST /v1/reports/{report_id}/rollback"} <= tested, tested
+
+
 def test_a_slow_llm_never_stalls_search(real_service):
     """While an LLM answer is held open, searches and reads still answer (ordering, not timing)."""
     import threading
