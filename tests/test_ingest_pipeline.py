@@ -9,11 +9,15 @@ from tests.pdf_rendering import render_image_only_pdf
 from vectorstore.embeddings import HashingEmbedder
 
 
-def stored_counts(service, report_id):
-    """Raw record counts in Chroma for a report (every version), to catch duplicates and orphans:
-    paragraphs, and the embedded texts (passages plus sentences)."""
+def stored_counts(service, report_id, version=None):
+    """Raw record counts in Chroma for a report (one version, or every version), to catch
+    duplicates and orphans: paragraphs, and the embedded texts (passages plus sentences)."""
+    where = {"report_id": report_id}
+    if version is not None:
+        where = {"$and": [where, {"version": version}]}
+
     def count(collection):
-        return len(collection.get(where={"report_id": report_id}, include=[])["ids"])
+        return len(collection.get(where=where, include=[])["ids"])
 
     store = service.store
     return count(store.paragraphs), count(store.passages) + count(store.sentences)
@@ -47,9 +51,15 @@ def test_changed_file_replaces_the_report_completely(fast_service, tmp_path):
         fast_service.paragraph("sefton-2018#2.29")
     after = fast_service.report("sefton-2018")["counts"]
     assert after["findings"] == before["findings"] - 1
-    paragraphs, passages = stored_counts(fast_service, "sefton-2018")
-    assert paragraphs == after["paragraphs"]  # no duplicates, no orphans of the old version
+    record = fast_service.report("sefton-2018")
+    (replaced,) = record["earlier_versions"]  # the old version is kept whole, for a rollback
+    paragraphs, passages = stored_counts(fast_service, "sefton-2018", record["version"])
+    assert paragraphs == after["paragraphs"]  # no duplicates in the new version
     assert passages == outcome.embedded_texts
+    old_paragraphs, _ = stored_counts(fast_service, "sefton-2018", replaced["version"])
+    assert old_paragraphs == before["paragraphs"]
+    everything, _ = stored_counts(fast_service, "sefton-2018")
+    assert everything == after["paragraphs"] + before["paragraphs"]  # no orphans of any other version
     assert len(fast_service.store.all_paragraphs()) == after["paragraphs"]
 
 
