@@ -44,7 +44,14 @@ def test_a_full_disk_fails_the_ingest_clearly_and_changes_nothing(small_disk):
     assert failed.status == "failed"
     assert "disk holding the store is full" in failed.error and "nothing was changed" in failed.error, failed.error
 
-    filler.unlink()  # space again: the store works, as it was
+    still_full = service.ingest([report_text_path("sefton-2018")])[0]
+    assert "disk holding the store is full" in still_full.error, still_full.error
+    # Space again: the running service writes again (before, its embedded SQLite kept the failed
+    # transaction open and this ingest waited forever), and the store is as it was.
+    filler.unlink()
+    after_freeing = service.ingest([report_text_path("sefton-2018")])[0]
+    assert after_freeing.status == "ingested", after_freeing.error
+    service.delete_report("sefton-2018")
     fresh = build_service(settings, embedder=HashingEmbedder())
     assert [r["report_id"] for r in fresh.reports()] == ["leicester-city-2016"]
     assert len(fresh.store.all_paragraphs()) == 331

@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import functools
 import json
+import logging
 import re
 import shutil
 import time
@@ -24,6 +25,8 @@ import numpy as np
 from ingest.models import Paragraph, Report
 from vectorstore.errors import RecordNotFoundError, StoreError, StoreFullError, StoreUnavailableError
 from vectorstore.passages import EmbeddedReport
+
+logger = logging.getLogger(__name__)
 
 _COSINE = {"hnsw": {"space": "cosine"}}
 # What a stored report holds; a report stored under an older layout is re-ingested even when
@@ -50,6 +53,8 @@ def _reachable(method):
     @functools.wraps(method)
     def call(self, *args, **kwargs):
         try:
+            if self._reopen_needed:
+                self._reopen_embedded()
             return method(self, *args, **kwargs)
         except _chroma_errors() as exc:
             raise StoreUnavailableError(
@@ -61,6 +66,10 @@ def _reachable(method):
             full = _disk_full(exc, self.client)
             if full is None:
                 raise
+            # After a write fails on a full disk, embedded Chroma's SQLite connection can keep the
+            # failed transaction open (SQLite leaves it active when COMMIT fails with SQLITE_FULL)
+            # and every later write waits on it: the next call opens the store afresh.
+            self._reopen_needed = _embedded_path(self.client) is not None
             raise StoreFullError(full) from exc
 
     return call
@@ -188,6 +197,12 @@ class ParagraphStore:
     def __init__(self, client, namespace: str):
         self.client = client
         self.namespace = namespace
+        self._reopen_needed = False
+        self._open_collections()
+        self.max_batch = max(1, min(int(client.get_max_batch_size()), 1000))
+
+    def _open_collections(self) -> None:
+        client, namespace = self.client, self.namespace
         try:
             self.reports = client.get_or_create_collection(
                 f"{namespace}-reports", embedding_function=None, configuration=_COSINE)
@@ -199,7 +214,25 @@ class ParagraphStore:
                 f"{namespace}-sentences", embedding_function=None, configuration=_COSINE)
         except _chroma_errors() as exc:
             raise StoreUnavailableError(f"the Chroma store is unreachable: {exc}") from exc
-        self.max_batch = max(1, min(int(client.get_max_batch_size()), 1000))
+
+    def _reopen_embedded(self) -> None:
+        """Stop this process's Chroma system for the embedded store and open it again (see
+        `_reachable`). Until that works (the disk is still full) every call says the disk is full."""
+        import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        path, settings = _embedded_path(self.client), self.client.get_settings()
+        stale = SharedSystemClient._identifier_to_system.pop(path, None)
+        SharedSystemClient._identifier_to_refcount.pop(path, None)
+        if stale is not None:
+            try:
+                stale.stop()
+            except Exception:  # noqa: BLE001 - a broken system may fail to stop; it is dropped either way
+                logger.warning("stopping the stale Chroma system at %s failed", path, exc_info=True)
+        self.client = chromadb.PersistentClient(path=path, settings=settings)
+        self._open_collections()
+        self._reopen_needed = False
+        logger.info("reopened the embedded Chroma store at %s after a full disk", path)
 
     # -- reports ---------------------------------------------------------------------------
     @_reachable
