@@ -25,8 +25,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Ingest the reports dir when the store is empty, then serve the API and the UI (/ui).
+# `make run PORT=8080 HOST=0.0.0.0` overrides the settings (ASSISTANT_API__PORT, ASSISTANT_API__HOST;
+# default 127.0.0.1:8000).
 run: setup
-	$(BIN)/assistant serve --ingest-if-empty --host 127.0.0.1 --port 8000
+	$(BIN)/assistant serve --ingest-if-empty $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
 # The browser tests drive Debian's chromium (Playwright with executable_path; no browser download).
 browser:

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.errors import NOT_FOUND_ERRORS, SERVICE_ERRORS, exit_code
+from assistant.processes import announce_when_ready, port_in_use
 from assistant.service import ReportService, build_service
 from assistant.settings import Settings
 from vectorstore.store_owner import store_owner
@@ -366,6 +367,10 @@ def serve(
 ):
     """Serve the HTTP API (OpenAPI docs at /docs) with uvicorn."""
     settings = Settings()
+    host, port = host or settings.api.host, port or settings.api.port
+    if port_in_use(host, port):
+        _fail(f"port {port} on {host} is already in use (another server?); choose another with --port N, "
+              "`make run PORT=N` or ASSISTANT_API__PORT=N", 2)
     if workers > 1 and not settings.store.chroma_host:
         _fail(f"--workers {workers} needs a Chroma server: the embedded store is for one process. "
               "Start `chroma run --path data/chroma-server --port 8001` and set "
@@ -374,7 +379,7 @@ def serve(
         _serve(settings, host, port, ingest_if_empty, workers)
 
 
-def _serve(settings: Settings, host: str | None, port: int | None, ingest_if_empty: bool, workers: int) -> None:
+def _serve(settings: Settings, host: str, port: int, ingest_if_empty: bool, workers: int) -> None:
     import uvicorn
 
     from assistant.serving import create_served_app
@@ -388,10 +393,13 @@ def _serve(settings: Settings, host: str | None, port: int | None, ingest_if_emp
                 errors.print(f"  {Path(outcome.path).name}: {outcome.status} {outcome.error or ''}")
     except SERVICE_ERRORS as exc:
         _fail(str(exc), exit_code(exc))
-    host, port = host or settings.api.host, port or settings.api.port
-    errors.print(f"serving the API on http://{host}:{port} (docs at /docs)"
+    errors.print(f"starting the server on {host}:{port}"
                  + (f" with {workers} worker processes sharing {settings.store.chroma_host}:{settings.store.chroma_port}"
                     if workers > 1 else ""))
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    announce_when_ready(f"{base}/readyz", lambda line: errors.print(line, highlight=False),
+                        f"[bold]Report Assistant is ready[/bold]: the UI at {base}/ui, the API at {base}/v1 "
+                        f"(docs at {base}/docs)")
     if workers > 1:
         del service  # each worker builds its own from the same settings (environment)
         with ExitStack() as running:

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,34 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether another process is listening on host:port (checked the way uvicorn binds)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def announce_when_ready(ready_url: str, say, message: str, timeout: float = 600.0) -> None:
+    """Print `message` once ready_url answers 200 (polled on a daemon thread); say nothing if the
+    server never gets there (its own errors say why)."""
+    def wait() -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(ready_url, timeout=2).status_code == 200:
+                    say(message)
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+
+    threading.Thread(target=wait, name="announce-ready", daemon=True).start()
 
 
 def executable(name: str) -> str:

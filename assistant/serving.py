@@ -7,6 +7,7 @@ The one place where the two adapters meet; uvicorn's worker processes import
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
 
 from assistant.api import create_app
 from assistant.api.limits import client_address
@@ -17,8 +18,9 @@ from ui.app import mount_ui
 
 
 def create_served_app(service: ReportService | None = None, settings: Settings | None = None) -> FastAPI:
-    """The API app (built from settings when no service is given) with the UI at /ui; wrong UI
-    passwords count against the same per-address backoff as wrong API keys."""
+    """The API app (built from settings when no service is given) with the UI at /ui (and `/`
+    redirecting there); wrong UI passwords count against the same per-address backoff as wrong
+    API keys."""
     app = create_app(service, settings)
     backoff = app.state.auth_backoff
 
@@ -37,5 +39,10 @@ def create_served_app(service: ReportService | None = None, settings: Settings |
         elif response.status_code < 400:
             backoff.succeeded(client)
         return response
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        """People who open the server's address land on the staff UI."""
+        return RedirectResponse("/ui/", status_code=307)
 
     return mount_ui(app, app.state.service)

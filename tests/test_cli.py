@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import subprocess
+import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -137,7 +141,43 @@ def test_ingest_beside_a_running_server_on_the_embedded_store_is_refused_clearly
         assert found.status_code == 200 and found.json()
         rollback = runner.invoke(app, ["reports", "rollback", "sefton-2018"], env=cli_env)
         assert rollback.exit_code == 2 and "in use by" in " ".join(rollback.output.split())
+        home = httpx.get(f"{url}/", timeout=10)  # people opening the address land on the UI
+        assert home.status_code == 307 and home.headers["location"] == "/ui/"
+        log = tmp_path / "serve.log"
+        deadline = time.monotonic() + 10
+        while "is ready" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        said = " ".join(log.read_text().split())
+        assert f"ready: the UI at {url}/ui, the API at {url}/v1" in said, said[-2000:]
     after = runner.invoke(app, ["ingest"], env=cli_env)  # the server is gone: the store is free
     assert after.exit_code == 0, after.output
     listed = json.loads(runner.invoke(app, ["reports", "--json"], env=cli_env).stdout)
     assert [r["report_id"] for r in listed] == ["leicester-city-2016", "sefton-2018"]
+
+
+def test_serve_on_a_busy_port_fails_at_once_naming_the_port(runner, cli_env):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        result = runner.invoke(app, ["serve", "--port", str(port)], env=cli_env)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, said
+    assert f"port {port} on 127.0.0.1 is already in use" in said and "--port N" in said
+    assert time.monotonic() - started < 10  # before loading models or ingesting anything
+
+
+def test_make_run_passes_port_and_host_only_when_given():
+    """`make run PORT=… HOST=…` reaches `assistant serve`; without them the settings decide
+    (ASSISTANT_API__PORT is not overridden by a port fixed in the Makefile)."""
+    root = Path(__file__).resolve().parents[1]
+
+    def planned(*assignments):
+        made = subprocess.run(["make", "-n", "run", *assignments], cwd=root, capture_output=True, text=True)
+        assert made.returncode == 0, made.stderr
+        return next(line for line in made.stdout.splitlines() if "assistant serve" in line)
+
+    assert planned("PORT=8123", "HOST=0.0.0.0").split("serve")[1].split() == [
+        "--ingest-if-empty", "--host", "0.0.0.0", "--port", "8123"]
+    assert planned().split("serve")[1].split() == ["--ingest-if-empty"]
