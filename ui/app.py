@@ -10,6 +10,7 @@ import gradio as gr
 
 from assistant.access import key_matches
 from assistant.engines import engines
+from assistant.engines.readiness import engine_choices
 from assistant.errors import SERVICE_ERRORS
 from ingest.models import PARAGRAPH_KINDS
 from ui.export import draft_to_docx, draft_to_markdown
@@ -37,6 +38,14 @@ def build_ui(service) -> gr.Blocks:
     def report_ids() -> list[str]:
         return [r["report_id"] for r in service.reports()]
 
+    # Staff are offered only the engines that can answer here; administrators also see why the
+    # others cannot.
+    choices = engine_choices(settings, engines.names())
+    ready_engines = [c for c in choices if c.ready]
+    default_engine = next((c.name for c in ready_engines if c.name == settings.llm.engine), "extractive")
+    unavailable_engines = "\n".join(["Not available here (administrators see this):"]
+                                     + [f"- **{c.label}** (`{c.name}`): {c.reason}" for c in choices if not c.ready])
+
     with gr.Blocks(title="Report Assistant", analytics_enabled=False) as ui:
         gr.Markdown("# Report Assistant\nCited answers and draft findings from CQC children's safeguarding reports.")
         with gr.Tabs():
@@ -60,8 +69,10 @@ def build_ui(service) -> gr.Blocks:
                         with gr.Accordion("Filters and engine", open=False):
                             report_filter = gr.CheckboxGroup(choices=report_ids(), label="Reports (none = all)")
                             kind_filter = gr.CheckboxGroup(choices=list(PARAGRAPH_KINDS), label="Paragraph kinds (none = all)")
-                            engine = gr.Dropdown(choices=engines.names(), value=settings.llm.engine, label="Engine",
+                            engine = gr.Dropdown(choices=[(c.label, c.name) for c in ready_engines],
+                                                 value=default_engine, label="How answers are written",
                                                  elem_id="engine")
+                            engine_notes = gr.Markdown(unavailable_engines, visible=False, elem_id="engine-notes")
 
                 def ask(text, messages, shown, reports, kinds, engine_name):
                     text = (text or "").strip()
@@ -167,7 +178,8 @@ def build_ui(service) -> gr.Blocks:
                         ingest_results = gr.Dataframe(headers=["file", "report id", "status", "error"],
                                                       label="Results", interactive=False, elem_id="ingest-results")
                     with gr.Column(min_width=280):
-                        delete_choice = gr.Dropdown(choices=report_ids(), label="Report to delete", elem_id="delete-choice")
+                        delete_choice = gr.Dropdown(choices=report_ids(), value=None, label="Report to delete",
+                                                    elem_id="delete-choice")  # nothing chosen until someone chooses
                         delete_button = gr.Button("Delete\u2026", variant="stop")
                         with gr.Row(visible=False) as confirm_row:
                             confirm_button = gr.Button("Yes, delete it", variant="stop", elem_id="confirm-delete")
@@ -219,10 +231,11 @@ def build_ui(service) -> gr.Blocks:
                     return gr.update(visible=False), message, *refreshed()
 
                 confirm_button.click(delete, delete_choice, [confirm_row, delete_status, *refresh_outputs])
-        def show_reports_tab(request: gr.Request):
-            return gr.update(visible=is_admin(request))
+        def show_admin_parts(request: gr.Request):
+            admin = is_admin(request)
+            return gr.update(visible=admin), gr.update(visible=admin and len(ready_engines) < len(choices))
 
-        ui.load(show_reports_tab, None, reports_tab)
+        ui.load(show_admin_parts, None, [reports_tab, engine_notes])
     return ui
 
 
