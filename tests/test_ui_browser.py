@@ -66,7 +66,7 @@ def test_ask_open_a_citation_draft_and_upload_a_pdf(browser, ui_service):
         question.press("Enter")
         chip = page.locator("#citation-chips label").first
         chip.wait_for(timeout=60_000)
-        assert "leicester-city-2016#1.9" in chip.inner_text()
+        assert "Leicester City 2016 \u00b7 Early help \u00b7 para 1.9 (leicester-city-2016#1.9)" in chip.inner_text()
         assert "51%" in page.locator("#chat").inner_text() and "engine: extractive" in page.locator("#chat").inner_text()
         page.screenshot(path=SCREENSHOTS / "01-answer-with-citation-chips.png", full_page=True)
 

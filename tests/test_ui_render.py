@@ -5,7 +5,7 @@ from __future__ import annotations
 from docx import Document
 
 from ui.export import draft_to_docx, draft_to_markdown
-from ui.render import answer_markdown, check_notes, chip_id, paragraph_html
+from ui.render import answer_markdown, check_notes, chip_id, paragraph_html, paragraph_words
 
 ANSWER = {
     "answer": "Testshire (2020):\n- First point. [t-2020#1.1]\n- Second point. [t-2020#rec:2.1] [t-2020#1.1]\n"
@@ -23,6 +23,18 @@ def test_answer_is_numbered_with_chips_engine_and_honest_notes():
     assert "- First point. [1]" in message and "- Second point. [2] [1]" in message
     assert "**[unsupported]**" in message and "engine: openai" in message
     assert chips == ["[1] t-2020#1.1", "[2] t-2020#rec:2.1"] and chip_id(chips[1]) == "t-2020#rec:2.1"
+    assert message.count("`t-2020#1.1`") == 1  # cited twice, listed once
+
+
+def test_chips_are_labelled_for_people_and_keep_the_id():
+    def describe(cid):
+        return f"Testshire 2020 \u00b7 Early help \u00b7 {paragraph_words(cid)}"
+
+    _, chips = answer_markdown(ANSWER, describe)
+    assert chips == ["[1] Testshire 2020 \u00b7 Early help \u00b7 para 1.1 (t-2020#1.1)",
+                     "[2] Testshire 2020 \u00b7 Early help \u00b7 recommendation 2.1 (t-2020#rec:2.1)"]
+    assert [chip_id(c) for c in chips] == ["t-2020#1.1", "t-2020#rec:2.1"]
+    assert paragraph_words("t-2020#front.3") == "paragraph 3" and chip_id("[3] t-2020#front.3") == "t-2020#front.3"
     notes = check_notes(ANSWER)
     assert "Removed citation `x-2020#9.9`" in notes and "Repaired quote for `t-2020#1.1`" in notes
     assert "Unsupported (no citation survived): \u201cMade up.\u201d" in notes

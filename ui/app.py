@@ -3,6 +3,7 @@ adapters over the same ReportService the CLI and the API use."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from assistant.engines.readiness import engine_choices
 from assistant.errors import SERVICE_ERRORS
 from ingest.models import PARAGRAPH_KINDS
 from ui.export import draft_to_docx, draft_to_markdown
-from ui.render import answer_markdown, check_notes, chip_id, draft_markdown, paragraph_html, precedent_rows, report_rows
+from ui.render import (answer_markdown, check_notes, chip_id, draft_markdown, paragraph_html, paragraph_words,
+                       precedent_rows, report_rows)
 
 ADMIN_USER = "admin"
 REPORT_COLUMNS = ["report id", "area", "review", "published", "findings", "recommendations", "paragraphs", "source"]
@@ -37,6 +39,19 @@ def build_ui(service) -> gr.Blocks:
 
     def report_ids() -> list[str]:
         return [r["report_id"] for r in service.reports()]
+
+    def describe_citation(cid: str) -> str:
+        """ "Sefton 2018 · Child protection · para 3.4" for a chip; the id alone if the paragraph
+        cannot be read."""
+        try:
+            paragraph = service.paragraph(cid)
+            record = next(r for r in service.reports() if r["report_id"] == paragraph.report_id)
+        except (StopIteration, *SERVICE_ERRORS):
+            return ""
+        year = (record.get("review_end") or record.get("published") or "")[:4]
+        section = re.sub(r"^[\d.]+\s*", "", (paragraph.section or "").split(">")[-1].strip())
+        return " \u00b7 ".join(part for part in (f"{record.get('area') or paragraph.report_id} {year}".strip(),
+                                                 section, paragraph_words(cid)) if part)
 
     # Staff are offered only the engines that can answer here; administrators also see why the
     # others cannot.
@@ -95,7 +110,7 @@ def build_ui(service) -> gr.Blocks:
                         shown = asked + [{"role": "assistant", "content": f"**Error:** {exc}"}]
                         yield "", messages, shown, gr.update(choices=[], value=None), "", shown, {}
                         return
-                    message, labels = answer_markdown(answer)
+                    message, labels = answer_markdown(answer, describe_citation)
                     messages = messages + [{"role": "user", "content": text},
                                            {"role": "assistant", "content": answer["answer"]}]
                     shown = shown + [{"role": "user", "content": text}, {"role": "assistant", "content": message}]

@@ -4,21 +4,36 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Callable
 
 from assistant.markers import number_markers
 
 
-def chip_label(number: int, cid: str) -> str:
-    return f"[{number}] {cid}"
+def chip_label(number: int, cid: str, describe: Callable[[str], str] | None = None) -> str:
+    """A citation chip: its number, words people read ("Sefton 2018 · Child protection · para
+    3.4") when `describe` gives them, and the id (kept visible for copying) last."""
+    words = describe(cid) if describe else ""
+    return f"[{number}] {words} ({cid})" if words else f"[{number}] {cid}"
 
 
 def chip_id(label: str | None) -> str | None:
-    match = re.match(r"\[\d+\] (\S+)$", label or "")
+    match = re.match(r"\[\d+\] (?:.* \()?([^\s()]+)\)?$", label or "")
     return match.group(1) if match else None
 
 
-def answer_markdown(answer: dict) -> tuple[str, list[str]]:
-    """The chat message for an answer, and its citation chip labels."""
+def paragraph_words(cid: str) -> str:
+    """The paragraph part of a citation id in words: "para 3.4", "recommendation 2.1", and for
+    unnumbered paragraphs "paragraph 3" (the section names where)."""
+    para = cid.split("#", 1)[-1]
+    if para.startswith("rec:"):
+        return f"recommendation {para[4:]}"
+    if re.fullmatch(r"\d+(?:\.\d+)*", para):
+        return f"para {para}"
+    return f"paragraph {para.rsplit('.', 1)[-1]}"
+
+
+def answer_markdown(answer: dict, describe: Callable[[str], str] | None = None) -> tuple[str, list[str]]:
+    """The chat message for an answer, and its citation chip labels (each cited paragraph once)."""
     text, order = number_markers(answer["answer"])
     lines = [text.replace("[unsupported]", "**[unsupported]**")]
     if answer.get("notice"):
@@ -27,7 +42,7 @@ def answer_markdown(answer: dict) -> tuple[str, list[str]]:
         lines.append("")
         lines.append("Sources: " + "; ".join(f"[{n}] `{cid}`" for n, cid in enumerate(order, start=1)))
     lines.append(f"\n<sub>engine: {html.escape(answer['engine'])}</sub>")
-    return "\n".join(lines), [chip_label(n, cid) for n, cid in enumerate(order, start=1)]
+    return "\n".join(lines), [chip_label(n, cid, describe) for n, cid in enumerate(order, start=1)]
 
 
 def check_notes(answer: dict) -> str:
