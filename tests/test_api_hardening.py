@@ -5,6 +5,7 @@ key and password guessing, an empty bearer beside a good key, filters naming unk
 from __future__ import annotations
 
 import http.client
+import math
 import time
 
 import httpx
@@ -91,8 +92,14 @@ def test_key_guessing_is_slowed_down_and_good_keys_are_not(real_service):
             started = time.perf_counter()
             assert client.get("/v1/reports", headers={"X-API-Key": KEY}).status_code == 200
             assert time.perf_counter() - started < 2
+        started = time.monotonic()
         codes = [client.get("/v1/reports", headers={"X-API-Key": f"guess-{i}"}).status_code for i in range(300)]
-        assert codes[:5] == [401] * 5 and set(codes[5:]) == {429}
+        elapsed = time.monotonic() - started
+        assert codes[:5] == [401] * 5 and codes[5] == 429 and set(codes) == {401, 429} | set(codes[:5])
+        # Once locked out, a guess is checked only after each wait of 1, 2, 4 ... s, so however slow
+        # this machine is, m further guesses need at least 2**(m-1) - 1 seconds.
+        checked_after_lockout = codes[5:].count(401)
+        assert checked_after_lockout <= math.log2(elapsed + 1) + 1, (checked_after_lockout, elapsed)
         refused = client.get("/v1/reports", headers={"X-API-Key": KEY})
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1  # even a right key must wait
         assert client.get("/healthz").status_code == 200
