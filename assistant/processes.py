@@ -35,18 +35,23 @@ def port_in_use(host: str, port: int) -> bool:
     return False
 
 
+def answers(url: str) -> bool:
+    """Whether url answers 200 now."""
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def announce_when_ready(ready_url: str, say, message: str, timeout: float = 600.0) -> None:
     """Print `message` once ready_url answers 200 (polled on a daemon thread); say nothing if the
     server never gets there (its own errors say why)."""
     def wait() -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            try:
-                if httpx.get(ready_url, timeout=2).status_code == 200:
-                    say(message)
-                    return
-            except httpx.HTTPError:
-                pass
+            if answers(ready_url):
+                say(message)
+                return
             time.sleep(0.5)
 
     threading.Thread(target=wait, name="announce-ready", daemon=True).start()
@@ -72,11 +77,8 @@ def local_process(command: list[str], ready_url: str, log_path: Path, timeout: f
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"{command[0]} exited with {process.returncode}: {log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(ready_url, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
+            if answers(ready_url):
+                break
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{' '.join(command[:3])} did not answer {ready_url} within {timeout:.0f} s; "
                                    f"see {log_path}")

@@ -45,8 +45,8 @@ def build_ui(service) -> gr.Blocks:
         cannot be read."""
         try:
             paragraph = service.paragraph(cid)
-            record = next(r for r in service.reports() if r["report_id"] == paragraph.report_id)
-        except (StopIteration, *SERVICE_ERRORS):
+            record = service.report(paragraph.report_id)
+        except SERVICE_ERRORS:
             return ""
         year = (record.get("review_end") or record.get("published") or "")[:4]
         section = re.sub(r"^[\d.]+\s*", "", (paragraph.section or "").split(">")[-1].strip())
