@@ -15,6 +15,7 @@ from ingest.sources import load_source
 
 DATA = Path(__file__).resolve().parent / "data"
 RUN = 5
+QUESTION_FILES = ("questions.jsonl", "questions_dev.jsonl", "questions_test.jsonl")
 
 
 def load_paragraphs(reports_dir: Path) -> dict[str, Paragraph]:
@@ -95,7 +96,7 @@ def read_jsonl(path: Path) -> list[dict]:
 
 def main(reports_dir: str = "../shared/reports") -> int:
     paragraphs = load_paragraphs(Path(reports_dir))
-    problems = check_questions(read_jsonl(DATA / "questions.jsonl"), paragraphs)
+    problems = [p for name in QUESTION_FILES for p in check_questions(read_jsonl(DATA / name), paragraphs)]
     problems += check_drafting_cases(read_jsonl(DATA / "drafting_cases.jsonl"), paragraphs)
     for problem in problems:
         print(problem)

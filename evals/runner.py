@@ -27,6 +27,15 @@ DATA = Path(__file__).resolve().parent / "data"
 QUESTIONS = DATA / "questions.jsonl"
 DRAFTING_CASES = DATA / "drafting_cases.jsonl"
 GATES = Path(__file__).resolve().parent / "gates.json"
+QUESTION_SETS = {"main": QUESTIONS, "dev": DATA / "questions_dev.jsonl", "test": DATA / "questions_test.jsonl"}
+
+
+def question_set(name: str) -> Path:
+    """A named question set (main, dev, test) or a path to one."""
+    path = QUESTION_SETS.get(name, Path(name))
+    if not path.is_file():
+        raise FileNotFoundError(f"no question set {name!r}: give one of {', '.join(QUESTION_SETS)} or a .jsonl file")
+    return path
 
 
 def load_jsonl(path: Path, required: tuple[str, ...] = ()) -> list[dict]:
@@ -119,6 +128,7 @@ def run_eval(service, engine: str | None = None, with_baseline: bool = True,
     all_statements = [s for r in rows for s in r["statements"]]
     result = {
         "date": time.strftime("%Y-%m-%d"),
+        "question_set": Path(questions_path).name,
         "engine": engine or service.settings.llm.engine,
         "questions": len(rows), "answerable": len(answerable), "unanswerable": len(unanswerable),
         "retrieval": _retrieval(answerable),
@@ -222,7 +232,7 @@ def check_gates(result: dict, gates_path: Path = GATES) -> list[str]:
 
 def eval_table(result: dict, gates_path: Path = GATES) -> Table:
     gates = json.loads(Path(gates_path).read_text(encoding="utf-8"))["minimum"]
-    table = Table(title=f"Eval {result['date']}: {result['answerable']} answerable + {result['unanswerable']} "
+    table = Table(title=f"Eval {result['date']} ({result.get('question_set', QUESTIONS.name)}): {result['answerable']} answerable + {result['unanswerable']} "
                         f"unanswerable questions, {result['drafting']['cases']} drafting cases, engine {result['engine']}")
     for column in ("metric", "value", "CI gate"):
         table.add_column(column, justify="left" if column == "metric" else "right")
