@@ -62,6 +62,21 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
+    sentence_weight: float = Field(
+        0.5, ge=0, description="Weight of the ranking by single sentences (their stored vectors) in fusion; 0 = off."
+    )
+    intent_weight: float = Field(
+        1.0, ge=0, description="Weight, in fusion, of the kinds a question's intent asks for ranked alone "
+        "(recommendations for 'what were they told to do', the front matter for 'when was the review'); 0 = off.",
+    )
+    link_share: float = Field(
+        0.5, ge=0, le=1, description="For a recommendation question, the share of a finding's score given to the "
+        "recommendations it points to.",
+    )
+    neighbour_similarity: float = Field(
+        0.6, ge=0, le=1, description="Query words the reports never use are matched by words also to the two report "
+        "words nearest in meaning at or above this cosine (1 = off).",
+    )
     expand_queries: bool = Field(
         True, description="Expand acronyms and everyday synonyms in queries before retrieval."
     )
@@ -151,7 +166,7 @@ class AnswerSettings(BaseModel):
         "for cross-report questions)."
     )
     min_relevance: float = Field(
-        0.45,
+        0.47,
         ge=-1,
         le=1,
         description="Least cosine similarity between the question and the best sentence of the "

@@ -106,6 +106,19 @@ def test_dense_search_filters_by_report_and_kind(store):
     assert only and all(cid.startswith("leicester-city-2016#rec:") for cid, _ in only)
 
 
+def test_dense_search_over_sentences_names_paragraphs_of_the_active_version(store):
+    parsed = write(store, "sefton-2018")
+    sentence = next(p for p in parsed.paragraphs if p.kind == "finding" and p.text.count(". ") >= 2)
+    last = sentence.text.split(". ")[-1]
+    hits = store.dense_search(HashingEmbedder().embed_query(last), 10, unit="sentences")
+    assert hits[0][0] == sentence.citation_id  # the paragraph holding the sentence, not a sentence id
+    assert len({cid for cid, _ in hits}) == len(hits)
+    only = store.dense_search(HashingEmbedder().embed_query(last), 10, kinds=["recommendation"], unit="sentences")
+    assert only and all("#rec:" in cid for cid, _ in only)
+    with pytest.raises(ValueError, match="unit is 'words'"):
+        store.dense_search(HashingEmbedder().embed_query(last), 10, unit="words")
+
+
 def test_delete_report(store):
     write(store, "sefton-2018")
     write(store, "leicester-city-2016")

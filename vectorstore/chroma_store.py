@@ -475,10 +475,11 @@ class ParagraphStore:
     @_reachable
     def dense_search(
         self, vector: np.ndarray, n: int, report_ids: Iterable[str] | None = None,
-        kinds: Iterable[str] | None = None, versions: dict[str, str] | None = None,
+        kinds: Iterable[str] | None = None, versions: dict[str, str] | None = None, unit: str = "passages",
     ) -> list[tuple[str, float]]:
-        """(citation_id, cosine similarity) of the best passages, best first, one entry per paragraph.
-        `versions` is a snapshot of active_versions() the caller already holds (read if omitted).
+        """(citation_id, cosine similarity) of the best passages (or, with unit="sentences", the
+        best sentences), best first, one entry per paragraph. `versions` is a snapshot of
+        active_versions() the caller already holds (read if omitted).
 
         Passage ids carry their version and citation id, so the query asks Chroma for ids and
         distances only and drops inactive versions itself; only when old or half-written
@@ -489,14 +490,17 @@ class ParagraphStore:
             versions = {rid: v for rid, v in versions.items() if rid in report_ids}
         if not versions:
             return []
+        if unit not in _UNIT_SEPARATORS:
+            raise ValueError(f"unit is {unit!r}; it must be one of {', '.join(_UNIT_SEPARATORS)}")
+        collection, separator = getattr(self, unit), _UNIT_SEPARATORS[unit]
         query = np.asarray(vector, dtype=np.float32)
         restriction = _where(_in("report_id", report_ids), _in("kind", kinds))
-        got = self.passages.query(query_embeddings=[query], n_results=n * 3, where=restriction, include=["distances"])
-        best, skipped = _best_per_paragraph(got["ids"][0], got["distances"][0], versions)
+        got = collection.query(query_embeddings=[query], n_results=n * 3, where=restriction, include=["distances"])
+        best, skipped = _best_per_paragraph(got["ids"][0], got["distances"][0], versions, separator)
         if skipped and len(best) < n:
-            got = self.passages.query(query_embeddings=[query], n_results=n * 3, include=["distances"],
-                                      where=_where(self._active_filter(versions), _in("kind", kinds)))
-            best, _ = _best_per_paragraph(got["ids"][0], got["distances"][0], versions)
+            got = collection.query(query_embeddings=[query], n_results=n * 3, include=["distances"],
+                                   where=_where(self._active_filter(versions), _in("kind", kinds)))
+            best, _ = _best_per_paragraph(got["ids"][0], got["distances"][0], versions, separator)
         return sorted(best.items(), key=lambda item: -item[1])[:n]
 
 
@@ -509,13 +513,16 @@ def _active_citation(record_id: str, separator: str, versions: dict[str, str]) -
     return citation_id if versions.get(citation_id.split("#", 1)[0]) == version else None
 
 
-def _best_per_paragraph(ids: list[str], distances: list[float], versions: dict[str, str]):
-    """citation_id -> best cosine over its passages of an active version; and how many passages
-    were of another version."""
+_UNIT_SEPARATORS = {"passages": "~", "sentences": "@"}  # what ends the citation id in a record id
+
+
+def _best_per_paragraph(ids: list[str], distances: list[float], versions: dict[str, str], separator: str = "~"):
+    """citation_id -> best cosine over its passages (or sentences) of an active version; and how
+    many records were of another version."""
     best: dict[str, float] = {}
     skipped = 0
-    for passage_id, distance in zip(ids, distances):
-        citation_id = _active_citation(passage_id, "~", versions)
+    for record_id, distance in zip(ids, distances):
+        citation_id = _active_citation(record_id, separator, versions)
         if citation_id is None:
             skipped += 1
             continue

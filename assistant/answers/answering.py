@@ -14,6 +14,7 @@ from assistant.grounding.relevance import SentenceEmbeddingCache, answerability,
 from assistant.markers import HeldBackStream, neutralise
 from assistant.retrieval.conversation import ResolvedQuestion, normalise_history, resolve_question
 from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.query_analysis import expand_acronyms
 from assistant.settings import Settings
 from prompts import cannot_answer_sentinel
 
@@ -92,10 +93,12 @@ class Answerer:
         corpus = self.retriever.corpus()  # one store read for the names and the vocabulary
         resolved = resolve_question(question, messages, corpus.names, answer_settings.history_turns)
         context = gather_context(self.retriever, resolved, filters, k or answer_settings.k, answer_settings.per_report_k)
-        scored = score_sentences(resolved.text, context, self.sentences)
+        # Sentences are scored against the question in the reports' wording ("IHA" spelled out).
+        worded = expand_acronyms(resolved.text, corpus.acronyms)
+        scored = score_sentences(worded, context, self.sentences)
         request = AnswerRequest(context, scored, messages)
         unknown = unknown_word_share(resolved.text, corpus.vocabulary)
-        return _Prepared(question, resolved, context, request, answerability(scored, unknown))
+        return _Prepared(question, resolved, context, request, answerability(scored, unknown, resolved.text))
 
     def ask(self, question: str, history: Iterable = (), filters=None, engine: str | None = None,
             k: int | None = None) -> Answer:

@@ -10,6 +10,7 @@ from typing import Iterable
 from assistant.retrieval.conversation import ResolvedQuestion
 from assistant.retrieval.hybrid import HybridRetriever, refuse_unknown_reports, validate_kinds
 from assistant.retrieval.query_analysis import plan_query
+from assistant.retrieval.review_facts import fact_paragraphs
 from ingest.models import Paragraph
 from vectorstore.chunking import count_tokens, encoding
 
@@ -93,7 +94,9 @@ def gather_context(
         order = list(dict.fromkeys(r.report_id for r in results))
 
     refs = set(plan_query(question.text, corpus.acronyms, corpus.names, expand=False).paragraph_refs)
-    paragraphs = [ContextParagraph(corpus.paragraphs[r.id], r.score, "named" if r.para in refs else "retrieved")
+    facts = set(fact_paragraphs(question.text, corpus.paragraphs, available))  # "when was the review?"
+    paragraphs = [ContextParagraph(corpus.paragraphs[r.id], r.score,
+                                   "named" if r.para in refs or r.id in facts else "retrieved")
                   for r in results]
     paragraphs = _add_linked(paragraphs, question, corpus.paragraphs, available, filters)
     return AnswerContext(question, paragraphs, titles, order, corpus.word_weights)

@@ -161,11 +161,51 @@ def unknown_word_share(question: str, vocabulary) -> float:
     return len(unknown) / len(words)
 
 
-def answerability(scored: list[ScoredSentence], unknown_share: float = 0.0) -> float:
+UNCOUNTED_PENALTY = 0.2
+_HOW_MANY = re.compile(r"\bhow many ((?:[\w'\u2019-]+\s+){0,3}?[\w'\u2019-]+?)(?=\s+(?:are|is|do|does|did|were|was|have|"
+                       r"has|had|can|could|will|would|in|at|of|on|per|for|a|an|the|live|work|get|there)\b|\s*[?.,]|$)",
+                       re.I)
+
+
+def counted_words(question: str) -> set[str]:
+    """What a "how many" question counts, its head noun ("How many social workers does Sefton
+    employ?" -> {"worker"}); empty for other questions."""
+    match = _HOW_MANY.search(question)
+    if not match:
+        return set()
+    words = [w for w in re.findall(r"[a-z0-9%]+", match.group(1).lower()) if content_words(w)]
+    head = content_words(words[-1]) if words else set()
+    return {w for w in head if w.isalpha()}
+
+
+def _same_word(a: str, b: str) -> bool:
+    return a.rstrip("s") == b.rstrip("s") or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
+
+
+def counts_what_is_asked(question: str, scored: list[ScoredSentence]) -> bool:
+    """Whether a retrieved sentence gives a number next to what a "how many" question counts.
+    True for questions that count nothing."""
+    counted = counted_words(question)
+    if not counted:
+        return True
+    numbers = figure_patterns("how many")
+    for sentence in scored:
+        if sentence.item.why == "retrieved" and gives_figure(sentence.text, numbers):
+            words = content_words(sentence.text)
+            if any(_same_word(c, w) for c in counted for w in words):
+                return True
+    return False
+
+
+def answerability(scored: list[ScoredSentence], unknown_share: float = 0.0, question: str = "") -> float:
     """How well the context answers the question: the best sentence cosine among the retrieved
-    paragraphs, less a penalty for question words the reports never use; 1 when the question
-    names a stored paragraph; 0 with no context."""
+    paragraphs, less a penalty for question words the reports never use and another when a
+    "how many" question counts something no retrieved sentence gives a number for; 1 when the
+    question names a stored paragraph; 0 with no context."""
     if any(s.item.why == "named" for s in scored):
         return 1.0
     best = max((s.cosine for s in scored if s.item.why == "retrieved"), default=0.0)
-    return best - UNKNOWN_WORD_PENALTY * unknown_share if best else 0.0
+    if not best:
+        return 0.0
+    uncounted = UNCOUNTED_PENALTY if question and not counts_what_is_asked(question, scored) else 0.0
+    return best - UNKNOWN_WORD_PENALTY * unknown_share - uncounted

@@ -14,6 +14,9 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.errors import NotFoundError
+from assistant.retrieval.intent import RECOMMENDATION
+from assistant.retrieval.neighbours import VocabularyNeighbours
+from assistant.retrieval.review_facts import fact_paragraphs
 from assistant.retrieval.query_analysis import NameEvidence, QueryPlan, ReportNames, learn_acronyms, plan_query
 from assistant.retrieval.words import content_words
 from assistant.settings import RetrievalSettings
@@ -109,6 +112,7 @@ class HybridRetriever:
         self._corpus: _Corpus | None = None
         self._digests: dict[tuple[str, str], _ReportDigest] = {}  # (report id, version) -> digest
         self._lock = threading.Lock()
+        self._neighbours = VocabularyNeighbours(embedder)
 
     def corpus(self) -> _Corpus:
         """The lexical index and vocabularies, rebuilt whenever the set of stored report versions
@@ -167,14 +171,9 @@ class HybridRetriever:
         plan = plan_query(query, corpus.acronyms, corpus.names, self.settings.expand_queries)
         n = max(self.settings.candidates, k)
 
-        dense = self.store.dense_search(self._embedder().embed_query(plan.expanded), n, report_ids, kinds,
-                                        versions=corpus.versions)
-        lexical = corpus.lexical.search(plan.expanded, n, report_ids, kinds)
-        fused = reciprocal_rank_fusion(
-            [(self.settings.dense_weight, [cid for cid, _ in dense]),
-             (self.settings.lexical_weight, [cid for cid, _ in lexical])],
-            self.settings.rrf_k,
-        )
+        fused = reciprocal_rank_fusion(self._rankings(plan, corpus, n, report_ids, kinds), self.settings.rrf_k)
+        if any(intent.kinds == RECOMMENDATION.kinds for intent in plan.intents) and kinds is None:
+            fused = self._follow_links_to_recommendations(fused, corpus)
         if len(plan.named_reports) == 1 and self.settings.report_bias < 1:
             favoured = plan.named_reports[0]
             fused = {cid: s * (1.0 if cid.split("#", 1)[0] == favoured else self.settings.report_bias)
@@ -182,6 +181,7 @@ class HybridRetriever:
         ranked = sorted(fused, key=lambda cid: -fused[cid])
 
         named = self._named_paragraphs(plan, corpus, report_ids, kinds)
+        named += [cid for cid in self._review_facts(plan, corpus, report_ids, kinds) if cid not in named]
         top_score = max(fused.values(), default=0.0)
         ordered = named + [cid for cid in ranked if cid not in named]
         results = []
@@ -193,6 +193,55 @@ class HybridRetriever:
             results.append(SearchResult(cid, paragraph.report_id, paragraph.para, paragraph.kind,
                                         paragraph.section, round(score, 6), paragraph.text))
         return results
+
+    def _rankings(self, plan: QueryPlan, corpus: _Corpus, n: int, report_ids, kinds) -> list[tuple[float, list[str]]]:
+        """(weight, ranked ids) to fuse: passages by meaning, paragraphs by words, sentences by
+        meaning, and, for each intent the question shows, the kinds that answer it ranked alone."""
+        settings = self.settings
+        vector = self._embedder().embed_query(plan.expanded)
+
+        def dense(unit: str, only_kinds) -> list[str]:
+            return [cid for cid, _ in self.store.dense_search(vector, n, report_ids, only_kinds,
+                                                              versions=corpus.versions, unit=unit)]
+
+        words = plan.expanded
+        if settings.neighbour_similarity < 1:
+            added = self._neighbours.expansions(plan.query, corpus.vocabulary, settings.neighbour_similarity)
+            words = f"{words} {' '.join(added)}" if added else words
+
+        def lexical(only_kinds) -> list[str]:
+            return [cid for cid, _ in corpus.lexical.search(words, n, report_ids, only_kinds)]
+
+        rankings = [(settings.dense_weight, dense("passages", kinds)), (settings.lexical_weight, lexical(kinds))]
+        if settings.sentence_weight:
+            rankings.append((settings.sentence_weight, dense("sentences", kinds)))
+        if settings.intent_weight and kinds is None:
+            for intent in plan.intents:
+                rankings += [(settings.intent_weight, dense("passages", list(intent.kinds))),
+                             (settings.intent_weight, lexical(list(intent.kinds)))]
+        return rankings
+
+    def _follow_links_to_recommendations(self, fused: dict[str, float], corpus: _Corpus) -> dict[str, float]:
+        """A recommendation question: each recommendation a well-placed finding points to gains a
+        share of that finding's score (findings name the recommendations they led to)."""
+        share = self.settings.link_share
+        if not share:
+            return fused
+        fused = dict(fused)
+        leaders = sorted(fused, key=lambda cid: -fused[cid])[:10]
+        for cid in leaders:
+            paragraph = corpus.paragraphs.get(cid)
+            for rec_id in paragraph.recommendations if paragraph else ():
+                if rec_id in corpus.paragraphs:
+                    fused[rec_id] = fused.get(rec_id, 0.0) + share * fused[cid]
+        return fused
+
+    @staticmethod
+    def _review_facts(plan: QueryPlan, corpus: _Corpus, report_ids, kinds) -> list[str]:
+        """The front-matter fields (or the count of cases) a fact question asks for."""
+        scope = [r for r in (plan.named_reports or sorted(corpus.versions)) if report_ids is None or r in report_ids]
+        return [cid for cid in fact_paragraphs(plan.query, corpus.paragraphs, scope)
+                if kinds is None or corpus.paragraphs[cid].kind in kinds]
 
     @staticmethod
     def _named_paragraphs(plan: QueryPlan, corpus: _Corpus, report_ids, kinds) -> list[str]:

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from assistant.retrieval.intent import Intent, intents_of
 from ingest.models import Paragraph
 
 _PARAGRAPH_REF = re.compile(r"\b(?:paragraphs?|paras?|findings?|sections?|§)\s*(\d{1,2}(?:\.\d{1,3}){1,2})\b", re.I)
-_RECOMMENDATION_REF = re.compile(r"\brecommendations?\s*(?:no\.?\s*)?(\d{1,2}\.\d{1,2})\b", re.I)
+_RECOMMENDATION_REF = re.compile(r"\b(?:recommendations?|recs?)\.?\s*(?:no\.?\s*)?(\d{1,2}\.\d{1,2})\b", re.I)
 _BRACKETED_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&]{1,8})\)")
 _WORDS_BEFORE = re.compile(r"(?<![\w'\u2019-])((?:[\w'\u2019-]+\s+){0,9}[\w'\u2019-]+)\s*$")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'\u2019]{2,}\b")
@@ -27,6 +28,7 @@ class QueryPlan:
     expanded: str
     paragraph_refs: list[str] = field(default_factory=list)  # "3.9", "rec:2.1"
     named_reports: list[str] = field(default_factory=list)
+    intents: list[Intent] = field(default_factory=list)  # what the question asks for, from its form
 
 
 def _initials_match(words: list[str], acronym: str) -> bool:
@@ -74,8 +76,7 @@ def _contains(text: str, term: str) -> bool:
     return re.search(r"(?<![\w&])" + re.escape(term) + r"(?![\w&])", text) is not None
 
 
-def expand_query(query: str, acronyms: dict[str, str]) -> str:
-    """The query plus the reports' wording for what it says."""
+def _acronym_additions(query: str, acronyms: dict[str, str]) -> list[str]:
     lowered = query.lower()
     additions: list[str] = []
     for acronym, long_form in acronyms.items():
@@ -83,6 +84,19 @@ def expand_query(query: str, acronyms: dict[str, str]) -> str:
             additions.append(long_form)
         elif long_form in lowered and not re.search(rf"\b{re.escape(acronym)}\b", query):
             additions.append(acronym)
+    return additions
+
+
+def expand_acronyms(query: str, acronyms: dict[str, str]) -> str:
+    """The query plus the long form of each acronym it uses, as the reports define them."""
+    additions = [a for a in _acronym_additions(query, acronyms) if a == a.lower()]  # long forms, not acronyms
+    return f"{query} ({'; '.join(additions)})" if additions else query
+
+
+def expand_query(query: str, acronyms: dict[str, str]) -> str:
+    """The query plus the reports' wording for what it says."""
+    lowered = query.lower()
+    additions = _acronym_additions(query, acronyms)
     for group in synonym_groups():
         if any(_contains(lowered, term) for term in group):
             additions.extend(term for term in group if not _contains(lowered, term))
@@ -156,4 +170,5 @@ def plan_query(query: str, acronyms: dict[str, str], names: ReportNames | None, 
         expanded=expand_query(query, acronyms) if expand else query,
         paragraph_refs=paragraph_refs(query),
         named_reports=names.named_in(query) if names else [],
+        intents=intents_of(query),
     )

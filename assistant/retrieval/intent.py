@@ -1,0 +1,54 @@
+"""What a question asks for, read from its form rather than its topic: what was recommended, a
+fact about the review itself, a case example, what people told the reviewers. Each intent names
+the kinds of paragraph that hold such answers; retrieval ranks those kinds on their own as one
+more ranking to fuse, so a recommendation question finds the recommendation and not only the
+finding that led to it.
+
+The patterns are about how people ask ("what were they told to do", "when was the review",
+"in the example"), not about what the reports discuss, so they carry over to reports and
+questions nobody here has seen."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.retrieval.review_facts import asked_fields
+
+_RECOMMENDATION = re.compile(
+    r"\b(?:recommend\w*|recs?|told to|asked to|advised to|urged to|required to|should (?:they|it|the \w+) do|"
+    r"what (?:must|should) \w+(?: \w+)? do|what (?:action|actions|improvements?) (?:were|was|are|is)|"
+    r"(?:action|improvement)s? (?:required|needed|asked for))\b", re.I)
+# Beyond the labelled facts (review_facts.asked_fields): the review's history and its basis.
+_ABOUT_THE_REVIEW = re.compile(
+    r"\b(?:last inspect\w*|previous inspection|before this (?:one|review|inspection)|under (?:what|which) "
+    r"(?:law|act|section|powers?)|why (?:was|did) (?:the |this )?(?:review|inspection))\b", re.I)
+_CASE_EXAMPLE = re.compile(r"\b(?:case examples?|examples?|in one case|a case where|one case|case stud(?:y|ies))\b",
+                           re.I)
+_TOLD_US = re.compile(r"\b(?:what did (?:a |one |the )?(?:\w+ )?(?:parents?|mothers?|fathers?|carers?|young (?:people|person)|"
+                      r"child(?:ren)?|mums?|dads?) (?:say|tell|think|feel)|(?:parents?|carers?|young people|children) "
+                      r"(?:said|told|say|think|feel)|views? of|feedback from)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    kinds: tuple[str, ...]  # the paragraph kinds that answer it
+
+
+RECOMMENDATION = Intent("recommendation", ("recommendation",))
+REVIEW_FACT = Intent("review fact", ("front", "summary", "context"))
+CASE_EXAMPLE = Intent("case example", ("case-example",))
+TOLD_US = Intent("what people said", ("told-us",))
+
+def _asks_review_fact(question: str) -> bool:
+    return bool(asked_fields(question)) or bool(_ABOUT_THE_REVIEW.search(question))
+
+
+_RULES = ((_RECOMMENDATION.search, RECOMMENDATION), (_asks_review_fact, REVIEW_FACT),
+          (_CASE_EXAMPLE.search, CASE_EXAMPLE), (_TOLD_US.search, TOLD_US))
+
+
+def intents_of(question: str) -> list[Intent]:
+    """The intents a question shows, in a fixed order (none: a question about what was found)."""
+    return [intent for asks, intent in _RULES if asks(question)]

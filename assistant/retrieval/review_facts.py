@@ -1,0 +1,84 @@
+"""Facts about a review, read from the structured parts every report of this series has: the
+front matter's labelled fields ("Date of review: …", "Provider services included: …") and the
+count of children in "How we carried out the review". A question asking for one of them gets the
+paragraph that states it, found by its label, so "when did the Sefton review take place?" cites
+the review dates and not an older inspection mentioned in the context section."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.models import Paragraph
+
+
+@dataclass(frozen=True)
+class ReviewField:
+    name: str
+    asked: re.Pattern  # how a question asks for it
+    label: re.Pattern  # how the paragraph that states it begins
+
+
+_REVIEW_WORDS = r"(?:review|inspection|visit|inspectors? (?:came|visited|were on site))"
+FIELDS = (
+    ReviewField("review dates", re.compile(  # "when was it published?" asks for the other date
+        rf"^(?!.*\b(?:publish\w*|publication)\b).*\b(?:(?:when|what dates?|which dates?|what time)\b.{{0,40}}\b{_REVIEW_WORDS}"
+        rf"|{_REVIEW_WORDS}\b.{{0,30}}\b(?:dates?|took place|happen\w*|carried out|held)"
+        rf"|dates? of (?:the |this )?(?:\w+ )?{_REVIEW_WORDS})", re.I),
+        re.compile(r"^\s*date of (?:the )?review\b", re.I)),
+    ReviewField("publication date", re.compile(r"\b(?:publish\w*|publication|came out|released)\b", re.I),
+                re.compile(r"^\s*date of publication\b", re.I)),
+    ReviewField("inspectors", re.compile(
+        r"\bwho (?:were|was|are) (?:the )?(?:cqc )?inspectors?\b|\b(?:names?|list) of (?:the )?(?:cqc )?inspectors?\b"
+        r"|\b(?:which|what) inspectors?\b|\binspectors? (?:on|for|in|were|was|names?)\b|\b(?:inspection|review) team\b"
+        r"|\bwho (?:carried out|did|led|conducted|inspected|reviewed) (?:the |this )?(?:\w+ )?(?:review|inspection)\b", re.I),
+        re.compile(r"^\s*name\(?s?\)? of (?:the )?cqc inspectors?\b", re.I)),
+    ReviewField("providers", re.compile(
+        r"\b(?:providers?|trusts?|provider services|organisations?)\b.{0,40}\b(?:covered|included|involved|inspected|"
+        r"reviewed|looked at|part of|in (?:the|this) (?:\w+ )?review)|\bwhich (?:providers?|trusts?|organisations?)\b",
+        re.I), re.compile(r"^\s*provider services included\b", re.I)),
+    ReviewField("CCGs", re.compile(r"\b(?:ccgs?|clinical commissioning groups?|commissioning groups?)\b.{0,40}\b(?:covered|"
+                                   r"included|involved|in (?:the|this) (?:\w+ )?review|part of)|\bwhich (?:ccgs?|"
+                                   r"commissioners|clinical commissioning groups?)\b", re.I),
+                re.compile(r"^\s*ccgs? included\b", re.I)),
+    ReviewField("NHS England area", re.compile(r"\bnhs england (?:area|region)\b", re.I),
+                re.compile(r"^\s*nhs england area\b", re.I)),
+    ReviewField("CQC region", re.compile(r"\bcqc region\b|\bwhich (?:cqc )?region\b", re.I),
+                re.compile(r"^\s*cqc region\b", re.I)),
+    ReviewField("deputy chief inspector", re.compile(r"\b(?:deputy )?chief inspector\b", re.I),
+                re.compile(r"^\s*cqc deputy chief inspector\b", re.I)),
+)
+_CASES_ASKED = re.compile(
+    r"\bhow many (?:\w+ ){0,3}(?:children|cases|young people|families|experiences)\b.{0,60}\b(?:look|track|sampl|"
+    r"consider|review|took into account|taken into account|examin|check|audit)|\b(?:look|track|sampl|consider|"
+    r"review|examin|check|audit)\w* (?:\w+ ){0,3}how many\b|\bnumber of (?:cases|children|young people)\b.{0,40}"
+    r"\b(?:look|track|sampl|consider|review|took into account)", re.I)
+_CASES_SECTION = re.compile(r"how we carried out", re.I)
+_TOTAL = re.compile(r"\b(?:in total|total of)\b.*\d", re.I)
+
+
+def asked_fields(question: str) -> list[str]:
+    """The review facts a question asks for, by name."""
+    names = [field.name for field in FIELDS if field.asked.search(question)]
+    if _CASES_ASKED.search(question):
+        names.append("cases")
+    return names
+
+
+def fact_paragraphs(question: str, paragraphs: dict[str, Paragraph], report_ids: list[str]) -> list[str]:
+    """Citation ids of the paragraphs stating the review facts the question asks for, in the
+    given reports, in report order."""
+    wanted = asked_fields(question)
+    if not wanted:
+        return []
+    labels = [field.label for field in FIELDS if field.name in wanted]
+    found = []
+    for cid, paragraph in paragraphs.items():
+        if paragraph.report_id not in report_ids:
+            continue
+        if paragraph.kind == "front" and any(label.search(paragraph.text) for label in labels):
+            found.append(cid)
+        elif "cases" in wanted and _CASES_SECTION.search(paragraph.section) and _TOTAL.search(paragraph.text):
+            found.append(cid)
+    order = {rid: i for i, rid in enumerate(report_ids)}
+    return sorted(found, key=lambda cid: (order[paragraphs[cid].report_id], paragraphs[cid].order))
