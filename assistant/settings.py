@@ -166,7 +166,7 @@ class AnswerSettings(BaseModel):
         "for cross-report questions)."
     )
     min_relevance: float = Field(
-        0.47,
+        0.455,
         ge=-1,
         le=1,
         description="Least cosine similarity between the question and the best sentence of the "

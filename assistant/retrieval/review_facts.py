@@ -19,27 +19,29 @@ class ReviewField:
     label: re.Pattern  # how the paragraph that states it begins
 
 
-_REVIEW_WORDS = r"(?:review|inspection|visit|inspectors? (?:came|visited|were on site))"
+_REVIEW = r"(?:review|inspection)"
 FIELDS = (
     ReviewField("review dates", re.compile(  # "when was it published?" asks for the other date
-        rf"^(?!.*\b(?:publish\w*|publication)\b).*\b(?:(?:when|what dates?|which dates?|what time)\b.{{0,40}}\b{_REVIEW_WORDS}"
-        rf"|{_REVIEW_WORDS}\b.{{0,30}}\b(?:dates?|took place|happen\w*|carried out|held)"
-        rf"|dates? of (?:the |this )?(?:\w+ )?{_REVIEW_WORDS})", re.I),
+        rf"^(?!.*\b(?:publish\w*|publication)\b).*(?:\b(?:when|what dates?|which dates?) (?:was|did|were|is|does) "
+        rf"(?:the |this |that )?(?:\w+ ){{0,3}}{_REVIEW}|\b{_REVIEW}s?\b.{{0,30}}\b(?:dates?|took place|happen\w*|"
+        rf"carried out|held)\b|\bdates? of (?:the |this )?(?:\w+ )?{_REVIEW}|\bwhen (?:was|were|did) (?:the )?"
+        rf"inspectors? (?:visit|come|on site|carry out))", re.I),
         re.compile(r"^\s*date of (?:the )?review\b", re.I)),
     ReviewField("publication date", re.compile(r"\b(?:publish\w*|publication|came out|released)\b", re.I),
                 re.compile(r"^\s*date of publication\b", re.I)),
     ReviewField("inspectors", re.compile(
         r"\bwho (?:were|was|are) (?:the )?(?:cqc )?inspectors?\b|\b(?:names?|list) of (?:the )?(?:cqc )?inspectors?\b"
-        r"|\b(?:which|what) inspectors?\b|\binspectors? (?:on|for|in|were|was|names?)\b|\b(?:inspection|review) team\b"
+        r"|\b(?:which|what) inspectors?\b|\binspectors? (?:on|for|in|were|was|names?)\b|\bwho (?:was|were) (?:in|on) the (?:inspection|review) team\b"
         r"|\bwho (?:carried out|did|led|conducted|inspected|reviewed) (?:the |this )?(?:\w+ )?(?:review|inspection)\b", re.I),
         re.compile(r"^\s*name\(?s?\)? of (?:the )?cqc inspectors?\b", re.I)),
     ReviewField("providers", re.compile(
         r"\b(?:providers?|trusts?|provider services|organisations?)\b.{0,40}\b(?:covered|included|involved|inspected|"
-        r"reviewed|looked at|part of|in (?:the|this) (?:\w+ )?review)|\bwhich (?:providers?|trusts?|organisations?)\b",
-        re.I), re.compile(r"^\s*provider services included\b", re.I)),
+        r"reviewed|looked at|part of) (?:in |by )?(?:the |this )?(?:\w+ )?(?:review|inspection)\b|\b(?:providers?|trusts?|"
+        r"provider services|organisations?) (?:were |was )?(?:covered|included|inspected|reviewed)\b", re.I),
+        re.compile(r"^\s*provider services included\b", re.I)),
     ReviewField("CCGs", re.compile(r"\b(?:ccgs?|clinical commissioning groups?|commissioning groups?)\b.{0,40}\b(?:covered|"
                                    r"included|involved|in (?:the|this) (?:\w+ )?review|part of)|\bwhich (?:ccgs?|"
-                                   r"commissioners|clinical commissioning groups?)\b", re.I),
+                                   r"clinical commissioning groups?) (?:were|was|are)\b", re.I),
                 re.compile(r"^\s*ccgs? included\b", re.I)),
     ReviewField("NHS England area", re.compile(r"\bnhs england (?:area|region)\b", re.I),
                 re.compile(r"^\s*nhs england area\b", re.I)),
