@@ -39,6 +39,10 @@ class LLMError(AssistantError):
     """The configured LLM endpoint failed or could not be reached."""
 
 
+class ConversationStoreError(AssistantError):
+    """The conversations database could not be read or written (disk full, locked, damaged)."""
+
+
 class EngineBusyError(AssistantError):
     """The local model has as many requests waiting as it may; says when to try again."""
 
@@ -63,6 +67,7 @@ _EDGE = [
     (StoreFullError, 1, 507, "The store's disk is full"),
     (StoreBusyError, 2, 409, "The store is in use by another process"),
     (ConfigurationError, 2, 503, "The service is not configured for this"),
+    (ConversationStoreError, 1, 503, "Conversations cannot be stored"),
     (EmbeddingSetupError, 2, 503, "The service is not configured for this"),
 ]
 

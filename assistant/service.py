@@ -8,6 +8,7 @@ from typing import Iterable
 
 from assistant.answers.answering import Answer, Answerer
 from assistant.answers.drafting import Draft, Drafter
+from assistant.conversations import ConversationStore
 from assistant.engines import Engine, create_engine
 from assistant.grounding.relevance import SentenceEmbeddingCache
 from assistant.retrieval.hybrid import HybridRetriever, ReportRetriever, SearchResult
@@ -48,6 +49,16 @@ class ReportService:
         self._engines_lock = threading.Lock()
         self.answerer = Answerer(self.retriever, self.sentences, settings, self.engine)
         self.drafter = Drafter(self.retriever, self.sentences, settings, self.engine)
+        self._conversations: ConversationStore | None = None
+
+    @property
+    def conversations(self) -> ConversationStore:
+        """Stored conversations (SQLite in the data dir), opened on first use."""
+        if self._conversations is None:
+            with self._embedder_lock:
+                if self._conversations is None:
+                    self._conversations = ConversationStore(Path(self.settings.data_dir) / "conversations.sqlite3")
+        return self._conversations
 
     def embedder(self) -> Embedder:
         """The embedding model, loaded on first use (listing and showing never need it)."""

@@ -138,3 +138,51 @@ def test_with_api_keys_the_ui_asks_for_a_key(browser, ui_service):
         page.locator("#question textarea").wait_for(timeout=30_000)
         page.screenshot(path=SCREENSHOTS / "08-after-login.png", full_page=True)
         assert outside == []
+
+
+def test_conversations_survive_a_reload_and_a_restart(browser, ui_service, recwarn):
+    """Open `/`, ask, reload and reopen the conversation from the sidebar; restart the server
+    (a new service over the same data dir) and find it again; export it."""
+    question_text = "What share of five-year-olds in Leicester have tooth decay?"  # a question no other test asks
+    with live_server(create_served_app(ui_service)) as url:
+        page, outside = open_page(browser, f"{url}/")
+        page.locator("#question textarea").wait_for(timeout=30_000)
+        assert page.url.endswith("/ui/")
+        page.locator("#question textarea").fill(question_text)
+        page.locator("#question textarea").press("Enter")
+        page.locator("#citation-chips label").first.wait_for(timeout=60_000)
+        expect(page.locator("#conversation-list")).to_contain_text(question_text, timeout=30_000)
+        page.screenshot(path=SCREENSHOTS / "09-conversation-in-sidebar.png", full_page=True)
+
+        page.reload(wait_until="load")
+        expect(page.locator("#conversation-list")).to_contain_text(question_text, timeout=30_000)
+        assert "51%" not in page.locator("#chat").inner_text()  # a fresh page, until reopened
+        page.locator("#conversation-list label").filter(has_text=question_text).click()
+        expect(page.locator("#chat")).to_contain_text("51%", timeout=30_000)
+        expect(page.locator("#citation-chips")).to_contain_text("leicester-city-2016#1.9")
+        page.screenshot(path=SCREENSHOTS / "10-reopened-after-reload.png", full_page=True)
+
+        # A follow-up in the reopened conversation reads its stored turns.
+        page.locator("#question textarea").fill("and what did they recommend about it?")
+        page.locator("#question textarea").press("Enter")
+        expect(page.locator("#conversation-list")).to_contain_text("2 turns", timeout=60_000)
+        assert outside == [], f"the UI fetched from outside 127.0.0.1: {outside}"
+
+    restarted = build_service(ui_service.settings, store=ui_service.store, embedder=ui_service.embedder())
+    with live_server(create_served_app(restarted)) as url:
+        page, outside = open_page(browser, f"{url}/ui/")
+        expect(page.locator("#conversation-list")).to_contain_text(question_text, timeout=30_000)
+        page.locator("#conversation-list label").filter(has_text=question_text).click()
+        expect(page.locator("#chat")).to_contain_text("51%", timeout=30_000)
+        page.locator("#conversation-title textarea, #conversation-title input").first.fill("Tooth decay")
+        page.locator("#rename-conversation").click()
+        expect(page.locator("#conversation-list")).to_contain_text("Tooth decay \u00b7 2 turns", timeout=30_000)
+        page.locator("#export-conversation").click()
+        page.locator("#conversation-files a[download='conversation.md']").wait_for(timeout=30_000)
+        page.screenshot(path=SCREENSHOTS / "11-after-restart-renamed-exported.png", full_page=True)
+        assert outside == [], f"the UI fetched from outside 127.0.0.1: {outside}"
+    listed = restarted.conversations.list_for("local")
+    assert listed[0]["title"] == "Tooth decay" and listed[0]["turns"] == 2  # latest first
+    assert not any(c["title"] == question_text for c in listed)  # renamed, not copied
+    # Gradio's queue no longer builds its pandas event summary (which warned on every click).
+    assert [str(w.message) for w in recwarn if "pandas" in type(w.message).__name__.lower()] == []

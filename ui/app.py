@@ -4,19 +4,21 @@ adapters over the same ReportService the CLI and the API use."""
 from __future__ import annotations
 
 import re
+import sys
 import tempfile
 from pathlib import Path
 
 import gradio as gr
 
 from assistant.access import key_matches
+from assistant.conversations import conversation_docx, conversation_markdown, title_from
 from assistant.engines import engines
 from assistant.engines.readiness import engine_choices
 from assistant.errors import SERVICE_ERRORS
 from ingest.models import PARAGRAPH_KINDS
 from ui.export import draft_to_docx, draft_to_markdown
 from ui.render import (answer_markdown, check_notes, chip_id, draft_markdown, paragraph_html, paragraph_words,
-                       precedent_rows, report_rows)
+                       precedent_rows, report_rows, turn_labels)
 
 ADMIN_USER = "admin"
 REPORT_COLUMNS = ["report id", "area", "review", "published", "findings", "recommendations", "paragraphs", "source"]
@@ -36,6 +38,25 @@ def build_ui(service) -> gr.Blocks:
         """With keys set, only someone signed in as `admin` (which needs an admin key) may change
         the stored reports; without keys the UI is a local, single-user tool."""
         return not protected or bool(request and request.username == ADMIN_USER)
+
+    def owner_of(request: gr.Request | None) -> str:
+        """Whose conversations these are: the signed-in name, or "local" on a server without keys."""
+        return (request.username if protected and request and request.username else None) or "local"
+
+    def conversation_choices(owner: str, current: str | None):
+        listed = service.conversations.list_for(owner)
+        return gr.update(choices=[(f"{c['title']} \u00b7 {c['turns']} turn{'s' if c['turns'] != 1 else ''}", c["id"])
+                                  for c in listed], value=current)
+
+    def remember_turn(owner: str, current: str | None, question: str, answer: dict, shown: str) -> str | None:
+        """Store the turn in the page's conversation (started by its first question)."""
+        try:
+            if current is None:
+                current = service.conversations.create(owner, title_from(question))["id"]
+            service.conversations.add_turn(owner, current, question, answer["answer"], shown, answer["citations"])
+        except SERVICE_ERRORS as exc:
+            gr.Warning(f"The answer was not saved to your conversations: {exc}")
+        return current
 
     def report_ids() -> list[str]:
         return [r["report_id"] for r in service.reports()]
@@ -68,7 +89,15 @@ def build_ui(service) -> gr.Blocks:
             with gr.Tab("Chat", id="chat"):
                 history = gr.State([])  # core messages, with [report#para] markers kept
                 citations = gr.State({})  # chip label -> citation dicts of the latest answer
+                conversation_id = gr.State(None)  # the stored conversation this page is in
                 with gr.Row(equal_height=False):
+                    with gr.Column(scale=1, min_width=220, elem_id="conversations"):
+                        conversation_list = gr.Radio(choices=[], label="Your conversations", elem_id="conversation-list")
+                        conversation_title = gr.Textbox(label="Title", elem_id="conversation-title", max_lines=1)
+                        with gr.Row():
+                            rename_button = gr.Button("Rename", size="sm", elem_id="rename-conversation")
+                            forget_button = gr.Button("Delete", size="sm", variant="stop", elem_id="delete-conversation")
+                        export_button = gr.Button("Export (.md, .docx)", size="sm", elem_id="export-conversation")
                     with gr.Column(scale=3, min_width=320):
                         chat = gr.Chatbot(label="Conversation", height=460, elem_id="chat")
                         question = gr.Textbox(label="Question", placeholder="e.g. How long do children wait for CAMHS in Sefton?",
@@ -81,6 +110,8 @@ def build_ui(service) -> gr.Blocks:
                         notes = gr.Markdown(elem_id="check-notes")
                     with gr.Column(scale=2, min_width=280):
                         panel = gr.HTML("<p>Choose a citation to read the paragraph here.</p>", elem_id="paragraph-panel")
+                        conversation_files = gr.File(label="Exported conversation", file_count="multiple",
+                                                     visible=False, elem_id="conversation-files")
                         with gr.Accordion("Filters and engine", open=False):
                             report_filter = gr.CheckboxGroup(choices=report_ids(), label="Reports (none = all)")
                             kind_filter = gr.CheckboxGroup(choices=list(PARAGRAPH_KINDS), label="Paragraph kinds (none = all)")
@@ -89,10 +120,10 @@ def build_ui(service) -> gr.Blocks:
                                                  elem_id="engine")
                             engine_notes = gr.Markdown(unavailable_engines, visible=False, elem_id="engine-notes")
 
-                def ask(text, messages, shown, reports, kinds, engine_name):
+                def ask(text, messages, shown, reports, kinds, engine_name, current, request: gr.Request):
                     text = (text or "").strip()
                     if not text:
-                        yield gr.update(), messages, shown, gr.update(), "", gr.update(), {}
+                        yield gr.update(), messages, shown, gr.update(), "", gr.update(), {}, current, gr.update()
                         return
                     filters = {"report_ids": reports or None, "kinds": kinds or None}
                     asked = shown + [{"role": "user", "content": text}]
@@ -103,30 +134,96 @@ def build_ui(service) -> gr.Blocks:
                             if kind == "token":
                                 written += value
                                 partial = asked + [{"role": "assistant", "content": written + " \u258c"}]
-                                yield "", messages, shown, gr.update(), "", partial, {}
+                                yield "", messages, shown, gr.update(), "", partial, {}, current, gr.update()
                             else:
                                 answer = value.to_dict()
                     except SERVICE_ERRORS as exc:
                         shown = asked + [{"role": "assistant", "content": f"**Error:** {exc}"}]
-                        yield "", messages, shown, gr.update(choices=[], value=None), "", shown, {}
+                        yield "", messages, shown, gr.update(choices=[], value=None), "", shown, {}, current, gr.update()
                         return
                     message, labels = answer_markdown(answer, describe_citation)
                     messages = messages + [{"role": "user", "content": text},
                                            {"role": "assistant", "content": answer["answer"]}]
                     shown = shown + [{"role": "user", "content": text}, {"role": "assistant", "content": message}]
                     by_label = {label: [c for c in answer["citations"] if c["id"] == chip_id(label)] for label in labels}
-                    yield "", messages, shown, gr.update(choices=labels, value=None), check_notes(answer), shown, by_label
+                    current = remember_turn(owner_of(request), current, text, answer, message)
+                    yield ("", messages, shown, gr.update(choices=labels, value=None), check_notes(answer), shown, by_label,
+                           current, conversation_choices(owner_of(request), current))
 
                 shown_messages = gr.State([])
-                outputs = [question, history, shown_messages, chips, notes, chat, citations]
-                inputs = [question, history, shown_messages, report_filter, kind_filter, engine]
+                outputs = [question, history, shown_messages, chips, notes, chat, citations, conversation_id,
+                           conversation_list]
+                inputs = [question, history, shown_messages, report_filter, kind_filter, engine, conversation_id]
                 ask_button.click(ask, inputs, outputs)
                 question.submit(ask, inputs, outputs)
 
-                def clear():
-                    return [], [], [], gr.update(choices=[], value=None), "", "<p>Choose a citation to read the paragraph here.</p>", {}
+                def clear(request: gr.Request):
+                    return ([], [], [], gr.update(choices=[], value=None), "",
+                            "<p>Choose a citation to read the paragraph here.</p>", {}, None,
+                            conversation_choices(owner_of(request), None), "")
 
-                clear_button.click(clear, None, [history, shown_messages, chat, chips, notes, panel, citations])
+                clear_button.click(clear, None, [history, shown_messages, chat, chips, notes, panel, citations,
+                                                 conversation_id, conversation_list, conversation_title])
+
+                def reopen(chosen, current, request: gr.Request):
+                    """Open a stored conversation: its turns as they were shown, its checked answers as
+                    the history follow-ups are resolved against, the last answer's citations as chips."""
+                    if not chosen or chosen == current:
+                        return (gr.update(),) * 8
+                    try:
+                        conversation = service.conversations.get(owner_of(request), chosen)
+                    except SERVICE_ERRORS as exc:
+                        gr.Warning(str(exc))
+                        return (gr.update(),) * 8
+                    shown = []
+                    for turn in conversation["messages"]:
+                        shown += [{"role": "user", "content": turn["question"]}, {"role": "assistant", "content": turn["shown"]}]
+                    last = conversation["messages"][-1] if conversation["messages"] else None
+                    labels = turn_labels(last["answer"], describe_citation) if last else []
+                    by_label = {label: [c for c in last["citations"] if c["id"] == chip_id(label)] for label in labels}
+                    return (chosen, service.conversations.history(conversation), shown, shown,
+                            gr.update(choices=labels, value=None), "", by_label, conversation["title"])
+
+                conversation_list.change(reopen, [conversation_list, conversation_id],
+                                         [conversation_id, history, shown_messages, chat, chips, notes, citations,
+                                          conversation_title])
+
+                def rename(current, title, request: gr.Request):
+                    if not current:
+                        gr.Warning("Ask a question or open a conversation first.")
+                        return gr.update()
+                    try:
+                        service.conversations.rename(owner_of(request), current, title)
+                    except SERVICE_ERRORS as exc:
+                        gr.Warning(str(exc))
+                    return conversation_choices(owner_of(request), current)
+
+                rename_button.click(rename, [conversation_id, conversation_title], conversation_list)
+
+                def forget(current, request: gr.Request):
+                    if current:
+                        try:
+                            service.conversations.delete(owner_of(request), current)
+                        except SERVICE_ERRORS as exc:
+                            gr.Warning(str(exc))
+                    return (None, [], [], [], gr.update(choices=[], value=None), {},
+                            conversation_choices(owner_of(request), None), "")
+
+                forget_button.click(forget, conversation_id, [conversation_id, history, shown_messages, chat, chips,
+                                                              citations, conversation_list, conversation_title])
+
+                def export(current, request: gr.Request):
+                    if not current:
+                        gr.Warning("Ask a question or open a conversation first.")
+                        return gr.update(visible=False)
+                    conversation = service.conversations.get(owner_of(request), current)
+                    folder = Path(tempfile.mkdtemp(prefix="conversation-"))
+                    markdown = folder / "conversation.md"
+                    markdown.write_text(conversation_markdown(conversation), encoding="utf-8")
+                    return gr.update(value=[str(markdown), str(conversation_docx(conversation, folder / "conversation.docx"))],
+                                     visible=True)
+
+                export_button.click(export, conversation_id, conversation_files)
 
                 def open_citation(label, by_label):
                     cid = chip_id(label)
@@ -246,11 +343,12 @@ def build_ui(service) -> gr.Blocks:
                     return gr.update(visible=False), message, *refreshed()
 
                 confirm_button.click(delete, delete_choice, [confirm_row, delete_status, *refresh_outputs])
-        def show_admin_parts(request: gr.Request):
+        def on_load(request: gr.Request):
             admin = is_admin(request)
-            return gr.update(visible=admin), gr.update(visible=admin and len(ready_engines) < len(choices))
+            return (gr.update(visible=admin), gr.update(visible=admin and len(ready_engines) < len(choices)),
+                    conversation_choices(owner_of(request), None))
 
-        ui.load(show_admin_parts, None, [reports_tab, engine_notes])
+        ui.load(on_load, None, [reports_tab, engine_notes, conversation_list])
     return ui
 
 
@@ -282,4 +380,15 @@ def mount_ui(app, service, path: str = "/ui"):
     # mounted Blocks never launches, so say it has (as Gradio's own reloader does) to turn the
     # check on. ingest() checks the upload folder again itself.
     blocks.has_launched = True
+    _skip_queue_analytics(blocks)
     return mounted
+
+
+def _skip_queue_analytics(blocks) -> None:
+    """Gradio's queue rebuilds a pandas summary of every event after each one, for its monitoring
+    dashboard, which this app does not serve; with pandas 3 that summary raises deprecation
+    warnings on every click. Its own setting (GRADIO_ANALYTICS_CACHE_FREQUENCY, read when the
+    queue is made) sets how many events pass between rebuilds: never, here."""
+    queue = getattr(blocks, "_queue", None)
+    if queue is not None and hasattr(queue, "ANAYLTICS_CACHE_FREQUENCY"):  # Gradio's spelling
+        queue.ANAYLTICS_CACHE_FREQUENCY = sys.maxsize

@@ -45,6 +45,12 @@ def answer_markdown(answer: dict, describe: Callable[[str], str] | None = None) 
     return "\n".join(lines), [chip_label(n, cid, describe) for n, cid in enumerate(order, start=1)]
 
 
+def turn_labels(answer_text: str, describe: Callable[[str], str] | None = None) -> list[str]:
+    """The chip labels of a stored answer, numbered as when it was shown."""
+    _, order = number_markers(answer_text)
+    return [chip_label(n, cid, describe) for n, cid in enumerate(order, start=1)]
+
+
 def check_notes(answer: dict) -> str:
     """What the citation checks removed, repaired or could not support, said plainly."""
     notes = []

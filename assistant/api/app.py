@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import tempfile
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from assistant.access import key_matches
 from assistant.api.jobs import IngestJobs
-from assistant.api.models import AskRequest, ChatCompletionRequest, DraftRequest, SearchRequest
+from assistant.api.models import AskRequest, ChatCompletionRequest, DraftRequest, RenameRequest, SearchRequest
 from assistant.api.openai_compat import MODEL_ID, completion, models_list, question_and_history, streamed_chunks
 from assistant.api.limits import BodyLimit, FailureBackoff, client_address
 from assistant.api.problems import ApiProblem, install_problem_handlers, presented_key, problem
+from assistant.conversations import conversation_docx, conversation_markdown, title_from
 from assistant.errors import SERVICE_ERRORS, http_status
 from assistant.service import ReportService, build_service
 from assistant.settings import Settings
@@ -26,6 +29,9 @@ UPLOAD_TYPES = {".txt": "text", ".md": "text", ".pdf": "pdf"}
 WARM_UP_RETRY_SECONDS = 2.0
 log = logging.getLogger(__name__)
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def create_app(service: ReportService | None = None, settings: Settings | None = None) -> FastAPI:
@@ -125,10 +131,28 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
                                422: {"description": "Invalid input (problem details)"}})
 
     # -- ask, draft, search --------------------------------------------------------------------
+    def owner(request: Request) -> str:
+        """Whose conversations: one owner per API key (never the key itself), "local" without keys."""
+        key = presented_key(request) if keys else None
+        return f"key:{hashlib.sha256(key.encode()).hexdigest()[:16]}" if key else "local"
+
     @api.post("/ask", tags=["answers"], summary="Answer a question with verified citations")
-    def ask(body: AskRequest) -> dict:
-        return service.ask(body.question, [m.model_dump() for m in body.history],
-                           body.filters.to_core() if body.filters else None, body.engine, body.k).to_dict()
+    def ask(body: AskRequest, request: Request) -> dict:
+        filters = body.filters.to_core() if body.filters else None
+        history = [m.model_dump() for m in body.history]
+        if body.conversation_id is None:
+            return service.ask(body.question, history, filters, body.engine, body.k).to_dict()
+        if history:
+            raise ApiProblem(422, "Invalid input", "give either history or conversation_id: a stored conversation's "
+                             "turns are its history")
+        conversations, who = service.conversations, owner(request)
+        stored = None if body.conversation_id == "new" else conversations.get(who, body.conversation_id)
+        answer = service.ask(body.question, conversations.history(stored) if stored else [], filters, body.engine,
+                             body.k).to_dict()
+        conversation_id = stored["id"] if stored else conversations.create(who, title_from(body.question))["id"]
+        conversations.add_turn(who, conversation_id, body.question, answer["answer"], answer["answer"],
+                               answer["citations"])
+        return answer | {"conversation_id": conversation_id}
 
     @api.post("/ask/stream", tags=["answers"], summary="Server-sent events: token..., citations, done",
               response_class=StreamingResponse,
@@ -165,6 +189,40 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
         except ValueError as exc:
             raise ApiProblem(422, "Invalid input", str(exc)) from None
         return [r.to_dict() for r in results]
+
+    # -- conversations ---------------------------------------------------------------------------
+    missing = {404: {"description": "No such conversation (of this key)"}}
+
+    @api.get("/conversations", tags=["conversations"], summary="This key's stored conversations, latest first")
+    def conversations(request: Request) -> list[dict]:
+        return service.conversations.list_for(owner(request))
+
+    @api.get("/conversations/{conversation_id}", tags=["conversations"], responses=missing)
+    def conversation(conversation_id: str, request: Request) -> dict:
+        return service.conversations.get(owner(request), conversation_id)
+
+    @api.patch("/conversations/{conversation_id}", tags=["conversations"], responses=missing)
+    def rename_conversation(conversation_id: str, body: RenameRequest, request: Request) -> dict:
+        return service.conversations.rename(owner(request), conversation_id, body.title)
+
+    @api.delete("/conversations/{conversation_id}", tags=["conversations"], responses=missing)
+    def delete_conversation(conversation_id: str, request: Request) -> dict:
+        service.conversations.delete(owner(request), conversation_id)
+        return {"deleted": conversation_id}
+
+    @api.get("/conversations/{conversation_id}/export", tags=["conversations"], response_class=Response,
+             responses=missing | {200: {"content": {"text/markdown": {}, DOCX: {}},
+                                        "description": "The conversation with its references"}})
+    def export_conversation(conversation_id: str, request: Request,
+                            format: str = Query("md", pattern="^(md|docx)$")) -> Response:
+        stored = service.conversations.get(owner(request), conversation_id)
+        filename = f"conversation-{conversation_id}.{format}"
+        headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+        if format == "md":
+            return Response(conversation_markdown(stored), media_type="text/markdown; charset=utf-8", headers=headers)
+        with tempfile.TemporaryDirectory() as folder:
+            content = conversation_docx(stored, Path(folder) / filename).read_bytes()
+        return Response(content, media_type=DOCX, headers=headers)
 
     # -- reports, jobs, paragraphs -------------------------------------------------------------
     @api.get("/reports", tags=["reports"], summary="Stored reports with metadata and counts")

@@ -41,6 +41,14 @@ class AskRequest(BaseModel):
     filters: Filters | None = None
     k: int | None = Field(None, ge=1, le=30, description="Paragraphs retrieved as context.")
     engine: str | None = Field(None, max_length=50, description="extractive (default), openai or ollama.")
+    conversation_id: str | None = Field(
+        None, max_length=64, description="Keep this turn in a stored conversation: `new` starts one, an id continues "
+        "it (its stored turns are the history, so `history` must be empty). The answer carries the conversation_id.")
+
+
+class RenameRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=120, description="The conversation's new title.")
 
 
 class DraftRequest(BaseModel):
