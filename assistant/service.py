@@ -10,6 +10,7 @@ from assistant.answers.answering import Answer, Answerer
 from assistant.answers.drafting import Draft, Drafter
 from assistant.conversations import ConversationStore
 from assistant.engines import Engine, create_engine
+from assistant.feedback import FeedbackStore
 from assistant.grounding.relevance import SentenceEmbeddingCache
 from assistant.retrieval.hybrid import HybridRetriever, ReportRetriever, SearchResult
 from assistant.settings import Settings
@@ -49,16 +50,26 @@ class ReportService:
         self._engines_lock = threading.Lock()
         self.answerer = Answerer(self.retriever, self.sentences, settings, self.engine)
         self.drafter = Drafter(self.retriever, self.sentences, settings, self.engine)
-        self._conversations: ConversationStore | None = None
+        self._staff_stores: dict[str, ConversationStore | FeedbackStore] = {}
 
     @property
     def conversations(self) -> ConversationStore:
         """Stored conversations (SQLite in the data dir), opened on first use."""
-        if self._conversations is None:
-            with self._embedder_lock:
-                if self._conversations is None:
-                    self._conversations = ConversationStore(Path(self.settings.data_dir) / "conversations.sqlite3")
-        return self._conversations
+        return self._staff_store("conversations", ConversationStore)
+
+    @property
+    def feedback(self) -> FeedbackStore:
+        """Staff feedback on answers and citations (beside the conversations), opened on first use."""
+        return self._staff_store("feedback", FeedbackStore)
+
+    def _staff_store(self, name: str, kind):
+        with self._embedder_lock:
+            if name not in self._staff_stores:
+                self._staff_stores[name] = kind(self._staff_database())
+            return self._staff_stores[name]
+
+    def _staff_database(self) -> Path:
+        return Path(self.settings.data_dir) / "conversations.sqlite3"
 
     def embedder(self) -> Embedder:
         """The embedding model, loaded on first use (listing and showing never need it)."""

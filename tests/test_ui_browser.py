@@ -3,6 +3,7 @@ served by uvicorn on 127.0.0.1. Screenshots of each step go to UI_SCREENSHOTS_DI
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -154,6 +155,15 @@ def test_conversations_survive_a_reload_and_a_restart(browser, ui_service, recwa
         expect(page.locator("#conversation-list")).to_contain_text(question_text, timeout=30_000)
         page.screenshot(path=SCREENSHOTS / "09-conversation-in-sidebar.png", full_page=True)
 
+        # Feedback on a citation: choose the chip, mark it right with a note.
+        page.locator("#citation-chips label").first.click()
+        page.locator("#feedback").get_by_text("Feedback on the chosen citation").click()
+        page.locator("#feedback-verdict label").filter(has_text="right").first.click()
+        page.locator("#feedback-note textarea").fill("the figure staff quote")
+        page.locator("#send-feedback").click()
+        expect(page.locator("#feedback-status")).to_contain_text("leicester-city-2016#1.9", timeout=30_000)
+        page.screenshot(path=SCREENSHOTS / "09b-feedback-on-a-citation.png", full_page=True)
+
         page.reload(wait_until="load")
         expect(page.locator("#conversation-list")).to_contain_text(question_text, timeout=30_000)
         assert "51%" not in page.locator("#chat").inner_text()  # a fresh page, until reopened
@@ -180,6 +190,20 @@ def test_conversations_survive_a_reload_and_a_restart(browser, ui_service, recwa
         page.locator("#export-conversation").click()
         page.locator("#conversation-files a[download='conversation.md']").wait_for(timeout=30_000)
         page.screenshot(path=SCREENSHOTS / "11-after-restart-renamed-exported.png", full_page=True)
+
+        # The feedback survived the restart; an administrator exports it as eval cases.
+        page.get_by_role("tab", name="Reports").click()
+        page.locator("#staff-feedback").get_by_text("Staff feedback").click()
+        page.locator("#show-feedback").click()
+        expect(page.locator("#feedback-list")).to_contain_text("the figure staff quote", timeout=30_000)
+        page.locator("#export-feedback").click()
+        link = page.locator("#feedback-file a[download='feedback-eval-cases.jsonl']")
+        link.wait_for(timeout=30_000)
+        with page.expect_download() as download:
+            link.click()
+        cases = [json.loads(line) for line in Path(download.value.path()).read_text().splitlines()]
+        assert any(c["question"] == question_text and c["gold"] == ["leicester-city-2016#1.9"] for c in cases)
+        page.screenshot(path=SCREENSHOTS / "12-feedback-exported-as-eval-cases.png", full_page=True)
         assert outside == [], f"the UI fetched from outside 127.0.0.1: {outside}"
     listed = restarted.conversations.list_for("local")
     assert listed[0]["title"] == "Tooth decay" and listed[0]["turns"] == 2  # latest first

@@ -3,6 +3,7 @@ adapters over the same ReportService the CLI and the API use."""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import tempfile
@@ -15,10 +16,11 @@ from assistant.conversations import conversation_docx, conversation_markdown, ti
 from assistant.engines import engines
 from assistant.engines.readiness import engine_choices
 from assistant.errors import SERVICE_ERRORS
+from assistant.feedback import VERDICTS, eval_cases
 from ingest.models import PARAGRAPH_KINDS
 from ui.export import draft_to_docx, draft_to_markdown
 from ui.render import (answer_markdown, check_notes, chip_id, draft_markdown, paragraph_html, paragraph_words,
-                       precedent_rows, report_rows, turn_labels)
+                       feedback_markdown, precedent_rows, report_rows, turn_labels)
 
 ADMIN_USER = "admin"
 REPORT_COLUMNS = ["report id", "area", "review", "published", "findings", "recommendations", "paragraphs", "source"]
@@ -108,6 +110,12 @@ def build_ui(service) -> gr.Blocks:
                         chips = gr.Radio(choices=[], label="Citations of the latest answer (choose one to read it)",
                                          elem_id="citation-chips")
                         notes = gr.Markdown(elem_id="check-notes")
+                        with gr.Accordion("Feedback on the chosen citation (none chosen: on the whole answer)",
+                                          open=False, elem_id="feedback"):
+                            verdict = gr.Radio(choices=list(VERDICTS), label="Verdict", elem_id="feedback-verdict")
+                            feedback_note = gr.Textbox(label="Note (optional)", max_lines=3, elem_id="feedback-note")
+                            feedback_button = gr.Button("Send feedback", size="sm", elem_id="send-feedback")
+                            feedback_status = gr.Markdown(elem_id="feedback-status")
                     with gr.Column(scale=2, min_width=280):
                         panel = gr.HTML("<p>Choose a citation to read the paragraph here.</p>", elem_id="paragraph-panel")
                         conversation_files = gr.File(label="Exported conversation", file_count="multiple",
@@ -246,6 +254,24 @@ def build_ui(service) -> gr.Blocks:
 
                 chips.change(open_citation, [chips, citations], panel)
 
+                def send_feedback(chosen_verdict, note, label, messages, current, request: gr.Request):
+                    if len(messages) < 2:
+                        return gr.update(), gr.update(), "Ask a question first: feedback is on an answer."
+                    if not chosen_verdict:
+                        return gr.update(), gr.update(), "Choose a verdict first."
+                    question_text, answer_text = messages[-2]["content"], messages[-1]["content"]
+                    cid = chip_id(label)
+                    try:
+                        service.feedback.add(owner_of(request), question_text, answer_text, chosen_verdict, cid, note,
+                                             current)
+                    except SERVICE_ERRORS as exc:
+                        return gr.update(), gr.update(), f"**Not recorded:** {exc}"
+                    target = f"`{cid}`" if cid else "the answer"
+                    return None, "", f"Thank you: \u201c{chosen_verdict}\u201d on {target} is recorded."
+
+                feedback_button.click(send_feedback, [verdict, feedback_note, chips, history, conversation_id],
+                                      [verdict, feedback_note, feedback_status])
+
             # -- draft -----------------------------------------------------------------------
             with gr.Tab("Draft a finding", id="draft"):
                 with gr.Row(equal_height=False):
@@ -343,6 +369,34 @@ def build_ui(service) -> gr.Blocks:
                     return gr.update(visible=False), message, *refreshed()
 
                 confirm_button.click(delete, delete_choice, [confirm_row, delete_status, *refresh_outputs])
+
+                with gr.Accordion("Staff feedback", open=False, elem_id="staff-feedback"):
+                    feedback_list = gr.Markdown(elem_id="feedback-list")
+                    with gr.Row():
+                        list_feedback_button = gr.Button("Show feedback", size="sm", elem_id="show-feedback")
+                        export_feedback_button = gr.Button("Export as eval cases", size="sm", elem_id="export-feedback")
+                    feedback_file = gr.File(label="Eval cases (evals/data question format)", visible=False,
+                                            elem_id="feedback-file")
+
+                def show_feedback(request: gr.Request):
+                    if not is_admin(request):
+                        return "**Error:** only an administrator may read staff feedback"
+                    return feedback_markdown(service.feedback.list_all())
+
+                list_feedback_button.click(show_feedback, None, feedback_list)
+
+                def export_feedback(request: gr.Request):
+                    if not is_admin(request):
+                        return gr.update(visible=False), "**Error:** only an administrator may export staff feedback"
+                    cases, to_review = eval_cases(service.feedback.list_all())
+                    path = Path(tempfile.mkdtemp(prefix="feedback-")) / "feedback-eval-cases.jsonl"
+                    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+                    waiting = (f" {len(to_review)} question(s) have no paragraph marked right yet and are left out."
+                               if to_review else "")
+                    return (gr.update(value=str(path), visible=True),
+                            f"{len(cases)} eval case(s); run them with `assistant eval --questions FILE`.{waiting}")
+
+                export_feedback_button.click(export_feedback, None, [feedback_file, feedback_list])
         def on_load(request: gr.Request):
             admin = is_admin(request)
             return (gr.update(visible=admin), gr.update(visible=admin and len(ready_engines) < len(choices)),

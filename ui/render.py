@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from typing import Callable
 
 from assistant.markers import number_markers
@@ -49,6 +50,23 @@ def turn_labels(answer_text: str, describe: Callable[[str], str] | None = None) 
     """The chip labels of a stored answer, numbered as when it was shown."""
     _, order = number_markers(answer_text)
     return [chip_label(n, cid, describe) for n, cid in enumerate(order, start=1)]
+
+
+def feedback_markdown(feedback: list[dict]) -> str:
+    """Staff feedback as a table, newest first (cells escaped: notes are free text)."""
+    if not feedback:
+        return "No feedback yet."
+
+    def cell(text: str) -> str:
+        return html.escape(" ".join((text or "").split())).replace("|", "&#124;")
+
+    rows = ["| when | who | question | on | verdict | note |", "|---|---|---|---|---|---|"]
+    for item in feedback:
+        when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(item["created"]))
+        target = f"`{cell(item['citation_id'])}`" if item["citation_id"] else "the answer"
+        rows.append(f"| {when} | {cell(item['owner'])} | {cell(item['question'])} | {target} | {item['verdict']} | "
+                    f"{cell(item['note'])} |")
+    return "\n".join(rows)
 
 
 def check_notes(answer: dict) -> str:

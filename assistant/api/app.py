@@ -16,12 +16,14 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from assistant.access import key_matches
 from assistant.api.jobs import IngestJobs
-from assistant.api.models import AskRequest, ChatCompletionRequest, DraftRequest, RenameRequest, SearchRequest
+from assistant.api.models import (AskRequest, ChatCompletionRequest, DraftRequest, FeedbackRequest, RenameRequest,
+                                  SearchRequest)
 from assistant.api.openai_compat import MODEL_ID, completion, models_list, question_and_history, streamed_chunks
 from assistant.api.limits import BodyLimit, FailureBackoff, client_address
 from assistant.api.problems import ApiProblem, install_problem_handlers, presented_key, problem
 from assistant.conversations import conversation_docx, conversation_markdown, title_from
 from assistant.errors import SERVICE_ERRORS, http_status
+from assistant.feedback import eval_cases
 from assistant.service import ReportService, build_service
 from assistant.settings import Settings
 
@@ -223,6 +225,27 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
         with tempfile.TemporaryDirectory() as folder:
             content = conversation_docx(stored, Path(folder) / filename).read_bytes()
         return Response(content, media_type=DOCX, headers=headers)
+
+    # -- feedback --------------------------------------------------------------------------------
+    @api.post("/feedback", tags=["feedback"], status_code=201, summary="Mark an answer or one of its citations")
+    def give_feedback(body: FeedbackRequest, request: Request) -> dict:
+        return service.feedback.add(owner(request), body.question, body.answer, body.verdict, body.citation_id,
+                                    body.note, body.conversation_id)
+
+    admin_route = {"dependencies": [Depends(require_admin)], "responses": {403: {"description": "Needs an admin key"}}}
+
+    @api.get("/feedback", tags=["feedback"], summary="Every verdict, newest first (admin)", **admin_route)
+    def list_feedback() -> list[dict]:
+        return service.feedback.list_all()
+
+    @api.get("/feedback/eval-cases", tags=["feedback"], response_class=Response, **admin_route,
+             summary="Feedback as eval questions, one JSON line each (`assistant eval --questions FILE`)")
+    def feedback_eval_cases() -> Response:
+        cases, to_review = eval_cases(service.feedback.list_all())
+        body = "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases)
+        return Response(body, media_type="application/x-ndjson",
+                        headers={"X-Questions-Without-Gold": str(len(to_review)),
+                                 "Content-Disposition": 'attachment; filename="feedback-eval-cases.jsonl"'})
 
     # -- reports, jobs, paragraphs -------------------------------------------------------------
     @api.get("/reports", tags=["reports"], summary="Stored reports with metadata and counts")

@@ -51,6 +51,18 @@ class RenameRequest(BaseModel):
     title: str = Field(min_length=1, max_length=120, description="The conversation's new title.")
 
 
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"question": "How bad is tooth decay in Leicester?", "answer": "… 51% … [leicester-city-2016#1.9]",
+         "citation_id": "leicester-city-2016#1.9", "verdict": "right"}]})
+    question: str = Field(min_length=1, max_length=2000, description="The question that was answered.")
+    answer: str = Field(min_length=1, max_length=50_000, description="The answer, with its [report#para] markers.")
+    verdict: Literal["right", "wrong paragraph", "unsupported claim"]
+    citation_id: str | None = Field(None, max_length=200, description="A citation of the answer (none: the whole answer).")
+    note: str = Field("", max_length=2000)
+    conversation_id: str | None = Field(None, max_length=64)
+
+
 class DraftRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"observation": "Midwives do not offer antenatal home visits to assess the home environment.",
