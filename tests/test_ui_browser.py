@@ -164,6 +164,17 @@ def test_conversations_survive_a_reload_and_a_restart(browser, ui_service, recwa
         expect(page.locator("#feedback-status")).to_contain_text("leicester-city-2016#1.9", timeout=30_000)
         page.screenshot(path=SCREENSHOTS / "09b-feedback-on-a-citation.png", full_page=True)
 
+        # The cited paragraph in its place in the whole report, highlighted and scrolled to.
+        page.locator("#open-in-report").click()
+        target = page.locator("#report-reader .para.target")
+        expect(target).to_contain_text("leicester-city-2016#1.9", timeout=30_000)
+        expect(target.locator("mark.quote")).to_contain_text("51% of five year olds")
+        expect(target).to_be_in_viewport(timeout=10_000)
+        assert page.locator("#report-reader nav .outline li").count() >= 5  # the section outline
+        assert "Led to" in page.locator("#report-reader").inner_text()  # findings link their recommendations
+        page.screenshot(path=SCREENSHOTS / "09c-report-reader-at-the-paragraph.png")
+        page.get_by_role("tab", name="Chat").click()
+
         page.reload(wait_until="load")
         expect(page.locator("#conversation-list")).to_contain_text(question_text, timeout=30_000)
         assert "51%" not in page.locator("#chat").inner_text()  # a fresh page, until reopened

@@ -3,6 +3,7 @@ adapters over the same ReportService the CLI and the API use."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sys
@@ -20,7 +21,7 @@ from assistant.feedback import VERDICTS, eval_cases
 from ingest.models import PARAGRAPH_KINDS
 from ui.export import draft_to_docx, draft_to_markdown
 from ui.render import (answer_markdown, check_notes, chip_id, draft_markdown, paragraph_html, paragraph_words,
-                       feedback_markdown, precedent_rows, report_rows, turn_labels)
+                       feedback_markdown, precedent_rows, report_html, report_rows, turn_labels)
 
 ADMIN_USER = "admin"
 REPORT_COLUMNS = ["report id", "area", "review", "published", "findings", "recommendations", "paragraphs", "source"]
@@ -29,6 +30,12 @@ CSS = """
 .paragraph-panel mark.quote { background: #fde68a; color: inherit; padding: 0 2px; }
 .paragraph-panel .meta { color: var(--body-text-color-subdued); }
 #citation-chips label { border-radius: 999px; }
+.report-reader { max-height: 75vh; overflow-y: auto; }
+.report-reader .para { margin: 0.4em 0; padding: 0.2em 0.4em; }
+.report-reader .para.target { background: #fef3c7; border-left: 4px solid #f59e0b; }
+.report-reader .para-id { color: var(--body-text-color-subdued); font-family: monospace; font-size: 0.85em; }
+.report-reader .para-links { font-size: 0.85em; color: var(--body-text-color-subdued); }
+.report-reader mark.quote { background: #fde68a; color: inherit; }
 """
 
 
@@ -60,6 +67,16 @@ def build_ui(service) -> gr.Blocks:
             gr.Warning(f"The answer was not saved to your conversations: {exc}")
         return current
 
+    def read_report(report_id: str | None, target: str | None = None, quotes=()) -> str:
+        if not report_id:
+            return "<p>Choose a report to read it whole, with its section outline.</p>"
+        try:
+            record = service.report(report_id)
+            paragraphs = [p.to_dict() for p in service.store.all_paragraphs([report_id])]
+        except SERVICE_ERRORS as exc:
+            return f"<p>{html.escape(str(exc))}</p>"
+        return report_html(record.get("title") or report_id, paragraphs, target, quotes)
+
     def report_ids() -> list[str]:
         return [r["report_id"] for r in service.reports()]
 
@@ -86,7 +103,7 @@ def build_ui(service) -> gr.Blocks:
 
     with gr.Blocks(title="Report Assistant", analytics_enabled=False) as ui:
         gr.Markdown("# Report Assistant\nCited answers and draft findings from CQC children's safeguarding reports.")
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             # -- chat ------------------------------------------------------------------------
             with gr.Tab("Chat", id="chat"):
                 history = gr.State([])  # core messages, with [report#para] markers kept
@@ -118,6 +135,7 @@ def build_ui(service) -> gr.Blocks:
                             feedback_status = gr.Markdown(elem_id="feedback-status")
                     with gr.Column(scale=2, min_width=280):
                         panel = gr.HTML("<p>Choose a citation to read the paragraph here.</p>", elem_id="paragraph-panel")
+                        open_in_report = gr.Button("Read it in the report", size="sm", elem_id="open-in-report")
                         conversation_files = gr.File(label="Exported conversation", file_count="multiple",
                                                      visible=False, elem_id="conversation-files")
                         with gr.Accordion("Filters and engine", open=False):
@@ -272,6 +290,28 @@ def build_ui(service) -> gr.Blocks:
                 feedback_button.click(send_feedback, [verdict, feedback_note, chips, history, conversation_id],
                                       [verdict, feedback_note, feedback_status])
 
+            # -- read a report ---------------------------------------------------------------
+            with gr.Tab("Read a report", id="reader"):
+                reader_choice = gr.Dropdown(choices=report_ids(), value=None, label="Report", elem_id="reader-report")
+                reader = gr.HTML("<p>Choose a report to read it whole, with its section outline.</p>",
+                                 elem_id="report-reader")
+                reader_choice.input(lambda rid: read_report(rid), reader_choice, reader)
+
+            def open_in_reader(label, by_label):
+                cid = chip_id(label)
+                if not cid:
+                    gr.Warning("Choose a citation first.")
+                    return gr.update(), gr.update(), gr.update()
+                quotes = [(c["start"], c["end"]) for c in by_label.get(label, [])]
+                report_id = cid.split("#", 1)[0]
+                return gr.Tabs(selected="reader"), gr.update(value=report_id), read_report(report_id, cid, quotes)
+
+            # The reader opens at the cited paragraph: scroll it into view once the HTML is in place.
+            open_in_report.click(open_in_reader, [chips, citations], [tabs, reader_choice, reader]).then(
+                None, None, None,
+                js="() => setTimeout(() => document.querySelector('#report-reader .para.target')"
+                   "?.scrollIntoView({block: 'center'}), 100)")
+
             # -- draft -----------------------------------------------------------------------
             with gr.Tab("Draft a finding", id="draft"):
                 with gr.Row(equal_height=False):
@@ -327,9 +367,9 @@ def build_ui(service) -> gr.Blocks:
                 def refreshed():
                     ids = report_ids()
                     return (report_rows(service.reports()), gr.update(choices=ids, value=None),
-                            gr.update(choices=ids), gr.update(choices=[""] + ids, value=""))
+                            gr.update(choices=ids), gr.update(choices=[""] + ids, value=""), gr.update(choices=ids))
 
-                refresh_outputs = [reports_table, delete_choice, report_filter, exclude]
+                refresh_outputs = [reports_table, delete_choice, report_filter, exclude, reader_choice]
 
                 def ingest(paths, replace, request: gr.Request, progress=gr.Progress()):
                     if not is_admin(request):

@@ -86,16 +86,7 @@ def paragraph_html(paragraph: dict, report_title: str, quotes: list[tuple[int, i
                    recommendations: list[dict]) -> str:
     """The cited paragraph with each quoted span in <mark>, its report, section and the
     recommendations it led to."""
-    text = paragraph["text"]
-    pieces, cursor = [], 0
-    for start, end in sorted(quotes):
-        if start < cursor:
-            continue
-        pieces.append(html.escape(text[cursor:start]))
-        pieces.append(f"<mark class='quote'>{html.escape(text[start:end])}</mark>")
-        cursor = end
-    pieces.append(html.escape(text[cursor:]))
-    body = "".join(pieces).replace("\n", "<br>")
+    body = _marked(paragraph["text"], quotes)
     parts = [
         "<div class='paragraph-panel' role='region' aria-label='Cited paragraph'>",
         f"<h3>{html.escape(paragraph['citation_id'])}</h3>",
@@ -114,6 +105,58 @@ def paragraph_html(paragraph: dict, report_title: str, quotes: list[tuple[int, i
                      f"{html.escape(', '.join(paragraph['unresolved_recommendations']))}</p>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def anchor(cid: str) -> str:
+    """An HTML id for a paragraph of the reader ("sefton-2018#rec:1.2" -> "para-sefton-2018-rec-1-2")."""
+    return "para-" + re.sub(r"[^A-Za-z0-9_-]+", "-", cid)
+
+
+def report_html(title: str, paragraphs: list[dict], target: str | None = None,
+                quotes: list[tuple[int, int]] = ()) -> str:
+    """A whole report for reading: its section outline, then every paragraph in order under its
+    section, each with its id; a finding lists the recommendations it led to and a recommendation
+    the findings that point to it. The target paragraph is highlighted (its quoted spans marked)."""
+    sections: list[str] = []
+    for paragraph in paragraphs:
+        if paragraph["section"] not in sections:
+            sections.append(paragraph["section"])
+    outline = "".join(f"<li><a href='#sec-{n}'>{html.escape(section or 'Front matter')}</a></li>"
+                      for n, section in enumerate(sections))
+    parts = [f"<div class='report-reader' role='document' aria-label='{html.escape(title)}'>",
+             f"<h2>{html.escape(title)}</h2>", f"<nav aria-label='Sections'><ol class='outline'>{outline}</ol></nav>"]
+    current = None
+    for paragraph in paragraphs:
+        if paragraph["section"] != current:
+            current = paragraph["section"]
+            parts.append(f"<h3 id='sec-{sections.index(current)}'>{html.escape(current or 'Front matter')}</h3>")
+        cid = paragraph["citation_id"]
+        is_target = cid == target
+        body = _marked(paragraph["text"], quotes if is_target else ())
+        links = ""
+        if paragraph.get("recommendations"):
+            links = "Led to " + ", ".join(f"<a href='#{anchor(r)}'>{html.escape(paragraph_words(r))}</a>"
+                                          for r in paragraph["recommendations"])
+        elif paragraph.get("pointed_by"):
+            links = "Found in " + ", ".join(f"<a href='#{anchor(f)}'>{html.escape(paragraph_words(f))}</a>"
+                                            for f in paragraph["pointed_by"])
+        parts.append(f"<div class='para{' target' if is_target else ''}' id='{anchor(cid)}'>"
+                     f"<span class='para-id'>{html.escape(cid)}</span> {body}"
+                     + (f"<div class='para-links'>{links}</div>" if links else "") + "</div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _marked(text: str, quotes) -> str:
+    pieces, cursor = [], 0
+    for start, end in sorted(quotes):
+        if start < cursor:
+            continue
+        pieces.append(html.escape(text[cursor:start]))
+        pieces.append(f"<mark class='quote'>{html.escape(text[start:end])}</mark>")
+        cursor = end
+    pieces.append(html.escape(text[cursor:]))
+    return "".join(pieces).replace("\n", "<br>")
 
 
 def draft_markdown(draft: dict) -> str:
