@@ -457,14 +457,14 @@ def feedback_list(as_json: bool = typer.Option(False, "--json", help="Print JSON
 def feedback_export(out: Path = typer.Argument(..., help="The .jsonl file to write (evals/data question format).")):
     """Feedback as eval questions: gold = the paragraphs staff marked right. Run them with
     `assistant eval --questions FILE`."""
-    from assistant.feedback import eval_cases
+    from assistant.feedback import as_jsonl, eval_cases
 
     try:
         cases, to_review = eval_cases(_service().feedback.list_all())
     except SERVICE_ERRORS as exc:
         _fail(str(exc), exit_code(exc))
     try:
-        out.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+        out.write_text(as_jsonl(cases), encoding="utf-8")
     except OSError as exc:
         _fail(f"cannot write {out}: {exc.strerror or exc}", 1)
     errors.print(f"wrote {len(cases)} eval case(s) to {out}"

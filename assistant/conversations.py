@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS turns (
     PRIMARY KEY (conversation_id, position));
 """
 
+_SUMMARY = ("SELECT c.id, c.title, c.created, c.updated, "
+            "(SELECT COUNT(*) FROM turns t WHERE t.conversation_id = c.id) AS turns FROM conversations c")
+
 
 def title_from(question: str) -> str:
     """A first question, shortened at a word, as the conversation's title."""
@@ -80,13 +83,12 @@ class ConversationStore:
     # -- read --------------------------------------------------------------------------------
     def list_for(self, owner: str) -> list[dict]:
         """The owner's conversations, the most recently used first."""
-        rows = self._read(
-            "SELECT c.id, c.title, c.created, c.updated, (SELECT COUNT(*) FROM turns t WHERE t.conversation_id = c.id) "
-            "AS turns FROM conversations c WHERE owner = ? ORDER BY updated DESC, created DESC", (owner,))
+        rows = self._read(f"{_SUMMARY} WHERE owner = ? ORDER BY updated DESC, created DESC", (owner,))
         return [dict(row) for row in rows]
 
     def summary(self, owner: str, conversation_id: str) -> dict:
-        return next((c for c in self.list_for(owner) if c["id"] == conversation_id), None) or self._missing(conversation_id)
+        rows = self._read(f"{_SUMMARY} WHERE owner = ? AND id = ?", (owner, conversation_id))
+        return dict(rows[0]) if rows else self._missing(conversation_id)
 
     def get(self, owner: str, conversation_id: str) -> dict:
         """The conversation with its turns in order."""

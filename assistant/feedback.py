@@ -4,6 +4,7 @@ eval cases in the eval's question format so a wrong answer becomes a regression 
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -50,6 +51,11 @@ class FeedbackStore:
     @staticmethod
     def _row(row) -> dict:
         return {key: row[key] for key in row.keys()}
+
+
+def as_jsonl(cases: list[dict]) -> str:
+    """Eval cases as the eval's question files hold them: one JSON object per line."""
+    return "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases)
 
 
 def eval_cases(feedback: list[dict]) -> tuple[list[dict], list[dict]]:

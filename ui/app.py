@@ -4,7 +4,6 @@ adapters over the same ReportService the CLI and the API use."""
 from __future__ import annotations
 
 import html
-import json
 import re
 import sys
 import tempfile
@@ -17,7 +16,7 @@ from assistant.conversations import conversation_docx, conversation_markdown, ti
 from assistant.engines import engines
 from assistant.engines.readiness import engine_choices
 from assistant.errors import SERVICE_ERRORS
-from assistant.feedback import VERDICTS, eval_cases
+from assistant.feedback import VERDICTS, as_jsonl, eval_cases
 from ingest.models import PARAGRAPH_KINDS
 from ui.export import draft_to_docx, draft_to_markdown
 from ui.render import (answer_markdown, check_notes, chip_id, draft_markdown, paragraph_html, paragraph_words,
@@ -430,7 +429,7 @@ def build_ui(service) -> gr.Blocks:
                         return gr.update(visible=False), "**Error:** only an administrator may export staff feedback"
                     cases, to_review = eval_cases(service.feedback.list_all())
                     path = Path(tempfile.mkdtemp(prefix="feedback-")) / "feedback-eval-cases.jsonl"
-                    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+                    path.write_text(as_jsonl(cases), encoding="utf-8")
                     waiting = (f" {len(to_review)} question(s) have no paragraph marked right yet and are left out."
                                if to_review else "")
                     return (gr.update(value=str(path), visible=True),

@@ -23,7 +23,7 @@ from assistant.api.limits import BodyLimit, FailureBackoff, client_address
 from assistant.api.problems import ApiProblem, install_problem_handlers, presented_key, problem
 from assistant.conversations import conversation_docx, conversation_markdown, title_from
 from assistant.errors import SERVICE_ERRORS, http_status
-from assistant.feedback import eval_cases
+from assistant.feedback import as_jsonl, eval_cases
 from assistant.service import ReportService, build_service
 from assistant.settings import Settings
 
@@ -242,8 +242,7 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
              summary="Feedback as eval questions, one JSON line each (`assistant eval --questions FILE`)")
     def feedback_eval_cases() -> Response:
         cases, to_review = eval_cases(service.feedback.list_all())
-        body = "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases)
-        return Response(body, media_type="application/x-ndjson",
+        return Response(as_jsonl(cases), media_type="application/x-ndjson",
                         headers={"X-Questions-Without-Gold": str(len(to_review)),
                                  "Content-Disposition": 'attachment; filename="feedback-eval-cases.jsonl"'})
 

@@ -172,7 +172,7 @@ class HybridRetriever:
         n = max(self.settings.candidates, k)
 
         fused = reciprocal_rank_fusion(self._rankings(plan, corpus, n, report_ids, kinds), self.settings.rrf_k)
-        if any(intent.kinds == RECOMMENDATION.kinds for intent in plan.intents) and kinds is None:
+        if RECOMMENDATION in plan.intents and kinds is None:
             fused = self._follow_links_to_recommendations(fused, corpus)
         if len(plan.named_reports) == 1 and self.settings.report_bias < 1:
             favoured = plan.named_reports[0]
