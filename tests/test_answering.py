@@ -141,10 +141,32 @@ def test_draft_has_house_style_parts_and_cited_precedents(real_service):
         assert paragraph.text[precedent.start:precedent.end] == precedent.quote
         for rec in precedent.recommendations:
             assert real_service.paragraph(rec["id"]).text == rec["text"] and rec["addressees"]
-    assert draft.draft.startswith("Health visitors are not told")
+    assert draft.draft.startswith("In Testshire, health visitors are not told")  # the area places the finding
     assert "[sefton-2018#" in draft.draft and "(Recommendation" in draft.draft
     assert draft.suggested_recommendation.startswith("Testshire Community Health NHS Trust should ")
     assert any(c.id.startswith("sefton-2018#rec:") for c in draft.citations)
+
+
+def test_area_and_provider_shape_the_draft(real_service):
+    """The same observation drafted for two areas and two kinds of provider: each draft names its
+    area, and the recommendation is adapted from one addressed to the same kind of organisation."""
+    observation = "Children in care wait too long for their initial health assessment."
+    by_commissioner = real_service.draft(observation, area="Testshire", provider="NHS Testshire CCG")
+    by_trust = real_service.draft(observation, area="Borsetshire", provider="Borsetshire Community NHS Trust")
+    assert "In Testshire, children in care wait" in by_commissioner.draft and "Borsetshire" not in by_commissioner.draft
+    assert "In Borsetshire, children in care wait" in by_trust.draft
+
+    def adapted_from(draft):
+        rec_ids = [c.id for c in draft.citations if "#rec:" in c.id and f"[{c.id}]" in draft.suggested_recommendation]
+        assert len(rec_ids) == 1, draft.suggested_recommendation
+        return real_service.paragraph(rec_ids[0]).addressees
+
+    assert by_commissioner.suggested_recommendation.startswith("NHS Testshire CCG should ")
+    assert "CCG" in adapted_from(by_commissioner)
+    assert by_trust.suggested_recommendation.startswith("Borsetshire Community NHS Trust should ")
+    assert "Trust" in adapted_from(by_trust)
+    for draft in (by_commissioner, by_trust):
+        assert citation_errors(real_service, draft) == [] and draft.unsupported == []
 
 
 def test_draft_rejects_an_unknown_report_to_exclude(real_service):

@@ -10,6 +10,7 @@ from typing import Iterator
 from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, EngineOutput
 from assistant.grounding.citations import Claim, Segment
 from assistant.grounding.relevance import ScoredSentence, figure_patterns, gives_figure
+from assistant.retrieval.words import lower_first
 from assistant.settings import AnswerSettings
 from prompts import templates
 from vectorstore.chunking import sentence_spans
@@ -85,10 +86,15 @@ class ExtractiveEngine:
 
     # -- drafting --------------------------------------------------------------------------
     def draft(self, request: DraftRequest) -> DraftOutput:
+        """The observation (placed in its area), the closest precedent and what it meant for
+        children, then a recommendation for the provider, adapted from the precedents'
+        recommendations (one addressed to the same kind of organisation first)."""
         parts = templates("draft_finding.md")
         observation = request.observation.strip()
         if observation and observation[-1] not in ".!?":
             observation += "."
+        if request.area and request.area.lower() not in observation.lower():
+            observation = parts["opening_in_area"].format(area=request.area, observation=lower_first(observation))
         finding = [Segment(parts["opening"].format(observation=observation), kind="own", line_end=False)]
         with_recommendations = [p for p in request.precedents if p.recommendations]
         lead = (with_recommendations or request.precedents or [None])[0]
@@ -102,18 +108,47 @@ class ExtractiveEngine:
                 finding.append(Segment(parts["impact_from_precedent"].format(precedent_area=area, impact_quote=impact),
                                        [Claim(lead.id, impact)], line_end=False))
         if lead is None or not impact:
-            finding.append(Segment(parts["impact_default"], kind="own", line_end=False))
+            default = parts["impact_default_in_area"].format(area=request.area) if request.area else parts["impact_default"]
+            finding.append(Segment(default, kind="own", line_end=False))
         finding.append(Segment(parts["pointer"], kind="own"))
 
         recommendation: list[Segment] = []
-        if with_recommendations:
-            rec = with_recommendations[0].recommendations[0]
+        rec = recommendation_for(request.provider, with_recommendations)
+        if rec is not None:
             text = rec["text"].strip()
-            adapted = text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
             provider = request.provider or "The provider"
-            recommendation.append(Segment(parts["recommendation"].format(provider=provider, recommendation_text=adapted),
+            recommendation.append(Segment(parts["recommendation"].format(provider=provider,
+                                                                         recommendation_text=lower_first(text)),
                                           [Claim(rec["id"], text)]))
         return DraftOutput(finding, recommendation)
+
+
+def recommendation_for(provider: str | None, precedents) -> dict | None:
+    """The precedents' recommendation to adapt: with a provider named, the first one addressed to
+    the same kind of organisation ("Sefton CCG" -> a recommendation to CCGs; "... NHS Foundation
+    Trust" -> one to a trust); otherwise, or when none is, the closest precedent's first."""
+    recommendations = [rec for precedent in precedents for rec in precedent.recommendations]
+    if not recommendations:
+        return None
+    kinds = _organisation_kinds(provider or "")
+    if kinds:
+        for rec in recommendations:
+            if kinds & _organisation_kinds(rec.get("addressees") or ""):
+                return rec
+    return recommendations[0]
+
+
+_ORGANISATION_KINDS = {
+    "commissioner": r"\b(?:ccgs?|clinical commissioning|commissioners?|icbs?|integrated care boards?|nhs england)\b",
+    "trust": r"\btrusts?\b",
+    "council": r"\b(?:council|local authority|public health)\b",
+    "general practice": r"\b(?:gps?|general practi\w*|surger(?:y|ies))\b",
+}
+
+
+def _organisation_kinds(name: str) -> set[str]:
+    return {kind for kind, pattern in _ORGANISATION_KINDS.items() if re.search(pattern, name, re.I)}
+
 
 
 def _area_and_year(title: str) -> tuple[str, str]:

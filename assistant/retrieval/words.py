@@ -24,6 +24,12 @@ def containment(part: str, whole: str) -> float:
     return len(words & content_words(whole)) / len(words) if words else 0.0
 
 
+def lower_first(text: str) -> str:
+    """A sentence's or a heading's first letter in lower case, to run it on inside a sentence
+    ("Ensure that ..." -> "ensure that ..."); an acronym or initialism ("CAMHS", "GPs") is kept."""
+    return text[0].lower() + text[1:] if text and text[:2] != text[:2].upper() else text
+
+
 # "one" is left out: it is a pronoun as often as a figure ("no one", "one of the GPs").
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
