@@ -19,12 +19,12 @@ from vectorstore.chunking import sentence_spans
 _MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
                  r"fifty|hundred|half|quarter|third|once|twice|single|zero|no")
+A_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)  # what answers "how many"
 # What kind of figure a question asks for, and what a sentence giving it looks like.
 _FIGURE_KINDS = [
     (re.compile(r"\b(?:percentage|proportion|share|what rate|per ?cent|%)", re.I),
      re.compile(r"%|per ?cent|\b(?:half|quarter|third)\b", re.I)),
-    (re.compile(r"\b(?:how many|number of|how much|how often|what number|count)\b", re.I),
-     re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)),
+    (re.compile(r"\b(?:how many|number of|how much|how often|what number|count)\b", re.I), A_NUMBER),
     (re.compile(r"\b(?:when|what date|which year|what year|dates?)\b", re.I),
      re.compile(rf"\b(?:{_MONTHS}|(?:19|20)\d\d)\b", re.I)),
     (re.compile(r"\b(?:how long|how quickly|how soon|within how|what age|how old|deadline|timescales?)\b", re.I),
@@ -188,9 +188,8 @@ def counts_what_is_asked(question: str, scored: list[ScoredSentence]) -> bool:
     counted = counted_words(question)
     if not counted:
         return True
-    numbers = figure_patterns("how many")
     for sentence in scored:
-        if sentence.item.why == "retrieved" and gives_figure(sentence.text, numbers):
+        if sentence.item.why == "retrieved" and A_NUMBER.search(sentence.text):
             words = content_words(sentence.text)
             if any(_same_word(c, w) for c in counted for w in words):
                 return True
