@@ -8,6 +8,7 @@ from typing import Iterable
 
 from assistant.answers.answering import Answer, Answerer
 from assistant.answers.drafting import Draft, Drafter
+from assistant.answers.starters import finding_themes, starter_questions
 from assistant.conversations import ConversationStore
 from assistant.engines import Engine, create_engine
 from assistant.feedback import FeedbackStore
@@ -128,6 +129,15 @@ class ReportService:
     def draft(self, observation: str, area: str | None = None, provider: str | None = None,
               exclude_report: str | None = None, engine: str | None = None) -> Draft:
         return self.drafter.draft(observation, area, provider, exclude_report, engine)
+
+    def starter_questions(self, limit: int = 4) -> list[str]:
+        """Questions to offer on an empty chat, drawn from the stored reports."""
+        corpus = self.retriever.corpus()
+        by_report: dict[str, list[Paragraph]] = {}
+        for paragraph in corpus.paragraphs.values():
+            by_report.setdefault(paragraph.report_id, []).append(paragraph)
+        themes = {report_id: finding_themes(paragraphs) for report_id, paragraphs in by_report.items()}
+        return starter_questions(list(corpus.reports.values()), themes, limit)
 
     def langchain_retriever(self, k: int = 5, report_ids=None, kinds=None) -> ReportRetriever:
         return ReportRetriever(retriever=self.retriever, k=k, report_ids=report_ids, kinds=kinds)
