@@ -126,21 +126,23 @@ class ExtractiveEngine:
 def recommendation_for(provider: str | None, precedents) -> dict | None:
     """The precedents' recommendation to adapt: with a provider named, the first one addressed to
     the same kind of organisation ("Sefton CCG" -> a recommendation to CCGs; "... NHS Foundation
-    Trust" -> one to a trust); otherwise, or when none is, the closest precedent's first."""
+    Trust" -> one to a trust) among the closest precedents' recommendations; otherwise, or when
+    none is, the closest precedent's first."""
     recommendations = [rec for precedent in precedents for rec in precedent.recommendations]
     if not recommendations:
         return None
     kinds = _organisation_kinds(provider or "")
     if kinds:
-        for rec in recommendations:
+        for rec in [rec for precedent in precedents[:CLOSE_PRECEDENTS] for rec in precedent.recommendations]:
             if kinds & _organisation_kinds(rec.get("addressees") or ""):
                 return rec
     return recommendations[0]
 
 
+CLOSE_PRECEDENTS = 3  # a recommendation to the provider's kind of organisation is looked for among these
 _ORGANISATION_KINDS = {
     "commissioner": r"\b(?:ccgs?|clinical commissioning|commissioners?|icbs?|integrated care boards?|nhs england)\b",
-    "trust": r"\btrusts?\b",
+    "trust": r"\b(?:trusts?|hospitals?)\b",  # "University Hospitals Leicester" is a trust
     "council": r"\b(?:council|local authority|public health)\b",
     "general practice": r"\b(?:gps?|general practi\w*|surger(?:y|ies))\b",
 }
