@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.engines.local_models import CATALOGUE, installed_path
 from assistant.service import build_service
 from assistant.settings import Settings
 from vectorstore.embeddings import HashingEmbedder
@@ -74,3 +75,13 @@ def real_service(tmp_path_factory):
 def unit(vector) -> np.ndarray:
     vector = np.asarray(vector, dtype=np.float32)
     return vector / np.linalg.norm(vector)
+
+
+@pytest.fixture(scope="session")
+def model_path() -> str:
+    """The default local model's file, installed by `make setup`."""
+    settings = Settings()
+    path = installed_path(CATALOGUE[settings.llm.local_model], settings.llm.models_dir)
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: `make setup` (or `assistant model install`) installs the default model")
+    return str(path)

@@ -16,7 +16,7 @@ import pytest
 
 from assistant.engines.local import LocalModel, _Turns
 from benchmarks.local_servers import assistant_server, chroma_server
-from assistant.engines.local_models import CATALOGUE, DEFAULT_MODEL, ModelUnavailableError, installed_path
+from assistant.engines.local_models import CATALOGUE, DEFAULT_MODEL, ModelUnavailableError
 from assistant.errors import EngineBusyError, http_status
 from assistant.markers import CHECKED_MARKER
 from assistant.service import build_service
@@ -27,15 +27,6 @@ from tests.conftest import REPORTS_DIR, report_text_path
 from tests.live_server import live_server
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def model_path() -> str:
-    settings = Settings()
-    path = installed_path(CATALOGUE[settings.llm.local_model], settings.llm.models_dir)
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: `make setup` (or `assistant model install`) installs the default model")
-    return str(path)
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import expect
@@ -56,11 +58,13 @@ def open_page(browser, url: str, width: int = 1280):
     return page, outside
 
 
-def test_ask_open_a_citation_draft_and_upload_a_pdf(browser, ui_service):
+def test_ask_open_a_citation_draft_and_upload_a_pdf(browser, ui_service, tmp_path):
     with live_server(create_served_app(ui_service)) as url:
         page, outside = open_page(browser, f"{url}/ui/")
         question = page.locator("#question textarea")
         question.wait_for(timeout=30_000)
+        # An empty chat offers starter questions drawn from the stored report.
+        expect(page.locator("#chat")).to_contain_text("What did the Leicester City review find about", timeout=30_000)
 
         # Chat from the keyboard: type, Enter, then a citation chip appears.
         question.fill("How bad is tooth decay among five-year-olds in Leicester?")
@@ -71,23 +75,53 @@ def test_ask_open_a_citation_draft_and_upload_a_pdf(browser, ui_service):
         assert "51%" in page.locator("#chat").inner_text() and "engine: extractive" in page.locator("#chat").inner_text()
         page.screenshot(path=SCREENSHOTS / "01-answer-with-citation-chips.png", full_page=True)
 
-        chip.click()
+        # The [1] marker in the answer is a link: hovering shows where it points and the quote;
+        # clicking it opens the paragraph in the side panel with the quote marked.
+        marker = page.locator("#chat a.cite").first
+        assert marker.get_attribute("href").startswith("#cite/leicester-city-2016%231.9/")
+        assert marker.inner_text().startswith("[1]")
+        preview = marker.locator(".cite-preview")
+        expect(preview).to_be_hidden()
+        marker.hover()
+        expect(preview).to_be_visible()
+        expect(preview).to_contain_text("Leicester City 2016 \u00b7 Early help \u00b7 para 1.9")
+        expect(preview).to_contain_text("51% of five year olds")
+        page.screenshot(path=SCREENSHOTS / "01b-marker-preview-on-hover.png")
+        marker.click()
         mark = page.locator("#paragraph-panel mark.quote").first
         mark.wait_for(timeout=30_000)
         assert "51% of five year olds have tooth decay" in mark.inner_text()
         assert "Leicester City (2016)" in page.locator("#paragraph-panel").inner_text()
         page.screenshot(path=SCREENSHOTS / "02-cited-paragraph-highlighted.png", full_page=True)
 
-        # Draft a finding: precedents appear in the table, exports are offered.
+        # Draft a finding for an area and a provider: precedents with whole quotes; the draft is
+        # edited in place and exported as edited.
+        observation = "Community midwives cannot see the full maternity record when visiting."
         page.get_by_role("tab", name="Draft a finding").click()
-        page.locator("#observation textarea").fill("Community midwives cannot see the full maternity record when visiting.")
+        page.locator("#observation textarea").fill(observation)
+        page.locator("#area").locator("textarea, input").first.fill("Testshire")
         page.locator("#provider").locator("textarea, input").first.fill("Testshire Hospitals NHS Trust")
         page.locator("#draft-button").click()
         expect(page.locator("#precedents")).to_contain_text("leicester-city-2016#1.4", timeout=60_000)
-        assert "Testshire Hospitals NHS Trust should" in page.locator("#draft-text").inner_text()
-        page.locator("a[download='draft-finding.md']").wait_for(timeout=30_000)
+        finding = page.locator("#draft-text textarea")
+        expect(finding).to_have_value(re.compile(r"^In Testshire, community midwives cannot see"))
+        assert page.locator("#draft-recommendation textarea").input_value().startswith("Testshire Hospitals NHS Trust should")
+        expected = ui_service.draft(observation, "Testshire", "Testshire Hospitals NHS Trust")
+        table = " ".join(page.locator("#precedents").inner_text().split())
+        assert expected.precedents and all(" ".join(p.quote.split()) in table for p in expected.precedents)
+        markdown_link = page.locator("#draft-files a[download='draft-finding.md']")
+        markdown_link.wait_for(timeout=30_000)
+        first_export = markdown_link.get_attribute("href")
+        finding.fill(finding.input_value() + " Seen in three of the five cases sampled.")
+        page.locator("#export-draft").click()
+        expect(markdown_link).not_to_have_attribute("href", first_export, timeout=30_000)
         with page.expect_download() as download:
-            page.locator("a[download='draft-finding.docx']").click()
+            markdown_link.click()
+        exported = Path(download.value.path()).read_text()
+        assert "Seen in three of the five cases sampled." in exported and "### References" in exported
+        assert re.search(r"\n1\. `leicester-city-2016#[\d.]+` \(Leicester City \(2016\)\)", exported)
+        with page.expect_download() as download:
+            page.locator("#draft-files a[download='draft-finding.docx']").click()
         assert download.value.suggested_filename == "draft-finding.docx"
         page.screenshot(path=SCREENSHOTS / "03-draft-with-precedents.png", full_page=True)
 
@@ -100,6 +134,19 @@ def test_ask_open_a_citation_draft_and_upload_a_pdf(browser, ui_service):
         expect(page.locator("#ingest-results")).to_contain_text("sefton-2018")
         expect(page.locator("#reports-table")).to_contain_text("sefton-2018", timeout=30_000)
         page.screenshot(path=SCREENSHOTS / "04-uploaded-pdf-listed.png", full_page=True)
+
+        # A file that is not a report: the whole error is shown, not cut off.
+        not_a_report = tmp_path / "minutes.txt"
+        not_a_report.write_text("Minutes of the practice meeting.\n\nNothing about a review here.\n")
+        error = ui_service.ingest([not_a_report])[0].error
+        assert error and len(error) > 60
+        page.locator("#upload input[type=file]").set_input_files(str(not_a_report))
+        page.get_by_text("minutes.txt").first.wait_for(timeout=30_000)
+        page.locator("#ingest").click()
+        expect(page.locator("#ingest-results")).to_contain_text("minutes.txt", timeout=60_000)
+        shown = " ".join(page.locator("#ingest-results").inner_text().split())
+        assert " ".join(error.replace(str(tmp_path) + "/", "").split()) in shown
+        page.screenshot(path=SCREENSHOTS / "04b-ingest-error-in-full.png", full_page=True)
         assert [r["report_id"] for r in ui_service.reports()] == ["leicester-city-2016", "sefton-2018"]
 
         # Delete it again, after confirming.
@@ -187,6 +234,12 @@ def test_conversations_survive_a_reload_and_a_restart(browser, ui_service, recwa
         page.locator("#question textarea").fill("and what did they recommend about it?")
         page.locator("#question textarea").press("Enter")
         expect(page.locator("#conversation-list")).to_contain_text("2 turns", timeout=60_000)
+
+        # A marker in the earlier answer still opens its paragraph (the chips are the latest answer's).
+        expect(page.locator("#paragraph-panel mark.quote")).to_have_count(0)
+        page.locator("#chat a.cite[href^='#cite/leicester-city-2016%231.9/']").first.click()
+        expect(page.locator("#paragraph-panel mark.quote").first).to_contain_text("51% of five year olds", timeout=30_000)
+        page.screenshot(path=SCREENSHOTS / "10b-earlier-marker-opened.png", full_page=True)
         assert outside == [], f"the UI fetched from outside 127.0.0.1: {outside}"
 
     restarted = build_service(ui_service.settings, store=ui_service.store, embedder=ui_service.embedder())
@@ -221,3 +274,28 @@ def test_conversations_survive_a_reload_and_a_restart(browser, ui_service, recwa
     assert not any(c["title"] == question_text for c in listed)  # renamed, not copied
     # Gradio's queue no longer builds its pandas event summary (which warned on every click).
     assert [str(w.message) for w in recwarn if "pandas" in type(w.message).__name__.lower()] == []
+
+
+def test_a_streamed_answer_settles_into_clickable_markers(browser, ui_service, model_path):
+    """With the local model answering: a starter question asked with one click, the model's words
+    appear as it writes them, then the checked answer with its numbered markers; a marker opens
+    its paragraph."""
+    settings = ui_service.settings.model_copy(deep=True)
+    settings.llm.engine = "local"
+    service = build_service(settings, store=ui_service.store, embedder=ui_service.embedder())
+    with live_server(create_served_app(service)) as url:
+        page, outside = open_page(browser, f"{url}/ui/")
+        starter = page.locator("#chat").get_by_text("When did the Leicester City review take place?")
+        starter.wait_for(timeout=30_000)
+        starter.click()
+        expect(page.locator("#chat")).to_contain_text("\u258c", timeout=120_000)  # the cursor of a streaming answer
+        page.screenshot(path=SCREENSHOTS / "13-answer-streaming.png", full_page=True)
+        marker = page.locator("#chat a.cite").first
+        marker.wait_for(timeout=240_000)
+        expect(page.locator("#chat")).not_to_contain_text("\u258c")
+        cid = unquote(marker.get_attribute("href").split("/")[1])
+        assert cid.startswith("leicester-city-2016#")
+        marker.click()
+        expect(page.locator("#paragraph-panel h3")).to_have_text(cid, timeout=30_000)
+        page.screenshot(path=SCREENSHOTS / "14-streamed-answer-settled.png", full_page=True)
+        assert outside == [], f"the UI fetched from outside 127.0.0.1: {outside}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from docx import Document
 
 from ui.export import draft_to_docx, draft_to_markdown
@@ -18,12 +20,28 @@ ANSWER = {
 }
 
 
+def as_read(message: str) -> str:
+    """The message as a reader sees it before hovering: previews hidden, tags gone."""
+    return re.sub(r"<[^>]+>", "", re.sub(r'<span class="cite-preview".*?</span>', "", message))
+
+
 def test_answer_is_numbered_with_chips_engine_and_honest_notes():
     message, chips = answer_markdown(ANSWER)
-    assert "- First point. [1]" in message and "- Second point. [2] [1]" in message
+    assert "- First point. [1]" in as_read(message) and "- Second point. [2] [1]" in as_read(message)
     assert "**[unsupported]**" in message and "engine: openai" in message
     assert chips == ["[1] t-2020#1.1", "[2] t-2020#rec:2.1"] and chip_id(chips[1]) == "t-2020#rec:2.1"
-    assert message.count("`t-2020#1.1`") == 1  # cited twice, listed once
+    assert as_read(message).count("t-2020#1.1") == 1  # cited twice, listed once in Sources
+
+
+def test_markers_are_links_with_the_id_the_quote_and_a_preview():
+    answer = dict(ANSWER, citations=[dict(ANSWER["citations"][0], quote="Nurses <b>never</b> visit", start=4, end=29),
+                                     ANSWER["citations"][1]])
+    message, _ = answer_markdown(answer, lambda cid: f"Testshire 2020 \u00b7 {paragraph_words(cid)}")
+    links = re.findall(r'<a class="cite" href="#cite/([^/"]+)/(\d*)/(\d*)">\[(\d)\]', message)
+    assert links == [("t-2020%231.1", "4", "29", "1"), ("t-2020%23rec%3A2.1", "0", "5", "2"), ("t-2020%231.1", "4", "29", "1")]
+    previews = re.findall(r'<span class="cite-preview" role="tooltip">(.*?)</span>', message)
+    assert previews[0] == "<strong>Testshire 2020 \u00b7 para 1.1</strong><br>Nurses &lt;b&gt;never&lt;/b&gt; visit"
+    assert previews[1] == "<strong>Testshire 2020 \u00b7 recommendation 2.1</strong><br>Do it"
 
 
 def test_chips_are_labelled_for_people_and_keep_the_id():

@@ -19,14 +19,15 @@ from assistant.errors import SERVICE_ERRORS
 from assistant.feedback import VERDICTS, as_jsonl, eval_cases
 from ingest.models import PARAGRAPH_KINDS
 from ui.export import draft_to_docx, draft_to_markdown
-from ui.render import (answer_markdown, check_notes, chip_id, draft_markdown, paragraph_html, paragraph_words,
-                       feedback_markdown, precedent_rows, report_html, report_rows, turn_labels)
+from assistant.grounding.context import report_title
+from ui.render import (answer_markdown, check_notes, chip_id, draft_references, edited_draft, feedback_markdown,
+                       ingest_results_html, numbered_draft, paragraph_html, paragraph_words, precedents_html,
+                       report_html, report_rows, turn_labels)
 
 ADMIN_USER = "admin"
 REPORT_COLUMNS = ["report id", "area", "review", "published", "findings", "recommendations", "paragraphs", "source"]
-PRECEDENT_COLUMNS = ["report", "paragraph", "quote", "recommendation"]
 CSS = """
-.paragraph-panel mark.quote { background: #fde68a; color: inherit; padding: 0 2px; }
+.paragraph-panel mark.quote, .report-reader mark.quote { background: #fde68a; color: inherit; padding: 0 2px; }
 .paragraph-panel .meta { color: var(--body-text-color-subdued); }
 #citation-chips label { border-radius: 999px; }
 .report-reader { max-height: 75vh; overflow-y: auto; }
@@ -34,8 +35,46 @@ CSS = """
 .report-reader .para.target { background: #fef3c7; border-left: 4px solid #f59e0b; }
 .report-reader .para-id { color: var(--body-text-color-subdued); font-family: monospace; font-size: 0.85em; }
 .report-reader .para-links { font-size: 0.85em; color: var(--body-text-color-subdued); }
-.report-reader mark.quote { background: #fde68a; color: inherit; }
+#chat a.cite { position: relative; text-decoration: none; font-weight: 600; }
+#chat a.cite .cite-preview { display: none; position: fixed; z-index: 50; width: min(22em, 90vw);
+  padding: 0.5em 0.7em; background: var(--background-fill-primary); color: var(--body-text-color);
+  border: 1px solid var(--border-color-primary); border-radius: 6px; box-shadow: 0 4px 12px rgba(0,0,0,.15);
+  font-weight: normal; white-space: normal; }
+#chat a.cite:hover .cite-preview, #chat a.cite:focus .cite-preview { display: block; }
+#cite-target { display: none; }
+table.precedents td, table.ingest-results td { vertical-align: top; white-space: normal; overflow-wrap: break-word; }
 """
+# A click on a numbered marker in the chat (or Enter on it) opens its paragraph in the side panel:
+# through the latest answer's chip when it has one (so feedback is on that citation), otherwise
+# through a hidden box the server listens to ("id|start|end|time", so the same one can reopen).
+PAGE_SCRIPT = """<script>
+// The preview is placed beside its marker, inside the window (the chat's scrolling box would clip it).
+const placePreview = (event) => {
+  const link = event.target.closest && event.target.closest('#chat a.cite');
+  const preview = link && link.querySelector('.cite-preview');
+  if (!preview) return;
+  const box = link.getBoundingClientRect();
+  const width = Math.min(352, window.innerWidth * 0.9);
+  preview.style.left = Math.max(8, Math.min(box.left, window.innerWidth - width - 8)) + 'px';
+  preview.style.top = (box.bottom + 4) + 'px';
+};
+document.addEventListener('mouseover', placePreview);
+document.addEventListener('focusin', placePreview);
+document.addEventListener('click', (event) => {
+  const link = event.target.closest && event.target.closest('#chat a.cite');
+  if (!link) return;
+  event.preventDefault();
+  const [, encoded, start, end] = link.getAttribute('href').split('/');  // #cite/id/start/end
+  const cid = decodeURIComponent(encoded);
+  const chip = [...document.querySelectorAll('#citation-chips label')].find(
+    (label) => label.textContent.trim().endsWith('(' + cid + ')') || label.textContent.trim().endsWith(' ' + cid));
+  if (chip && !chip.querySelector('input').checked) { chip.click(); return; }
+  const box = document.querySelector('#cite-target textarea');
+  if (!box) return;
+  box.value = [cid, start, end, Date.now()].join('|');
+  box.dispatchEvent(new Event('input', {bubbles: true}));
+});
+</script>"""
 
 
 def build_ui(service) -> gr.Blocks:
@@ -75,6 +114,13 @@ def build_ui(service) -> gr.Blocks:
         except SERVICE_ERRORS as exc:
             return f"<p>{html.escape(str(exc))}</p>"
         return report_html(record.get("title") or report_id, paragraphs, target, quotes)
+
+    def starters() -> list[dict]:
+        """Starter questions shown on an empty chat, drawn from the stored reports."""
+        try:
+            return [{"text": text} for text in service.starter_questions()]
+        except SERVICE_ERRORS:
+            return []
 
     def report_ids() -> list[str]:
         return [r["report_id"] for r in service.reports()]
@@ -117,7 +163,7 @@ def build_ui(service) -> gr.Blocks:
                             forget_button = gr.Button("Delete", size="sm", variant="stop", elem_id="delete-conversation")
                         export_button = gr.Button("Export (.md, .docx)", size="sm", elem_id="export-conversation")
                     with gr.Column(scale=3, min_width=320):
-                        chat = gr.Chatbot(label="Conversation", height=460, elem_id="chat")
+                        chat = gr.Chatbot(label="Conversation", height=460, elem_id="chat", examples=starters())
                         question = gr.Textbox(label="Question", placeholder="e.g. How long do children wait for CAMHS in Sefton?",
                                               elem_id="question", max_lines=4)
                         with gr.Row():
@@ -134,6 +180,8 @@ def build_ui(service) -> gr.Blocks:
                             feedback_status = gr.Markdown(elem_id="feedback-status")
                     with gr.Column(scale=2, min_width=280):
                         panel = gr.HTML("<p>Choose a citation to read the paragraph here.</p>", elem_id="paragraph-panel")
+                        panel_citation = gr.State(None)  # (id, quoted spans) of the paragraph in the panel
+                        cite_target = gr.Textbox(elem_id="cite-target", show_label=False, container=False)
                         open_in_report = gr.Button("Read it in the report", size="sm", elem_id="open-in-report")
                         conversation_files = gr.File(label="Exported conversation", file_count="multiple",
                                                      visible=False, elem_id="conversation-files")
@@ -181,6 +229,12 @@ def build_ui(service) -> gr.Blocks:
                 inputs = [question, history, shown_messages, report_filter, kind_filter, engine, conversation_id]
                 ask_button.click(ask, inputs, outputs)
                 question.submit(ask, inputs, outputs)
+
+                def chosen_starter(selected: gr.SelectData):
+                    return selected.value["text"] if isinstance(selected.value, dict) else str(selected.value)
+
+                # A starter question is asked as if typed.
+                chat.example_select(chosen_starter, None, question).then(ask, inputs, outputs)
 
                 def clear(request: gr.Request):
                     return ([], [], [], gr.update(choices=[], value=None), "",
@@ -250,15 +304,14 @@ def build_ui(service) -> gr.Blocks:
 
                 export_button.click(export, conversation_id, conversation_files)
 
-                def open_citation(label, by_label):
-                    cid = chip_id(label)
-                    if not cid:
-                        return gr.update()
+                def cited_paragraph(cid: str, quotes) -> str:
+                    """The side panel for one cited paragraph, its quoted spans marked, with the
+                    recommendations it led to."""
                     try:
                         paragraph = service.paragraph(cid).to_dict()
+                        title = report_title(service.report(paragraph["report_id"]))
                     except SERVICE_ERRORS as exc:
-                        return f"<p>{exc}</p>"
-                    quotes = [(c["start"], c["end"]) for c in by_label.get(label, [])]
+                        return f"<p>{html.escape(str(exc))}</p>"
                     recs = []
                     for rec_id in paragraph["recommendations"]:
                         try:
@@ -266,10 +319,25 @@ def build_ui(service) -> gr.Blocks:
                             recs.append({"id": rec.citation_id, "text": rec.text, "addressees": rec.addressees})
                         except SERVICE_ERRORS:
                             continue
-                    title = by_label[label][0]["report_title"] if by_label.get(label) else paragraph["report_id"]
                     return paragraph_html(paragraph, title, quotes, recs)
 
-                chips.change(open_citation, [chips, citations], panel)
+                def open_citation(label, by_label):
+                    cid = chip_id(label)
+                    if not cid:
+                        return gr.update(), gr.update()
+                    quotes = [(c["start"], c["end"]) for c in by_label.get(label, [])]
+                    return cited_paragraph(cid, quotes), (cid, quotes)
+
+                def open_marker(target):
+                    """A marker clicked in an earlier answer: "id|start|end|time" from the page script."""
+                    cid, start, end, *_ = ((target or "") + "|||").split("|")
+                    if not cid:
+                        return gr.update(), gr.update()
+                    quotes = [(int(start), int(end))] if start.isdigit() and end.isdigit() else []
+                    return cited_paragraph(cid, quotes), (cid, quotes)
+
+                cite_target.change(open_marker, cite_target, [panel, panel_citation])
+                chips.change(open_citation, [chips, citations], [panel, panel_citation])
 
                 def send_feedback(chosen_verdict, note, label, messages, current, request: gr.Request):
                     if len(messages) < 2:
@@ -296,17 +364,16 @@ def build_ui(service) -> gr.Blocks:
                                  elem_id="report-reader")
                 reader_choice.input(lambda rid: read_report(rid), reader_choice, reader)
 
-            def open_in_reader(label, by_label):
-                cid = chip_id(label)
-                if not cid:
+            def open_in_reader(shown_citation):
+                if not shown_citation:
                     gr.Warning("Choose a citation first.")
                     return gr.update(), gr.update(), gr.update()
-                quotes = [(c["start"], c["end"]) for c in by_label.get(label, [])]
+                cid, quotes = shown_citation
                 report_id = cid.split("#", 1)[0]
                 return gr.Tabs(selected="reader"), gr.update(value=report_id), read_report(report_id, cid, quotes)
 
             # The reader opens at the cited paragraph: scroll it into view once the HTML is in place.
-            open_in_report.click(open_in_reader, [chips, citations], [tabs, reader_choice, reader]).then(
+            open_in_report.click(open_in_reader, panel_citation, [tabs, reader_choice, reader]).then(
                 None, None, None,
                 js="() => setTimeout(() => document.querySelector('#report-reader .para.target')"
                    "?.scrollIntoView({block: 'center'}), 100)")
@@ -322,24 +389,47 @@ def build_ui(service) -> gr.Blocks:
                         exclude = gr.Dropdown(choices=[""] + report_ids(), value="", label="Leave out this report")
                         draft_button = gr.Button("Draft", variant="primary", elem_id="draft-button")
                     with gr.Column(scale=3, min_width=320):
-                        draft_text = gr.Markdown(elem_id="draft-text")
-                        downloads = gr.File(label="Export (.md and .docx)", file_count="multiple", interactive=False)
-                precedents = gr.Dataframe(headers=PRECEDENT_COLUMNS, label="Precedents", wrap=True, elem_id="precedents",
-                                          interactive=False)
+                        draft_notice = gr.Markdown(elem_id="draft-notice")
+                        draft_text = gr.Textbox(label="Draft finding (edit it here; [n] cites reference n)", lines=8,
+                                                elem_id="draft-text", interactive=True)
+                        draft_recommendation = gr.Textbox(label="Suggested recommendation", lines=3,
+                                                          elem_id="draft-recommendation", interactive=True)
+                        draft_sources = gr.Markdown(elem_id="draft-references")
+                        export_draft_button = gr.Button("Export the draft as it reads now", size="sm",
+                                                        elem_id="export-draft")
+                        downloads = gr.File(label="Export (.md and .docx)", file_count="multiple", interactive=False,
+                                            elem_id="draft-files")
+                precedents = gr.HTML(elem_id="precedents", label="Precedents")
+                drafted = gr.State(None)  # (the checked draft, its source ids in number order)
 
                 def draft(observation_text, area_text, provider_text, exclude_report):
                     try:
                         result = service.draft(observation_text or "", area_text or None, provider_text or None,
                                                exclude_report or None).to_dict()
                     except SERVICE_ERRORS as exc:
-                        return f"**Error:** {exc}", [], None
+                        return f"**Error:** {exc}", "", "", "", "", None, None
+                    finding, recommendation, ids = numbered_draft(result)
+                    notice = f"> {result['notice']}" if result.get("notice") else ""
+                    return (notice, finding, recommendation, draft_references(dict(result, notice=None), ids),
+                            precedents_html(result), export_draft(result), (result, ids))
+
+                def export_draft(result: dict) -> list[str]:
                     folder = Path(tempfile.mkdtemp(prefix="draft-"))
                     markdown_path = folder / "draft-finding.md"
                     markdown_path.write_text(draft_to_markdown(result), encoding="utf-8")
-                    docx_path = draft_to_docx(result, folder / "draft-finding.docx")
-                    return draft_markdown(result), precedent_rows(result), [str(markdown_path), str(docx_path)]
+                    return [str(markdown_path), str(draft_to_docx(result, folder / "draft-finding.docx"))]
 
-                draft_button.click(draft, [observation, area, provider, exclude], [draft_text, precedents, downloads])
+                def export_edited(finding, recommendation, current):
+                    if not current:
+                        gr.Warning("Draft a finding first.")
+                        return gr.update()
+                    result, ids = current
+                    return export_draft(edited_draft(result, finding, recommendation, ids))
+
+                draft_button.click(draft, [observation, area, provider, exclude],
+                                   [draft_notice, draft_text, draft_recommendation, draft_sources, precedents,
+                                    downloads, drafted])
+                export_draft_button.click(export_edited, [draft_text, draft_recommendation, drafted], downloads)
 
             # -- reports ---------------------------------------------------------------------
             with gr.Tab("Reports", id="reports", visible=not protected) as reports_tab:
@@ -352,8 +442,7 @@ def build_ui(service) -> gr.Blocks:
                         replace_box = gr.Checkbox(False, label="Replace a stored report even when most of its "
                                                   "paragraphs would go (the old version is kept for rollback)")
                         ingest_button = gr.Button("Ingest", variant="primary", elem_id="ingest")
-                        ingest_results = gr.Dataframe(headers=["file", "report id", "status", "error"],
-                                                      label="Results", interactive=False, elem_id="ingest-results")
+                        ingest_results = gr.HTML(elem_id="ingest-results")  # errors in full
                     with gr.Column(min_width=280):
                         delete_choice = gr.Dropdown(choices=report_ids(), value=None, label="Report to delete",
                                                     elem_id="delete-choice")  # nothing chosen until someone chooses
@@ -370,15 +459,18 @@ def build_ui(service) -> gr.Blocks:
 
                 refresh_outputs = [reports_table, delete_choice, report_filter, exclude, reader_choice]
 
+                def not_ingested(status: str, reason: str):
+                    return ingest_results_html([["", "", status, reason]]), *refreshed()
+
                 def ingest(paths, replace, request: gr.Request, progress=gr.Progress()):
                     if not is_admin(request):
-                        return [["", "", "refused", "only an administrator may change the stored reports"]], *refreshed()
+                        return not_ingested("refused", "only an administrator may change the stored reports")
                     if not paths:
-                        return [[ "", "", "nothing to ingest", "choose files first"]], *refreshed()
+                        return not_ingested("nothing to ingest", "choose files first")
                     paths = [Path(p) for p in (paths if isinstance(paths, list) else [paths])]
                     if not all(uploaded_through_this_page(p) for p in paths):
                         # the same words whether or not the path exists on the server
-                        return [["", "", "refused", "only files uploaded through this page can be ingested"]], *refreshed()
+                        return not_ingested("refused", "only files uploaded through this page can be ingested")
                     progress(0, desc="starting")
 
                     def on_progress(stage, done, total):
@@ -387,7 +479,7 @@ def build_ui(service) -> gr.Blocks:
                     outcomes = service.ingest(paths, progress=on_progress, replace=replace)
                     rows = [[Path(o.path).name, o.report_id or "", o.status,
                              (o.error or "").replace(str(Path(o.path).parent) + "/", "")] for o in outcomes]
-                    return rows, *refreshed()
+                    return ingest_results_html(rows), *refreshed()
 
                 ingest_button.click(ingest, [files, replace_box], [ingest_results, *refresh_outputs])
 
@@ -439,9 +531,9 @@ def build_ui(service) -> gr.Blocks:
         def on_load(request: gr.Request):
             admin = is_admin(request)
             return (gr.update(visible=admin), gr.update(visible=admin and len(ready_engines) < len(choices)),
-                    conversation_choices(owner_of(request), None))
+                    conversation_choices(owner_of(request), None), gr.update(examples=starters()))
 
-        ui.load(on_load, None, [reports_tab, engine_notes, conversation_list])
+        ui.load(on_load, None, [reports_tab, engine_notes, conversation_list, chat])
     return ui
 
 
@@ -467,7 +559,7 @@ def mount_ui(app, service, path: str = "/ui"):
         auth_message=("This server needs an API key: enter your name and the key as the password "
                       f"(administrators: the name `{ADMIN_USER}` and an admin key)") if keys else None,
         max_file_size=service.settings.api.max_upload_bytes, ssr_mode=False, footer_links=[],
-        theme=gr.themes.Default(), css=CSS, show_error=True,
+        theme=gr.themes.Default(), css=CSS, head=PAGE_SCRIPT, show_error=True,
     )
     # Gradio checks that input files were uploaded to it only once its Blocks "launched"; a
     # mounted Blocks never launches, so say it has (as Gradio's own reloader does) to turn the

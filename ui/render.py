@@ -6,8 +6,11 @@ import html
 import re
 import time
 from typing import Callable
+from urllib.parse import quote
 
-from assistant.markers import number_markers
+from assistant.markers import CHECKED_MARKER, number_markers
+
+PREVIEW_CHARS = 240
 
 
 def chip_label(number: int, cid: str, describe: Callable[[str], str] | None = None) -> str:
@@ -34,16 +37,51 @@ def paragraph_words(cid: str) -> str:
 
 
 def answer_markdown(answer: dict, describe: Callable[[str], str] | None = None) -> tuple[str, list[str]]:
-    """The chat message for an answer, and its citation chip labels (each cited paragraph once)."""
-    text, order = number_markers(answer["answer"])
+    """The chat message for an answer, and its citation chip labels (each cited paragraph once).
+    Each marker is a link that opens its paragraph in the side panel and shows a preview of the
+    quote on hover or keyboard focus; the Sources line lists each paragraph once, in words."""
+    text, order = linked_markers(answer["answer"], answer.get("citations", []), describe)
     lines = [text.replace("[unsupported]", "**[unsupported]**")]
     if answer.get("notice"):
         lines.insert(0, f"> {answer['notice']}\n")
     if order:
         lines.append("")
-        lines.append("Sources: " + "; ".join(f"[{n}] `{cid}`" for n, cid in enumerate(order, start=1)))
+        lines.append("Sources: " + "; ".join(html.escape(chip_label(n, cid, describe)) for n, cid in enumerate(order, start=1)))
     lines.append(f"\n<sub>engine: {html.escape(answer['engine'])}</sub>")
     return "\n".join(lines), [chip_label(n, cid, describe) for n, cid in enumerate(order, start=1)]
+
+
+def marker_href(cid: str, start: int | None, end: int | None) -> str:
+    """ "#cite/leicester-city-2016%231.9/0/118": what a marker link carries to the page script."""
+    return f"#cite/{quote(cid, safe='')}/{'' if start is None else start}/{'' if end is None else end}"
+
+
+def linked_markers(text: str, citations: list[dict], describe: Callable[[str], str] | None = None,
+                   order: list[str] | None = None) -> tuple[str, list[str]]:
+    """A checked text with each [report#para] marker replaced by a numbered link (numbers in order
+    of first use, as `number_markers`). The link's address carries the id and the quoted span, for
+    the page script that opens the paragraph (the chat's sanitiser keeps only class, href and role),
+    and a preview (where, and the quote) shown on hover or focus."""
+    order = [] if order is None else order
+    first_quote = {}
+    for citation in citations:
+        first_quote.setdefault(citation["id"], citation)
+
+    def link(match) -> str:
+        cid = match.group(1)
+        if cid not in order:
+            order.append(cid)
+        number = order.index(cid) + 1
+        citation = first_quote.get(cid, {})
+        quote = " ".join((citation.get("quote") or "").split())
+        if len(quote) > PREVIEW_CHARS:
+            quote = quote[:PREVIEW_CHARS].rsplit(" ", 1)[0] + "\u2026"
+        where = (describe(cid) if describe else "") or cid
+        preview = f"<strong>{html.escape(where)}</strong><br>{html.escape(quote)}" if quote else html.escape(where)
+        return (f'<a class="cite" href="{marker_href(cid, citation.get("start"), citation.get("end"))}">[{number}]'
+                f'<span class="cite-preview" role="tooltip">{preview}</span></a>')
+
+    return CHECKED_MARKER.sub(link, text), order
 
 
 def turn_labels(answer_text: str, describe: Callable[[str], str] | None = None) -> list[str]:
@@ -159,17 +197,21 @@ def _marked(text: str, quotes) -> str:
     return "".join(pieces).replace("\n", "<br>")
 
 
-def draft_markdown(draft: dict) -> str:
+def numbered_draft(draft: dict) -> tuple[str, str, list[str]]:
+    """The finding and the recommendation with numbered markers ([1], [2] ...; the
+    recommendation's sources numbered after the finding's), and the ids in number order."""
     text, ids = number_markers(draft["draft"])
-    # The recommendation's sources are numbered after the finding's.
     recommendation, ids = number_markers(draft["suggested_recommendation"], ids)
-    lines = ["### Draft finding", text, "", "### Suggested recommendation", recommendation or "_none_", "",
-             "### References"]
-    if draft.get("notice"):
-        lines.insert(0, f"> {draft['notice']}\n")
+    return text, recommendation, ids
+
+
+def draft_references(draft: dict, ids: list[str]) -> str:
+    """The numbered reference list of a draft, with its notice and check notes, as Markdown."""
     quotes = {}
     for citation in draft["citations"]:
         quotes.setdefault(citation["id"], (citation["report_title"], citation["quote"]))
+    lines = [f"> {draft['notice']}\n"] if draft.get("notice") else []
+    lines.append("### References")
     for n, cid in enumerate(ids, start=1):
         title, quote = quotes.get(cid, ("", ""))
         lines.append(f"{n}. `{cid}` ({title}): \u201c{quote}\u201d")
@@ -177,12 +219,45 @@ def draft_markdown(draft: dict) -> str:
     return "\n".join(lines) + ("\n\n" + notes if notes else "")
 
 
-def precedent_rows(draft: dict) -> list[list[str]]:
-    rows = []
+def draft_markdown(draft: dict) -> str:
+    text, recommendation, ids = numbered_draft(draft)
+    references = draft_references(dict(draft, notice=None), ids)
+    lines = ([f"> {draft['notice']}\n"] if draft.get("notice") else []) + [
+        "### Draft finding", text, "", "### Suggested recommendation", recommendation or "_none_", "", references]
+    return "\n".join(lines)
+
+
+def edited_draft(draft: dict, finding: str, recommendation: str, ids: list[str]) -> dict:
+    """The draft as the inspector edited it on the page: numbered markers that name one of its
+    sources become [report#para] markers again, so the export numbers and lists only the sources
+    the edited text still cites; any other bracketed number is the inspector's own text."""
+    def unnumbered(text: str) -> str:
+        return re.sub(r"\[(\d+)\]", lambda m: f"[{ids[int(m.group(1)) - 1]}]" if 0 < int(m.group(1)) <= len(ids)
+                      else m.group(0), text or "")
+
+    return dict(draft, draft=unnumbered(finding), suggested_recommendation=unnumbered(recommendation))
+
+
+def precedents_html(draft: dict) -> str:
+    """The precedents as a table with whole quotes and whole recommendations (cells wrap)."""
+    if not draft["precedents"]:
+        return "<p>No comparable finding in the stored reports.</p>"
+    rows = ["<table class='precedents'><thead><tr><th>report</th><th>paragraph</th><th>quote</th>"
+            "<th>recommendation it led to</th></tr></thead><tbody>"]
     for precedent in draft["precedents"]:
-        recs = "; ".join(f"{r['id']}: {r['text']}" for r in precedent["recommendations"]) or "(none)"
-        rows.append([precedent["report_title"], precedent["id"], precedent["quote"], recs])
-    return rows
+        recs = "".join(f"<p><strong>{html.escape(r['id'])}</strong>"
+                       + (f" ({html.escape(r['addressees'])})" if r.get("addressees") else "")
+                       + f": {html.escape(r['text'])}</p>" for r in precedent["recommendations"]) or "(none)"
+        rows.append(f"<tr><td>{html.escape(precedent['report_title'])}</td><td><code>{html.escape(precedent['id'])}"
+                    f"</code></td><td>\u201c{html.escape(precedent['quote'])}\u201d</td><td>{recs}</td></tr>")
+    return "".join(rows) + "</tbody></table>"
+
+
+def ingest_results_html(rows: list[list[str]]) -> str:
+    """What happened to each uploaded file, errors in full (cells wrap)."""
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows)
+    return ("<table class='ingest-results'><thead><tr><th>file</th><th>report id</th><th>status</th><th>error</th>"
+            f"</tr></thead><tbody>{body}</tbody></table>")
 
 
 def report_rows(reports: list[dict]) -> list[list]:
