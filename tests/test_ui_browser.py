@@ -202,8 +202,9 @@ def test_conversations_survive_a_reload_and_a_restart(browser, ui_service, recwa
         expect(page.locator("#conversation-list")).to_contain_text(question_text, timeout=30_000)
         page.screenshot(path=SCREENSHOTS / "09-conversation-in-sidebar.png", full_page=True)
 
-        # Feedback on a citation: choose the chip, mark it right with a note.
-        page.locator("#citation-chips label").first.click()
+        # Feedback on a citation: clicking its marker chooses its chip; mark it right with a note.
+        page.locator("#chat a.cite").first.click()
+        expect(page.locator("#citation-chips input").first).to_be_checked(timeout=30_000)
         page.locator("#feedback").get_by_text("Feedback on the chosen citation").click()
         page.locator("#feedback-verdict label").filter(has_text="right").first.click()
         page.locator("#feedback-note textarea").fill("the figure staff quote")
@@ -297,5 +298,10 @@ def test_a_streamed_answer_settles_into_clickable_markers(browser, ui_service, m
         assert cid.startswith("leicester-city-2016#")
         marker.click()
         expect(page.locator("#paragraph-panel h3")).to_have_text(cid, timeout=30_000)
+        marker.hover()
         page.screenshot(path=SCREENSHOTS / "14-streamed-answer-settled.png", full_page=True)
+        page.locator("#open-in-report").click()
+        target = page.locator("#report-reader .para.target")
+        expect(target).to_contain_text(cid, timeout=30_000)
+        expect(target).to_be_in_viewport(timeout=10_000)
         assert outside == [], f"the UI fetched from outside 127.0.0.1: {outside}"
