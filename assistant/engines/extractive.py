@@ -24,6 +24,10 @@ _IMPACT_CUES = [re.compile(p, re.I) for p in (
 )]
 
 
+# A sentence that only points to a recommendation: "(Recommendation 1.2)", "(Recommendations 3.1, 3.4)".
+_POINTER = re.compile(r"\(?\s*recommendations?\s+[\d.,\sand]+\)?\.?", re.I)
+
+
 class ExtractiveEngine:
     name = "extractive"
 
@@ -54,8 +58,17 @@ class ExtractiveEngine:
         if not scored:
             return []
         limit = self.settings.max_sentences
+        whole = [s for s in scored if s.item.whole]
+        if whole:
+            # A paragraph asked for by its number is answered with its substance: its sentences in
+            # text order, without the bare pointer to a recommendation, up to the limit.
+            substance = [s for s in whole if not _POINTER.fullmatch(s.text.strip())] or whole
+            rank = {}
+            for sentence in whole:
+                rank.setdefault(sentence.item.id, len(rank))
+            return sorted(substance, key=lambda s: (rank[s.item.id], s.start))[:limit]
         best = scored[0].score
-        floor = best - 0.15
+        floor = best - self.settings.sentence_gap
         chosen: list[ScoredSentence] = []
         per_paragraph: dict[str, int] = {}
         for sentence in scored:

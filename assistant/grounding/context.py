@@ -42,6 +42,7 @@ class ContextParagraph:
     paragraph: Paragraph
     score: float
     why: str  # "retrieved" | "named" (the question names it) | "linked recommendation" | "earlier answer"
+    whole: bool = False  # named by its number ("what does paragraph 4.1 say?"): the whole paragraph is asked for
 
     @property
     def id(self) -> str:
@@ -96,7 +97,7 @@ def gather_context(
     refs = set(plan_query(question.text, corpus.acronyms, corpus.names, expand=False).paragraph_refs)
     facts = set(fact_paragraphs(question.text, corpus.paragraphs, available))  # "when was the review?"
     paragraphs = [ContextParagraph(corpus.paragraphs[r.id], r.score,
-                                   "named" if r.para in refs or r.id in facts else "retrieved")
+                                   "named" if r.para in refs or r.id in facts else "retrieved", r.para in refs)
                   for r in results]
     paragraphs = _add_linked(paragraphs, question, corpus.paragraphs, available, filters)
     return AnswerContext(question, paragraphs, titles, order, corpus.word_weights)
