@@ -165,6 +165,10 @@ class AnswerSettings(BaseModel):
         5, ge=1, le=20, description="Most sentences the extractive engine puts in an answer (per report "
         "for cross-report questions)."
     )
+    sentence_gap: float = Field(
+        0.25, ge=0, le=2, description="The extractive engine takes sentences scoring within this of the best one "
+        "(0.15 before 2026-12-02; 0.25 chosen on the dev split and the first set)."
+    )
     min_relevance: float = Field(
         0.455,
         ge=-1,

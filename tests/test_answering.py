@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import InvalidInputError, NotFoundError
+from assistant.grounding.relevance import topic_words
 from evals.runner import DRAFTING_CASES, citation_errors, load_jsonl
 from evals.runner import QUESTIONS as QUESTIONS_FILE
 from prompts import cannot_answer_sentinel
@@ -85,6 +86,21 @@ def test_cross_report_questions_answer_report_by_report(real_service):
     assert answer.answer.index("Leicester City (2016):") < answer.answer.index("Sefton (2018):")
     across = real_service.ask("What do the reports say about supervision of safeguarding practice across the reports?")
     assert {c.report_id for c in across.citations} == {"leicester-city-2016", "sefton-2018"}
+
+
+def test_the_area_name_does_not_pull_the_title_page_into_an_answer(real_service):
+    """Every sentence of a report is about its area: sharing "Sefton" and "case" with the
+    question made the title page and the summary's opening the best "matches" (before 2026-12-02)."""
+    answer = real_service.ask("In one Sefton case, what happened after a family failed to bring their child to "
+                              "clinic twice?")
+    assert answer.citations and not any("#front." in c.id for c in answer.citations)
+    assert "sefton-2018#children-in-need.5" in {c.id for c in answer.citations}
+    assert topic_words("In one Sefton case, what happened?", ["Sefton (2018)", "Leicester City (2016)"]) == {"one", "happened"}
+
+
+def test_sentences_close_to_the_best_are_kept_from_the_next_paragraph(real_service):
+    answer = real_service.ask("Do under-16s get seen quicker at the Leicester sexual health clinic?")
+    assert {"leicester-city-2016#1.26", "leicester-city-2016#1.27"} <= {c.id for c in answer.citations}
 
 
 def test_named_paragraph_is_answered_from_that_paragraph(real_service):

@@ -13,7 +13,7 @@ import numpy as np
 
 from assistant.grounding.context import AnswerContext, ContextParagraph
 from assistant.retrieval.query_analysis import synonym_groups
-from assistant.retrieval.words import containment, content_words
+from assistant.retrieval.words import content_words
 from vectorstore.chunking import sentence_spans
 
 _MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
@@ -103,6 +103,21 @@ def _unit(vector) -> np.ndarray:
     return vector / norm if norm else vector
 
 
+# The title page and the summary restate what the review covered ("the review of health services
+# in Sefton"); unless a question asks for a fact they hold, their sentences answer nothing.
+RESTATING_KINDS = ("front",)
+RESTATING_PENALTY = 0.3
+# Words that name where or what was reviewed rather than what is asked: every sentence of a
+# report is "about Sefton", so sharing the area's name with a question says nothing.
+_SETTING_WORDS = frozenset("review report case inspector inspection".split())
+
+
+def topic_words(question: str, report_titles) -> set[str]:
+    """The question's content words less the stored reports' area names and review words."""
+    names = set().union(*(content_words(title) for title in report_titles)) if report_titles else set()
+    return content_words(question) - names - _SETTING_WORDS
+
+
 def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbeddingCache) -> list[ScoredSentence]:
     """Every sentence of the context with its scores, best first."""
     spans = [(item, start, end) for item in context.paragraphs for start, end in sentence_spans(item.paragraph.text)]
@@ -116,9 +131,10 @@ def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbedd
     rank = {}
     for item in context.paragraphs:
         rank.setdefault(item.id, len(rank))
+    topic = topic_words(question, context.report_titles.values())
     scored = []
     for (item, start, end), text, cosine in zip(spans, texts, cosines):
-        overlap = containment(question, text)
+        overlap = len(topic & content_words(text)) / len(topic) if topic else 0.0
         score = float(cosine) + 0.3 * overlap + 0.1 / (1 + rank[item.id])
         if figures and gives_figure(text, figures):
             score += 0.2
@@ -128,6 +144,8 @@ def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbedd
             score += 1.0
         elif item.why != "retrieved":  # linked recommendations, the earlier answer's paragraphs
             score += 0.1
+        elif item.paragraph.kind in RESTATING_KINDS:
+            score -= RESTATING_PENALTY
         if len(text.split()) < 5:
             score -= 0.1
         scored.append(ScoredSentence(item, start, end, float(cosine), overlap, score))

@@ -31,12 +31,13 @@ FIELDS = (
                 re.compile(r"^\s*date of publication\b", re.I)),
     ReviewField("inspectors", re.compile(
         r"\bwho (?:were|was|are) (?:the )?(?:cqc )?inspectors?\b|\b(?:names?|list) of (?:the )?(?:cqc )?inspectors?\b"
-        r"|\b(?:which|what) inspectors?\b|\binspectors? (?:on|for|in|were|was|names?)\b|\bwho (?:was|were) (?:in|on) the (?:inspection|review) team\b"
+        r"|\b(?:which|what) (?:cqc )?inspectors?\b|\binspectors? (?:on|for|in|were|was|names?)\b"
+        r"|\binspectors? (?:took part|were involved|carried out)\b|\bwho (?:was|were) (?:in|on) the (?:inspection|review) team\b"
         r"|\bwho (?:carried out|did|led|conducted|inspected|reviewed) (?:the |this )?(?:\w+ )?(?:review|inspection)\b", re.I),
         re.compile(r"^\s*name\(?s?\)? of (?:the )?cqc inspectors?\b", re.I)),
     ReviewField("providers", re.compile(
         r"\b(?:providers?|trusts?|provider services|organisations?)\b.{0,40}\b(?:covered|included|involved|inspected|"
-        r"reviewed|looked at|part of) (?:in |by )?(?:the |this )?(?:\w+ )?(?:review|inspection)\b|\b(?:providers?|trusts?|"
+        r"reviewed|looked at|part of|took part) (?:in |by )?(?:the |this )?(?:\w+ )?(?:review|inspection)\b|\b(?:providers?|trusts?|"
         r"provider services|organisations?) (?:were |was )?(?:covered|included|inspected|reviewed)\b", re.I),
         re.compile(r"^\s*provider services included\b", re.I)),
     ReviewField("CCGs", re.compile(r"\b(?:ccgs?|clinical commissioning groups?|commissioning groups?)\b.{0,40}\b(?:covered|"
