@@ -78,6 +78,18 @@ def test_follow_ups_resolve_against_the_conversation(real_service):
     assert linked and cited & linked, (cited, linked)
 
 
+def test_asking_what_was_recommended_about_a_finding_that_led_to_none_says_so(real_service):
+    question = "What share of five-year-olds in Leicester have tooth decay?"
+    first = real_service.ask(question)
+    assert [c.id for c in first.citations] == ["leicester-city-2016#1.9"]
+    assert real_service.paragraph("leicester-city-2016#1.9").recommendations == []
+    history = [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}]
+    follow_up = real_service.ask("and what did they recommend about it?", history)
+    assert not follow_up.answerable and follow_up.citations == []
+    assert follow_up.answer.startswith(cannot_answer_sentinel())
+    assert "(leicester-city-2016#1.9) did not lead to a recommendation" in follow_up.answer
+
+
 def test_cross_report_questions_answer_report_by_report(real_service):
     answer = real_service.ask("Compare how quickly children entering care get their initial health assessment "
                               "in Leicester and Sefton")

@@ -149,8 +149,21 @@ class Answerer:
         return bool(prepared.context.paragraphs) and prepared.relevance >= self.settings.answer.min_relevance
 
     def _sentinel(self, prepared: _Prepared, engine: str) -> Answer:
-        return Answer(prepared.question, prepared.resolved, cannot_answer_sentinel(), [], engine, False,
-                      prepared.relevance)
+        return Answer(prepared.question, prepared.resolved, cannot_answer_sentinel() + self._no_recommendation(prepared),
+                      [], engine, False, prepared.relevance)
+
+    def _no_recommendation(self, prepared: _Prepared) -> str:
+        """Why a follow-up asking what was recommended about "it" has no answer, when that is
+        why: the paragraphs the last answer cited led to no recommendation."""
+        resolved = prepared.resolved
+        if not (resolved.follow_up and resolved.wants_recommendations and resolved.carried_ids):
+            return ""
+        stored = self.retriever.corpus().paragraphs
+        carried = [stored[cid] for cid in resolved.carried_ids if cid in stored]
+        if not carried or any(p.recommendations or p.kind == "recommendation" for p in carried):
+            return ""
+        cited = ", ".join(p.citation_id for p in carried)
+        return f" The paragraphs the last answer cited ({cited}) did not lead to a recommendation in the report."
 
     def _finish(self, prepared: _Prepared, engine: str, output: EngineOutput) -> Answer:
         if output.sentinel:
