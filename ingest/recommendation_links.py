@@ -13,6 +13,11 @@ _POINTER = re.compile(
 )
 
 
+def only_points_to_recommendations(text: str) -> bool:
+    """Whether a sentence is nothing but a pointer: "Recommendation 1.6", "(Recommendations 3.1 and 3.4)."."""
+    return re.fullmatch(rf"\(?\s*(?:{_POINTER.pattern})\s*\)?\.?", text.strip(), re.IGNORECASE) is not None
+
+
 def recommendation_pointers(text: str) -> list[str]:
     """Recommendation numbers a paragraph points to, in order, without repeats."""
     numbers: list[str] = []

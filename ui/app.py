@@ -410,7 +410,7 @@ def build_ui(service) -> gr.Blocks:
                         return f"**Error:** {exc}", "", "", "", "", None, None
                     finding, recommendation, ids = numbered_draft(result)
                     notice = f"> {result['notice']}" if result.get("notice") else ""
-                    return (notice, finding, recommendation, draft_references(dict(result, notice=None), ids),
+                    return (notice, finding, recommendation, draft_references(result, ids),
                             precedents_html(result), export_draft(result), (result, ids))
 
                 def export_draft(result: dict) -> list[str]:

@@ -206,12 +206,11 @@ def numbered_draft(draft: dict) -> tuple[str, str, list[str]]:
 
 
 def draft_references(draft: dict, ids: list[str]) -> str:
-    """The numbered reference list of a draft, with its notice and check notes, as Markdown."""
+    """The numbered reference list of a draft, with its check notes, as Markdown."""
     quotes = {}
     for citation in draft["citations"]:
         quotes.setdefault(citation["id"], (citation["report_title"], citation["quote"]))
-    lines = [f"> {draft['notice']}\n"] if draft.get("notice") else []
-    lines.append("### References")
+    lines = ["### References"]
     for n, cid in enumerate(ids, start=1):
         title, quote = quotes.get(cid, ("", ""))
         lines.append(f"{n}. `{cid}` ({title}): \u201c{quote}\u201d")
@@ -221,7 +220,7 @@ def draft_references(draft: dict, ids: list[str]) -> str:
 
 def draft_markdown(draft: dict) -> str:
     text, recommendation, ids = numbered_draft(draft)
-    references = draft_references(dict(draft, notice=None), ids)
+    references = draft_references(draft, ids)
     lines = ([f"> {draft['notice']}\n"] if draft.get("notice") else []) + [
         "### Draft finding", text, "", "### Suggested recommendation", recommendation or "_none_", "", references]
     return "\n".join(lines)

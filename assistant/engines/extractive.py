@@ -12,6 +12,7 @@ from assistant.grounding.citations import Claim, Segment
 from assistant.grounding.relevance import ScoredSentence, figure_patterns, gives_figure
 from assistant.retrieval.words import lower_first
 from assistant.settings import AnswerSettings
+from ingest.recommendation_links import only_points_to_recommendations
 from prompts import templates
 from vectorstore.chunking import sentence_spans
 
@@ -22,10 +23,6 @@ _IMPACT_CUES = [re.compile(p, re.I) for p in (
     r"\b(?:at risk|impact(?:s|ed)? (?:on|upon)|(?:missed|lost) opportunit|delays? in)\b",
     r"\b(?:may|might|could) (?:not|be|lead|result|miss|go)\b",
 )]
-
-
-# A sentence that only points to a recommendation: "(Recommendation 1.2)", "(Recommendations 3.1, 3.4)".
-_POINTER = re.compile(r"\(?\s*recommendations?\s+[\d.,\sand]+\)?\.?", re.I)
 
 
 class ExtractiveEngine:
@@ -62,7 +59,7 @@ class ExtractiveEngine:
         if whole:
             # A paragraph asked for by its number is answered with its substance: its sentences in
             # text order, without the bare pointer to a recommendation, up to the limit.
-            substance = [s for s in whole if not _POINTER.fullmatch(s.text.strip())] or whole
+            substance = [s for s in whole if not only_points_to_recommendations(s.text)] or whole
             rank = {}
             for sentence in whole:
                 rank.setdefault(sentence.item.id, len(rank))
