@@ -60,6 +60,10 @@ class RetrievalSettings(BaseModel):
         60, ge=5, le=500, description="Candidates taken from each ranker before fusion."
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    per_report_pool: int = Field(
+        4, ge=1, le=50, description="A search per report (comparisons, recurring findings) takes this many times "
+        "(reports x paragraphs per report) candidates from each ranker, so that every report gets its share.",
+    )
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
     sentence_weight: float = Field(
@@ -194,6 +198,19 @@ def _split(value: str | None) -> list[str]:
     return [k.strip() for k in (value or "").split(",") if k.strip()]
 
 
+class CompareSettings(BaseModel):
+    findings_per_row: int = Field(4, ge=1, le=20, description="Most findings shown in one cell of a comparison.")
+    min_relevance: float = Field(
+        0.42, ge=0, le=2, description="A finding joins a cell when its best sentence scores at least this against "
+        "the theme (cosine plus word overlap); a report with none has no finding on the theme.",
+    )
+    recurring_similarity: float = Field(
+        0.62, ge=0, le=1, description="Findings of different reports whose best sentences are at least this "
+        "similar (cosine) are one recurring finding.",
+    )
+    max_themes: int = Field(12, ge=1, le=50, description="Most themes in one comparison (matrix columns).")
+
+
 class ApiSettings(BaseModel):
     host: str = Field("127.0.0.1", description="Address `assistant serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `assistant serve` listens on.")
@@ -262,6 +279,7 @@ class Settings(BaseSettings):
     store: StoreSettings = Field(default_factory=StoreSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    compare: CompareSettings = Field(default_factory=CompareSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
 

@@ -194,6 +194,41 @@ class HybridRetriever:
                                         paragraph.section, round(score, 6), paragraph.text))
         return results
 
+    def search_per_report(self, query: str, per_report: int, report_ids: Iterable[str] | None = None,
+                          kinds: Iterable[str] = ("finding",)) -> dict[str, list[tuple[str, float]]]:
+        """report_id -> its best paragraphs for one query, (citation id, fused score) best first,
+        at most `per_report` each. Batched: one embedding and one query per ranker over all the
+        reports at once (not a search per report), with enough candidates for every report."""
+        query = (query or "").strip()
+        if not query:
+            raise ValueError("the query is empty")
+        kinds = validate_kinds(kinds)
+        corpus = self.corpus()
+        scope = sorted(corpus.versions) if report_ids is None else sorted(set(report_ids))
+        refuse_unknown_reports(scope, corpus.reports)
+        if not scope:
+            return {}
+        plan = plan_query(query, corpus.acronyms, corpus.names, self.settings.expand_queries)
+        wanted = set(scope)
+        in_scope = sum(1 for p in corpus.paragraphs.values() if p.report_id in wanted and p.kind in kinds)
+        n = max(1, min(in_scope, per_report * len(scope) * self.settings.per_report_pool))
+        filter_ids = None if len(scope) == len(corpus.versions) else scope
+        # Ranks count within each report, so that a report's rows do not depend on how its
+        # paragraphs interleave with other reports' in a ranking over all of them.
+        fused: dict[str, float] = {}
+        for weight, ranking in self._rankings(plan, corpus, n, filter_ids, kinds):
+            within: Counter = Counter()
+            for cid in ranking:
+                report_id = cid.split("#", 1)[0]
+                within[report_id] += 1
+                fused[cid] = fused.get(cid, 0.0) + weight / (self.settings.rrf_k + within[report_id])
+        grouped: dict[str, list[tuple[str, float]]] = {rid: [] for rid in scope}
+        for cid in sorted(fused, key=lambda c: (-fused[c], c)):
+            rows = grouped.get(cid.split("#", 1)[0])
+            if rows is not None and len(rows) < per_report and cid in corpus.paragraphs:
+                rows.append((cid, fused[cid]))
+        return grouped
+
     def _rankings(self, plan: QueryPlan, corpus: _Corpus, n: int, report_ids, kinds) -> list[tuple[float, list[str]]]:
         """(weight, ranked ids) to fuse: passages by meaning, paragraphs by words, sentences by
         meaning, and, for each intent the question shows, the kinds that answer it ranked alone."""
