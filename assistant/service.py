@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Iterable
 
 from assistant.answers.answering import Answer, Answerer
+from assistant.answers.comparing import Comparer, Comparison, ThemeColumn
+from assistant.answers.recurring import RecurringFinding
 from assistant.answers.drafting import Draft, Drafter
 from assistant.answers.starters import finding_themes, starter_questions
 from assistant.conversations import ConversationStore
@@ -51,6 +53,7 @@ class ReportService:
         self._engines_lock = threading.Lock()
         self.answerer = Answerer(self.retriever, self.sentences, settings, self.engine)
         self.drafter = Drafter(self.retriever, self.sentences, settings, self.engine)
+        self.comparer = Comparer(self.retriever, self.sentences, settings)
         self._staff_stores: dict[str, ConversationStore | FeedbackStore] = {}
 
     @property
@@ -129,6 +132,17 @@ class ReportService:
     def draft(self, observation: str, area: str | None = None, provider: str | None = None,
               exclude_report: str | None = None, engine: str | None = None) -> Draft:
         return self.drafter.draft(observation, area, provider, exclude_report, engine)
+
+    def compare(self, themes, report_ids: Iterable[str] | None = None) -> Comparison:
+        """Every chosen report (default: all) on each theme: cited cells, a summary per theme."""
+        return self.comparer.compare(themes, report_ids)
+
+    def compare_stream(self, themes, report_ids: Iterable[str] | None = None) -> Iterable[ThemeColumn]:
+        return self.comparer.columns(themes, report_ids)
+
+    def recurring(self, text: str, report_ids: Iterable[str] | None = None) -> list[RecurringFinding]:
+        """Findings on a theme or an observation, near-duplicates across reports grouped."""
+        return self.comparer.recurring(text, report_ids)
 
     def starter_questions(self, limit: int = 4) -> list[str]:
         """Questions to offer on an empty chat, drawn from the stored reports."""
