@@ -358,6 +358,73 @@ def draft(
 
 
 @app.command()
+def compare(
+    theme: str = typer.Argument(..., help="A theme: free text or a section of the reports (early help, governance, ...)."),
+    more: Optional[List[str]] = typer.Option(None, "--theme", help="Another theme: a matrix column (repeatable)."),
+    report: Optional[List[str]] = typer.Option(None, "--report", help="Only this report id (repeatable; default all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON: reports (rows), columns (theme, summary, cells)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Also write the comparison to a .csv, .xlsx or .docx file."),
+):
+    """Compare areas on one or more themes: per report, a cited judgement, the findings with their
+    quotes and the recommendations they led to; per theme, what is common and what differs."""
+    from assistant.answers.comparison_exports import EXPORT_FORMATS, export_comparison
+
+    fmt = out.suffix.lstrip(".").lower() if out else None
+    if out and fmt not in EXPORT_FORMATS:
+        _fail(f"--out {out}: the file must end in {', '.join('.' + f for f in EXPORT_FORMATS)}", 2)
+    service = _service()
+    try:
+        comparison = service.compare([theme, *(more or [])], report).to_dict()
+    except SERVICE_ERRORS as exc:
+        _fail(str(exc), exit_code(exc))
+    if out:
+        out.write_bytes(export_comparison(comparison, fmt))
+        errors.print(f"wrote {out}")
+    if as_json:
+        _print_json(comparison)
+        return
+    for column in comparison["columns"]:
+        console.print(f"\n[bold]{column['theme']}[/bold]")
+        for report_row, cell in zip(comparison["reports"], column["cells"]):
+            console.print(f"[cyan]{report_row['title']}[/cyan]")
+            console.print("  " + cell["judgement"], highlight=False, markup=False)
+            for finding in cell["findings"]:
+                recs = ", ".join(r["id"] for r in finding["recommendations"])
+                console.print(f"  [dim]{finding['id']}{' -> ' + recs if recs else ''}[/dim]")
+        console.print("[bold]Summary[/bold]")
+        console.print(column["summary"], highlight=False, markup=False)
+
+
+@app.command()
+def recurring(
+    text: str = typer.Argument(..., help="A theme or an inspector's observation."),
+    report: Optional[List[str]] = typer.Option(None, "--report", help="Only this report id (repeatable; default all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+):
+    """Which reports found the same problem, when, and what they were told to do: near-duplicate
+    findings across reports are one line with several citations."""
+    service = _service()
+    try:
+        groups = service.recurring(text, report)
+        paragraphs = service.retriever.corpus().paragraphs
+    except SERVICE_ERRORS as exc:
+        _fail(str(exc), exit_code(exc))
+    found = [g.to_dict(paragraphs) for g in groups]
+    if as_json:
+        _print_json(found)
+        return
+    if not found:
+        console.print("no finding on this in the stored reports")
+    for group in found:
+        console.print(f"[bold]{'Found in ' + str(group['reports']) + ' reports' if group['recurs'] else 'Found once'}[/bold]")
+        for finding in group["findings"]:
+            recs = "; ".join(f"{r['id']}: {r['text']}" for r in finding["recommendations"]) or "no recommendation"
+            console.print(f"  [cyan]{finding['id']}[/cyan] ({finding['area']}, {finding['review_year']}): "
+                          f"\u201c{finding['quote']}\u201d", highlight=False)
+            console.print(f"    [dim]told to: {recs}[/dim]", highlight=False)
+
+
+@app.command()
 def serve(
     host: Optional[str] = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1; ASSISTANT_API__HOST)."),
     port: Optional[int] = typer.Option(None, "--port", help="Port (default 8000; ASSISTANT_API__PORT)."),
@@ -544,6 +611,28 @@ def evaluate(
         errors.print(f"[red]below gate:[/red] {failure}")
     if gate and failures:
         raise typer.Exit(1)
+
+
+@app.command("eval-compare")
+def evaluate_comparisons(
+    split: str = typer.Option("all", "--split", help="Comparison cases: dev, test (frozen) or all."),
+    as_json: Optional[Path] = typer.Option(None, "--json", help="Also write every figure and row to this file."),
+):
+    """Score comparisons (evals/data/comparison_cases.jsonl): gold findings shown per report row,
+    rows stating the gold verdict, citation validity."""
+    from evals.comparisons import SPLITS, comparison_table, run_comparison_eval
+
+    if split not in SPLITS:
+        _fail(f"--split is {split!r}; it must be one of {', '.join(SPLITS)}", 2)
+    try:
+        result = run_comparison_eval(_service(), split)
+    except SERVICE_ERRORS as exc:
+        _fail(str(exc), exit_code(exc))
+    console.print(comparison_table(result))
+    if result["misses"]:
+        console.print(f"[dim]rows missing a gold finding: {', '.join(result['misses'])}[/dim]")
+    if as_json:
+        as_json.write_text(json.dumps(result, indent=2, default=str))
 
 
 def main() -> None:  # pragma: no cover

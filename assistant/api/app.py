@@ -15,9 +15,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from assistant.access import key_matches
+from assistant.answers.comparing import column_dict, report_row
+from assistant.answers.comparison_exports import EXPORT_FORMATS, export_comparison
 from assistant.api.jobs import IngestJobs
-from assistant.api.models import (AskRequest, ChatCompletionRequest, DraftRequest, FeedbackRequest, RenameRequest,
-                                  SearchRequest)
+from assistant.api.models import (AskRequest, ChatCompletionRequest, CompareRequest, DraftRequest, FeedbackRequest,
+                                  RecurringRequest, RenameRequest, SearchRequest)
 from assistant.api.openai_compat import MODEL_ID, completion, models_list, question_and_history, streamed_chunks
 from assistant.api.limits import BodyLimit, FailureBackoff, client_address
 from assistant.api.problems import ApiProblem, install_problem_handlers, presented_key, problem
@@ -183,6 +185,45 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
     @api.post("/draft", tags=["drafts"], summary="Draft a finding with cited precedents")
     def draft(body: DraftRequest) -> dict:
         return service.draft(body.observation, body.area, body.provider, body.exclude_report, body.engine).to_dict()
+
+    @api.post("/compare", tags=["compare"], summary="Compare areas on themes: a cited matrix and summaries")
+    def compare(body: CompareRequest) -> dict:
+        return service.compare(body.themes, body.report_ids).to_dict()
+
+    @api.post("/compare/stream", tags=["compare"], summary="Server-sent events: reports, then a column per theme",
+              response_class=StreamingResponse,
+              responses={200: {"content": {"text/event-stream": {}},
+                               "description": "`event: reports` [rows]; `event: column` (one theme, as in "
+                                              "/v1/compare); `event: done`; `event: error` (problem details)"}})
+    def compare_stream(body: CompareRequest):
+        columns = service.compare_stream(body.themes, body.report_ids)
+        first = next(columns)  # bad input raises here, before the 200 is sent
+        rows = {r["report_id"]: r for r in service.comparer.rows(body.report_ids)}
+        paragraphs = service.retriever.corpus().paragraphs
+
+        def stream():
+            yield _sse("reports", [report_row(r) for r in rows.values()])
+            try:
+                for column in _chain(first, columns):
+                    yield _sse("column", column_dict(column, rows, paragraphs))
+                yield _sse("done", {})
+            except SERVICE_ERRORS as exc:
+                status, title = http_status(exc)
+                yield _sse("error", {"type": "about:blank", "title": title, "status": status, "detail": str(exc)})
+
+        return StreamingResponse(stream(), media_type="text/event-stream", headers=SSE_HEADERS)
+
+    @api.post("/compare/export", tags=["compare"], summary="The comparison as a .csv, .xlsx or .docx file",
+              response_class=Response)
+    def compare_export(body: CompareRequest, format: str = Query("xlsx", pattern="^(csv|xlsx|docx)$")) -> Response:
+        content = export_comparison(service.compare(body.themes, body.report_ids).to_dict(), format)
+        return Response(content, media_type=EXPORT_FORMATS[format],
+                        headers={"Content-Disposition": f'attachment; filename="comparison.{format}"'})
+
+    @api.post("/recurring", tags=["compare"], summary="Findings that recur across reports, with what each was told")
+    def recurring(body: RecurringRequest) -> list[dict]:
+        paragraphs = service.retriever.corpus().paragraphs
+        return [group.to_dict(paragraphs) for group in service.recurring(body.text, body.report_ids)]
 
     @api.post("/search", tags=["search"], summary="Hybrid search over stored paragraphs")
     def search(body: SearchRequest) -> list[dict]:

@@ -3,7 +3,7 @@ the OpenAPI schema. Responses are the core's own to_dict() shapes (the same JSON
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -72,6 +72,23 @@ class DraftRequest(BaseModel):
     provider: str | None = Field(None, max_length=200, description="Who the suggested recommendation is for.")
     exclude_report: str | None = Field(None, max_length=100, description="A stored report not to use as precedent.")
     engine: str | None = Field(None, max_length=50)
+
+
+class CompareRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"themes": ["initial health assessments for children in care"]},
+        {"themes": ["early help", "governance"], "report_ids": ["leicester-city-2016", "sefton-2018"]}]})
+    themes: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
+        min_length=1, max_length=50, description="Themes (matrix columns): free text or a "
+                              "section of the reports (early help, child protection, governance, ...).")
+    report_ids: list[str] | None = Field(None, max_length=1000, description="Reports (rows); default: all stored.")
+
+
+class RecurringRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"text": "domestic abuse enquiry by midwives"}]})
+    text: str = Field(min_length=1, max_length=4000, description="A theme or an observation.")
+    report_ids: list[str] | None = Field(None, max_length=1000, description="Reports to look in; default: all.")
 
 
 class SearchRequest(BaseModel):
