@@ -1,6 +1,6 @@
 """Checks the eval data against the report text, by script: every gold id exists, every key
 term is in a gold paragraph, and no question or observation copies its gold paragraph's wording
-(no 5-word run in common). `python -m evals.check_data [REPORTS_DIR]` prints any problem."""
+(no 5-word run in common); comparison cases likewise, with verdicts in the gold paragraphs. `python -m evals.check_data [REPORTS_DIR]` prints any problem."""
 
 from __future__ import annotations
 
@@ -90,6 +90,30 @@ def check_drafting_cases(cases: list[dict], paragraphs: dict[str, Paragraph]) ->
     return problems
 
 
+def check_comparison_cases(cases: list[dict], paragraphs: dict[str, Paragraph]) -> list[str]:
+    """Every row's gold ids are findings of that row's report, every verdict (a figure or a
+    judgement the report states) is in one of them, and no theme copies a gold paragraph."""
+    problems = [] if len(cases) >= 15 else [f"comparison cases: {len(cases)} themes; at least 15 are needed"]
+    for case in cases:
+        cid = case.get("id")
+        if case.get("split") not in ("dev", "test"):
+            problems.append(f"{cid}: split must be dev or test")
+        for report_id, row in case.get("rows", {}).items():
+            gold = [paragraphs.get(g) for g in row.get("gold", [])]
+            if not gold or not row.get("verdict"):
+                problems.append(f"{cid}: {report_id} needs gold ids and at least one verdict")
+            for gid, paragraph in zip(row.get("gold", []), gold):
+                if paragraph is None or paragraph.kind != "finding" or paragraph.report_id != report_id:
+                    problems.append(f"{cid}: gold {gid} is not a finding of {report_id}")
+                elif (run := shared_run(case["theme"], paragraph.text)):
+                    problems.append(f"{cid}: theme shares '{run}' with {gid}")
+            texts = " ".join(p.text for p in gold if p is not None).lower()
+            for verdict in row.get("verdict", []):
+                if verdict.lower() not in texts:
+                    problems.append(f"{cid}: verdict {verdict!r} is in none of {report_id}'s gold paragraphs")
+    return problems
+
+
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -98,6 +122,7 @@ def main(reports_dir: str = "../shared/reports") -> int:
     paragraphs = load_paragraphs(Path(reports_dir))
     problems = [p for name in QUESTION_FILES for p in check_questions(read_jsonl(DATA / name), paragraphs)]
     problems += check_drafting_cases(read_jsonl(DATA / "drafting_cases.jsonl"), paragraphs)
+    problems += check_comparison_cases(read_jsonl(DATA / "comparison_cases.jsonl"), paragraphs)
     for problem in problems:
         print(problem)
     return 1 if problems else 0
