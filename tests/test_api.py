@@ -3,6 +3,8 @@ official openai client, auth, limits, and a bounded schemathesis run over the Op
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import socket
@@ -279,3 +281,49 @@ def test_a_slow_llm_never_stalls_search(real_service):
             release.set()
             worker.join(60)
     assert pending["answer"].status_code == 200 and pending["answer"].json()["engine"] == "openai"
+
+
+def test_compare_matches_the_core_and_streams_a_column_per_theme(api, real_service):
+    body = {"themes": ["initial health assessments", "governance"]}
+    response = api.post("/v1/compare", json=body)
+    assert response.status_code == 200
+    assert response.json() == real_service.compare(body["themes"]).to_dict()
+    assert [c["theme"] for c in response.json()["columns"]] == body["themes"]
+
+    with api.stream("POST", "/v1/compare/stream", json=body) as streamed:
+        assert streamed.headers["content-type"].startswith("text/event-stream")
+        events = sse_events(streamed.read().decode())
+    assert [name for name, _ in events] == ["reports", "column", "column", "done"]
+    assert [r["report_id"] for r in events[0][1]] == ["leicester-city-2016", "sefton-2018"]
+    assert [data for name, data in events if name == "column"] == response.json()["columns"]
+
+
+def test_compare_export_is_a_file_of_the_same_cells(api):
+    body = {"themes": ["domestic abuse"], "report_ids": ["sefton-2018"]}
+    exported = api.post("/v1/compare/export?format=csv", json=body)
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
+    assert 'filename="comparison.csv"' in exported.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    cells = api.post("/v1/compare", json=body).json()["columns"][0]["cells"]
+    assert [r["report_id"] for r in rows] == ["sefton-2018"]
+    assert rows[0]["finding_ids"].split("\n") == [f["id"] for f in cells[0]["findings"]]
+    assert rows[0]["judgement"] == cells[0]["judgement"]
+    workbook = api.post("/v1/compare/export", json=body)  # default format: xlsx
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
+    assert api.post("/v1/compare/export?format=pdf", json=body).status_code == 422
+
+
+def test_compare_and_recurring_errors_are_problem_details(api):
+    unknown = api.post("/v1/compare", json={"themes": ["governance"], "report_ids": ["nowhere-2020"]})
+    assert unknown.status_code == 404 and "nowhere-2020" in unknown.json()["detail"]
+    assert api.post("/v1/compare", json={"themes": []}).status_code == 422
+    assert api.post("/v1/compare", json={"themes": ["   "]}).status_code == 422
+    too_many = api.post("/v1/compare", json={"themes": [f"theme {n}" for n in range(13)]})
+    assert too_many.status_code == 422 and "max_themes" in too_many.json()["detail"]
+    streamed = api.post("/v1/compare/stream", json={"themes": ["x"], "report_ids": ["nowhere-2020"]})
+    assert streamed.status_code == 404
+    recurring = api.post("/v1/recurring", json={"text": "domestic abuse enquiry by midwives"})
+    assert recurring.status_code == 200
+    lines = recurring.json()
+    assert lines and set(lines[0]) == {"reports", "recurs", "findings"}
+    assert api.post("/v1/recurring", json={"text": ""}).status_code == 422
