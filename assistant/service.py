@@ -146,12 +146,22 @@ class ReportService:
 
     def starter_questions(self, limit: int = 4) -> list[str]:
         """Questions to offer on an empty chat, drawn from the stored reports."""
-        corpus = self.retriever.corpus()
+        return starter_questions(list(self.retriever.corpus().reports.values()), self._report_themes(), limit)
+
+    def section_themes(self) -> list[str]:
+        """The sections the stored reports' findings sit under, as words: the themes offered for
+        comparing areas, those most reports share first (then in report order)."""
+        counts: dict[str, int] = {}
+        for themes in self._report_themes().values():
+            for theme in themes:
+                counts[theme] = counts.get(theme, 0) + 1
+        return sorted(counts, key=lambda theme: -counts[theme])
+
+    def _report_themes(self) -> dict[str, list[str]]:
         by_report: dict[str, list[Paragraph]] = {}
-        for paragraph in corpus.paragraphs.values():
+        for paragraph in self.retriever.corpus().paragraphs.values():
             by_report.setdefault(paragraph.report_id, []).append(paragraph)
-        themes = {report_id: finding_themes(paragraphs) for report_id, paragraphs in by_report.items()}
-        return starter_questions(list(corpus.reports.values()), themes, limit)
+        return {report_id: finding_themes(paragraphs) for report_id, paragraphs in by_report.items()}
 
     def langchain_retriever(self, k: int = 5, report_ids=None, kinds=None) -> ReportRetriever:
         return ReportRetriever(retriever=self.retriever, k=k, report_ids=report_ids, kinds=kinds)

@@ -3,6 +3,8 @@ served by uvicorn on 127.0.0.1. Screenshots of each step go to UI_SCREENSHOTS_DI
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -305,3 +307,52 @@ def test_a_streamed_answer_settles_into_clickable_markers(browser, ui_service, m
         expect(target).to_contain_text(cid, timeout=30_000)
         expect(target).to_be_in_viewport(timeout=10_000)
         assert outside == [], f"the UI fetched from outside 127.0.0.1: {outside}"
+
+
+def test_compare_areas_shows_a_cited_matrix_whose_cells_open_their_paragraphs(browser, real_service, tmp_path):
+    with live_server(create_served_app(real_service)) as url:
+        page, outside = open_page(browser, f"{url}/ui/", width=1440)
+        page.get_by_role("tab", name="Compare areas").click()
+        themes = page.locator("#compare-themes input")
+        themes.wait_for(timeout=30_000)
+        for theme in ("initial health assessments", "domestic abuse"):
+            themes.fill(theme)
+            themes.press("Enter")
+        themes.press("Escape")
+        page.locator("#compare-matrix").click()  # closes the theme list
+        page.locator("#compare-button").click()
+        table = page.locator("#compare-matrix table.compare-matrix")
+        table.wait_for(timeout=120_000)
+        expected = real_service.compare(["initial health assessments", "domestic abuse"]).to_dict()
+
+        # One row per report (earliest review first), one column per theme.
+        headers = [" ".join(h.split()) for h in table.locator("thead th").all_inner_texts()]
+        assert headers == ["Area (review)", "initial health assessments", "domestic abuse"]
+        rows = table.locator("tbody tr")
+        expect(rows).to_have_count(2)
+        assert rows.nth(0).locator("th").inner_text().startswith("Leicester City 2016")
+        assert rows.nth(1).locator("th").inner_text().startswith("Sefton 2018")
+        first_cell = expected["columns"][0]["cells"][0]
+        assert first_cell["findings"][0]["id"] in rows.nth(0).locator("td").first.inner_html()
+        expect(page.locator("#compare-status")).to_contain_text("2 reports \u00d7 2 themes")
+        page.screenshot(path=SCREENSHOTS / "07-compare-matrix.png", full_page=True)
+
+        # A cell's [n] marker opens the cited paragraph beside the matrix, the quote marked.
+        marker = rows.nth(0).locator("td").first.locator("a.cite").first
+        cited = unquote(marker.get_attribute("href").split("/")[1])
+        assert cited == first_cell["citations"][0]["id"]
+        marker.click()
+        expect(page.locator("#compare-panel")).to_contain_text(cited, timeout=30_000)
+        mark = page.locator("#compare-panel mark.quote").first
+        assert mark.inner_text().strip() in real_service.paragraph(cited).text
+        page.screenshot(path=SCREENSHOTS / "08-compare-cell-opened.png", full_page=True)
+
+        # The exports are offered as files; the downloaded table holds one row per cell.
+        for name in ("comparison.docx", "comparison.xlsx", "comparison.csv"):
+            page.locator(f"#compare-files a[download='{name}']").wait_for(timeout=30_000)
+        with page.expect_download() as download:
+            page.locator("#compare-files a[download='comparison.csv']").click()
+        exported = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+        assert [(r["theme"], r["report_id"]) for r in exported] == [
+            (column["theme"], cell["report_id"]) for column in expected["columns"] for cell in column["cells"]]
+        assert outside == []

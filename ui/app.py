@@ -12,6 +12,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.access import key_matches
+from assistant.answers.comparison_exports import export_comparison
 from assistant.conversations import conversation_docx, conversation_markdown, title_from
 from assistant.engines import engines
 from assistant.engines.readiness import engine_choices
@@ -20,8 +21,8 @@ from assistant.feedback import VERDICTS, as_jsonl, eval_cases
 from ingest.models import PARAGRAPH_KINDS
 from ui.export import draft_to_docx, draft_to_markdown
 from assistant.grounding.context import report_title
-from ui.render import (answer_markdown, check_notes, chip_id, draft_references, edited_draft, feedback_markdown,
-                       ingest_results_html, numbered_draft, paragraph_html, paragraph_words, precedents_html,
+from ui.render import (answer_markdown, check_notes, chip_id, comparison_html, draft_references, edited_draft,
+                       feedback_markdown, ingest_results_html, numbered_draft, paragraph_html, paragraph_words, precedents_html,
                        report_html, report_rows, turn_labels)
 
 ADMIN_USER = "admin"
@@ -35,22 +36,28 @@ CSS = """
 .report-reader .para.target { background: #fef3c7; border-left: 4px solid #f59e0b; }
 .report-reader .para-id { color: var(--body-text-color-subdued); font-family: monospace; font-size: 0.85em; }
 .report-reader .para-links { font-size: 0.85em; color: var(--body-text-color-subdued); }
-#chat a.cite { position: relative; text-decoration: none; font-weight: 600; }
-#chat a.cite .cite-preview { display: none; position: fixed; z-index: 50; width: min(22em, 90vw);
-  padding: 0.5em 0.7em; background: var(--background-fill-primary); color: var(--body-text-color);
-  border: 1px solid var(--border-color-primary); border-radius: 6px; box-shadow: 0 4px 12px rgba(0,0,0,.15);
-  font-weight: normal; white-space: normal; }
-#chat a.cite:hover .cite-preview, #chat a.cite:focus .cite-preview { display: block; }
-#cite-target { display: none; }
+#chat a.cite, #compare-matrix a.cite { position: relative; text-decoration: none; font-weight: 600; }
+#chat a.cite .cite-preview, #compare-matrix a.cite .cite-preview { display: none; position: fixed; z-index: 50;
+  width: min(22em, 90vw); padding: 0.5em 0.7em; background: var(--background-fill-primary);
+  color: var(--body-text-color); border: 1px solid var(--border-color-primary); border-radius: 6px;
+  box-shadow: 0 4px 12px rgba(0,0,0,.15); font-weight: normal; white-space: normal; }
+#chat a.cite:hover .cite-preview, #chat a.cite:focus .cite-preview,
+#compare-matrix a.cite:hover .cite-preview, #compare-matrix a.cite:focus .cite-preview { display: block; }
+#cite-target, #compare-target { display: none; }
+table.compare-matrix { border-collapse: collapse; width: 100%; }
+table.compare-matrix th, table.compare-matrix td { border: 1px solid var(--border-color-primary); padding: 0.4em;
+  vertical-align: top; text-align: left; white-space: normal; overflow-wrap: break-word; }
+table.compare-matrix a.finding-id { font-family: monospace; font-weight: normal; }
 table.precedents td, table.ingest-results td { vertical-align: top; white-space: normal; overflow-wrap: break-word; }
 """
 # A click on a numbered marker in the chat (or Enter on it) opens its paragraph in the side panel:
 # through the latest answer's chip when it has one (so feedback is on that citation), otherwise
 # through a hidden box the server listens to ("id|start|end|time", so the same one can reopen).
+# A marker or finding id in the comparison matrix goes through its own hidden box the same way.
 PAGE_SCRIPT = """<script>
 // The preview is placed beside its marker, inside the window (the chat's scrolling box would clip it).
 const placePreview = (event) => {
-  const link = event.target.closest && event.target.closest('#chat a.cite');
+  const link = event.target.closest && event.target.closest('#chat a.cite, #compare-matrix a.cite');
   const preview = link && link.querySelector('.cite-preview');
   if (!preview) return;
   const box = link.getBoundingClientRect();
@@ -61,15 +68,16 @@ const placePreview = (event) => {
 document.addEventListener('mouseover', placePreview);
 document.addEventListener('focusin', placePreview);
 document.addEventListener('click', (event) => {
-  const link = event.target.closest && event.target.closest('#chat a.cite');
+  const link = event.target.closest && event.target.closest('#chat a.cite, #compare-matrix a.cite');
   if (!link) return;
   event.preventDefault();
   const [, encoded, start, end] = link.getAttribute('href').split('/');  // #cite/id/start/end
   const cid = decodeURIComponent(encoded);
-  const chip = [...document.querySelectorAll('#citation-chips label')].find(
+  const inMatrix = link.closest('#compare-matrix');
+  const chip = inMatrix ? null : [...document.querySelectorAll('#citation-chips label')].find(
     (label) => label.textContent.trim().endsWith('(' + cid + ')') || label.textContent.trim().endsWith(' ' + cid));
   if (chip && !chip.querySelector('input').checked) { chip.click(); return; }
-  const box = document.querySelector('#cite-target textarea');
+  const box = document.querySelector((inMatrix ? '#compare-target' : '#cite-target') + ' textarea');
   if (!box) return;
   box.value = [cid, start, end, Date.now()].join('|');
   box.dispatchEvent(new Event('input', {bubbles: true}));
@@ -124,6 +132,12 @@ def build_ui(service) -> gr.Blocks:
 
     def report_ids() -> list[str]:
         return [r["report_id"] for r in service.reports()]
+
+    def section_themes() -> list[str]:
+        try:
+            return service.section_themes()
+        except SERVICE_ERRORS:
+            return []
 
     def describe_citation(cid: str) -> str:
         """ "Sefton 2018 · Child protection · para 3.4" for a chip; the id alone if the paragraph
@@ -431,6 +445,57 @@ def build_ui(service) -> gr.Blocks:
                                     downloads, drafted])
                 export_draft_button.click(export_edited, [draft_text, draft_recommendation, drafted], downloads)
 
+            # -- compare areas ---------------------------------------------------------------
+            with gr.Tab("Compare areas", id="compare"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=1, min_width=260):
+                        compare_themes = gr.Dropdown(
+                            choices=section_themes(), value=None, multiselect=True, allow_custom_value=True,
+                            label="Themes (the matrix's columns): a section, or type your own and press Enter",
+                            elem_id="compare-themes")
+                        compare_reports = gr.Dropdown(choices=report_ids(), value=None, multiselect=True,
+                                                      label="Reports (default: all)", elem_id="compare-reports")
+                        compare_button = gr.Button("Compare", variant="primary", elem_id="compare-button")
+                        compare_files = gr.File(label="Export (.docx, .xlsx, .csv)", file_count="multiple",
+                                                interactive=False, elem_id="compare-files")
+                    with gr.Column(scale=4, min_width=420):
+                        compare_status = gr.Markdown(elem_id="compare-status")
+                        matrix = gr.HTML("<p>Choose one or more themes and compare the areas: one row per "
+                                         "report, one column per theme, every cell cited.</p>", elem_id="compare-matrix")
+                    with gr.Column(scale=2, min_width=260):
+                        compare_panel = gr.HTML("<p>Choose a citation in the matrix to read its paragraph here.</p>",
+                                                elem_id="compare-panel")
+                        compare_target = gr.Textbox(elem_id="compare-target", show_label=False, container=False)
+
+                def compare(themes, chosen_reports):
+                    try:
+                        comparison = service.compare(themes or [], chosen_reports or None).to_dict()
+                    except SERVICE_ERRORS as exc:
+                        return f"**Error:** {exc}", gr.update(), gr.update(value=None)
+                    rows, columns = len(comparison["reports"]), len(comparison["columns"])
+                    status = (f"{rows} report{'s' if rows != 1 else ''} \u00d7 {columns} theme"
+                              f"{'s' if columns != 1 else ''}; engine: {comparison['engine']}")
+                    return status, comparison_html(comparison, describe_citation), export_comparison_files(comparison)
+
+                def export_comparison_files(comparison: dict) -> list[str]:
+                    folder = Path(tempfile.mkdtemp(prefix="comparison-"))
+                    paths = []
+                    for kind in ("docx", "xlsx", "csv"):
+                        path = folder / f"comparison.{kind}"
+                        path.write_bytes(export_comparison(comparison, kind))
+                        paths.append(str(path))
+                    return paths
+
+                def open_matrix_citation(target):
+                    """A marker or finding id clicked in the matrix: "id|start|end|time" from the page script."""
+                    cid, start, end, *_ = ((target or "") + "|||").split("|")
+                    if not cid:
+                        return gr.update()
+                    return cited_paragraph(cid, [(int(start), int(end))] if start.isdigit() and end.isdigit() else [])
+
+                compare_button.click(compare, [compare_themes, compare_reports], [compare_status, matrix, compare_files])
+                compare_target.change(open_matrix_citation, compare_target, compare_panel)
+
             # -- reports ---------------------------------------------------------------------
             with gr.Tab("Reports", id="reports", visible=not protected) as reports_tab:
                 reports_table = gr.Dataframe(value=report_rows(service.reports()), headers=REPORT_COLUMNS,
@@ -455,9 +520,11 @@ def build_ui(service) -> gr.Blocks:
                 def refreshed():
                     ids = report_ids()
                     return (report_rows(service.reports()), gr.update(choices=ids, value=None),
-                            gr.update(choices=ids), gr.update(choices=[""] + ids, value=""), gr.update(choices=ids))
+                            gr.update(choices=ids), gr.update(choices=[""] + ids, value=""), gr.update(choices=ids),
+                            gr.update(choices=ids), gr.update(choices=section_themes()))
 
-                refresh_outputs = [reports_table, delete_choice, report_filter, exclude, reader_choice]
+                refresh_outputs = [reports_table, delete_choice, report_filter, exclude, reader_choice, compare_reports,
+                                   compare_themes]
 
                 def not_ingested(status: str, reason: str):
                     return ingest_results_html([["", "", status, reason]]), *refreshed()

@@ -267,3 +267,64 @@ def report_rows(reports: list[dict]) -> list[list]:
                      record.get("published") or "", counts.get("findings", 0), counts.get("recommendations", 0),
                      counts.get("paragraphs", 0), record.get("source_format", "")])
     return rows
+
+
+def comparison_html(comparison: dict, describe: Callable[[str], str] | None = None) -> str:
+    """The comparison as a matrix (a row per report, a column per theme) and, under it, each
+    theme's summary. Every marker and finding id is a link that opens its paragraph (the page
+    script sends it to the server); markers are numbered once across the whole view."""
+    order: list[str] = []
+    rows = {r["report_id"]: r for r in comparison["reports"]}
+    cells = {(column["theme"], cell["report_id"]): cell for column in comparison["columns"] for cell in column["cells"]}
+    themes = [column["theme"] for column in comparison["columns"]]
+    parts = ["<div class='compare-matrix'><table class='compare-matrix'><thead><tr><th>Area (review)</th>"]
+    parts += [f"<th scope='col'>{html.escape(theme)}</th>" for theme in themes]
+    parts.append("</tr></thead><tbody>")
+    for report_id, row in rows.items():
+        label = f"{row.get('area') or report_id} {row.get('review_year') or ''}".strip()
+        parts.append(f"<tr><th scope='row'>{html.escape(label)}<br><span class='para-id'>{html.escape(report_id)}"
+                     "</span></th>")
+        for theme in themes:
+            parts.append(f"<td>{_cell_html(cells[(theme, report_id)], describe, order)}</td>")
+        parts.append("</tr>")
+    parts.append("</tbody></table>")
+    for column in comparison["columns"]:
+        parts.append(f"<h4>{html.escape(column['theme'])}: what is common and what differs</h4>")
+        parts.append(_text_html(column["summary"], column["summary_citations"], describe, order))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _cell_html(cell: dict, describe, order: list[str]) -> str:
+    judgement = _text_html(cell["judgement"], cell["citations"], describe, order)
+    if not cell["findings"]:
+        return judgement
+    items = []
+    for finding in cell["findings"]:
+        link = (f"<a class='cite finding-id' href='{marker_href(finding['id'], finding['start'], finding['end'])}'>"
+                f"{html.escape(finding['id'])}</a>")
+        led = ", ".join(html.escape(rec["id"].split("#", 1)[1].removeprefix("rec:")) for rec in finding["recommendations"])
+        items.append(f"<li>{link}: {html.escape(finding['quote'])}"
+                     + (f" <span class='para-links'>(led to recommendation {led})</span>" if led else "") + "</li>")
+    count = len(cell["findings"])
+    return (f"{judgement}<details><summary>{count} finding{'s' if count != 1 else ''}</summary>"
+            f"<ul>{''.join(items)}</ul></details>")
+
+
+def _text_html(text: str, citations: list[dict], describe, order: list[str]) -> str:
+    """A checked text (lines, "- " items, headings ending ":") as HTML with linked markers."""
+    blocks, items = [], []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        linked, _ = linked_markers(html.escape(line.strip(), quote=False), citations, describe, order)
+        if line.lstrip().startswith("- "):
+            items.append(f"<li>{linked[2:]}</li>")
+            continue
+        if items:
+            blocks.append(f"<ul>{''.join(items)}</ul>")
+            items = []
+        blocks.append(f"<p><strong>{linked}</strong></p>" if line.rstrip().endswith(":") else f"<p>{linked}</p>")
+    if items:
+        blocks.append(f"<ul>{''.join(items)}</ul>")
+    return "".join(blocks)
