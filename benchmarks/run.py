@@ -28,6 +28,7 @@ from benchmarks.local_servers import assistant_server, chroma_server
 from benchmarks.synthetic import embed_originals, renamed_embedded, write_scaled_corpus
 from benchmarks.targets import check_targets
 from benchmarks.timing import peak_rss_mb, rss_mb, summarize_ms, time_each
+from evals.comparisons import COMPARISON_CASES
 from evals.runner import DRAFTING_CASES, QUESTIONS, load_jsonl
 from ingest.parser import parse_report
 from ingest.sources import expand_paths, load_source
@@ -128,7 +129,19 @@ def bench_queries(service) -> dict:
                                                            engine="extractive"), cases))
     return {"questions": len(questions), "drafting_cases": len(cases), "embed_query": floor,
             "search": search, "search_to_floor_p50": round(search["p50_ms"] / floor["p50_ms"], 2),
-            "ask_extractive": ask, "draft_extractive": draft}
+            "ask_extractive": ask, "draft_extractive": draft, "compare_one_theme": bench_compare(service)}
+
+
+def comparison_themes() -> list[str]:
+    return [case["theme"] for case in load_jsonl(COMPARISON_CASES, ("theme",))]
+
+
+def bench_compare(service, themes: list[str] | None = None) -> dict:
+    """One-theme comparisons across every stored report (the extractive judgements), one per
+    theme of the comparison eval cases, after one warm-up."""
+    themes = themes or comparison_themes()
+    service.compare(themes[0])
+    return summarize_ms(time_each(service.compare, themes))
 
 
 # -- the local language model -------------------------------------------------------------------
@@ -152,7 +165,8 @@ def _store_settings(base: Settings, folder: Path, backend: str):
         yield base.model_copy(update={"data_dir": folder / "data"})
 
 
-def bench_scaled(settings: Settings, embedder, originals: list, copies: int, backend: str, folder: Path) -> dict:
+def bench_scaled(settings: Settings, embedder, originals: list, copies: int, backend: str, folder: Path,
+                 compare_themes: int = 8) -> dict:
     questions = [q["question"] for q in load_jsonl(QUESTIONS, ("question",))]
     with _store_settings(settings, folder / backend, backend) as scaled_settings:
         service = build_service(scaled_settings, embedder=embedder)
@@ -175,11 +189,12 @@ def bench_scaled(settings: Settings, embedder, originals: list, copies: int, bac
         refresh = time.perf_counter() - started
         if not found:
             raise RuntimeError("the report written last was not found by the next search")
+        compare = bench_compare(service, comparison_themes()[:compare_themes])
     return {"backend": backend, "copies": copies, "reports": copies * len(originals), "paragraphs": paragraphs,
             "passages": copies * sum(len(o.passages) for o in originals),
             "sentences": copies * sum(len(o.sentences) for o in originals), "write_s": round(write_seconds, 1),
             "first_search_s": round(first_search, 2), "search": search,
-            "refresh_after_one_more_report_s": round(refresh, 2)}
+            "refresh_after_one_more_report_s": round(refresh, 2), "compare_one_theme": compare}
 
 
 # -- the serving process -------------------------------------------------------------------------
@@ -228,6 +243,7 @@ def table(results: dict) -> str:
             ("one-query embedding p50 (ms)", queries["embed_query"]["p50_ms"], "", ""),
             ("ask p50/p95/p99 (ms)", _percentiles(queries["ask_extractive"]), "", ""),
             ("draft p50/p95/p99 (ms)", _percentiles(queries["draft_extractive"]), "", ""),
+            ("compare, one theme, all reports p50/p95/p99 (ms)", _percentiles(queries["compare_one_theme"]), "", ""),
         ]
     if "local" in results:
         local = results["local"]
@@ -248,6 +264,8 @@ def table(results: dict) -> str:
         rows.append((f"{scaled['copies']}x on {scaled['backend']}: write / first search / refresh after a new report (s)",
                      f"{scaled['write_s']} / {scaled['first_search_s']} / {scaled['refresh_after_one_more_report_s']}",
                      "", ""))
+        rows.append((f"{scaled['copies']}x on {scaled['backend']}: compare, one theme, {scaled['reports']} reports "
+                     "p50/p95/p99 (ms)", _percentiles(scaled["compare_one_theme"]), "", ""))
     if "serving" in results:
         load = results["serving"]["load"]
         rows.append((f"load: {load['clients']} clients, {load['seconds']} s", f"{load['requests']} requests, "
