@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.grounding.relevance import SentenceEmbeddingCache
-from assistant.retrieval.words import containment, content_words
+from assistant.retrieval.words import content_words
 from ingest.models import Paragraph
 from vectorstore.chunking import sentence_spans
 
@@ -68,8 +68,10 @@ def findings_on_theme(theme: str, retriever, sentences: SentenceEmbeddingCache, 
     corpus = retriever.corpus()
     candidates = retriever.search_per_report(theme, CANDIDATES_PER_REPORT, report_ids, kinds=("finding",))
     wanted = set(report_ids)
+    sections = {p.section for p in corpus.paragraphs.values() if p.kind == "finding"}
+    theme_sections = {section for section in sections if names_section(theme, section)}
     in_section = {p.citation_id for p in corpus.paragraphs.values()
-                  if p.report_id in wanted and p.kind == "finding" and names_section(theme, p.section)}
+                  if p.section in theme_sections and p.kind == "finding" and p.report_id in wanted}
     by_report: dict[str, list[Paragraph]] = {rid: [] for rid in report_ids}
     rank: dict[str, int] = {}
     for rid, ranked in candidates.items():
@@ -81,11 +83,14 @@ def findings_on_theme(theme: str, retriever, sentences: SentenceEmbeddingCache, 
     spans = [(p, s, e) for ps in by_report.values() for p in ps for s, e in sentence_spans(p.text)]
     if not spans:
         return {rid: [] for rid in report_ids}
-    cosines = (sentences.vectors([p.text[s:e] for p, s, e in spans], {p.citation_id for p, _, _ in spans})
-               @ sentences.query(theme))
+    texts = [p.text[s:e] for p, s, e in spans]
+    owners = {text: paragraph.citation_id for text, (paragraph, _, _) in zip(texts, spans)}
+    cosines = sentences.vectors(texts, owners) @ sentences.query(theme)
+    theme_words = content_words(theme)
     best: dict[str, tuple[float, int, int]] = {}
-    for (paragraph, start, end), cosine in zip(spans, cosines):
-        score = float(cosine) + 0.3 * containment(theme, paragraph.text[start:end])
+    for (paragraph, start, end), text, cosine in zip(spans, texts, cosines):
+        shared = len(theme_words & content_words(text)) / len(theme_words) if theme_words else 0.0
+        score = float(cosine) + 0.3 * shared
         if score > best.get(paragraph.citation_id, (-9.0,))[0]:
             best[paragraph.citation_id] = (score, start, end)
 

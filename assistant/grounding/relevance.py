@@ -71,11 +71,14 @@ class SentenceEmbeddingCache:
         self._max = max_entries
         self._lock = threading.Lock()
 
-    def vectors(self, texts: list[str], citation_ids: Iterable[str] = ()) -> np.ndarray:
-        """Unit vectors of texts, the sentences of the paragraphs citation_ids."""
+    def vectors(self, texts: list[str], citation_ids: Iterable[str] | dict[str, str] = ()) -> np.ndarray:
+        """Unit vectors of texts, the sentences of the paragraphs citation_ids. Given as a dict
+        (text -> the paragraph it is from), only the paragraphs of texts not yet cached are read."""
         missing = self._missing(texts)
         if missing and self._stored and citation_ids:
-            self._remember(self._stored(list(citation_ids)))
+            owners = ({citation_ids[t] for t in missing if t in citation_ids} if isinstance(citation_ids, dict)
+                      else set(citation_ids))
+            self._remember(self._stored(sorted(owners)))
             missing = self._missing(texts)
         if missing:
             self._remember(dict(zip(missing, self._embedder().embed_documents(missing))))
