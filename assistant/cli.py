@@ -364,6 +364,8 @@ def compare(
     report: Optional[List[str]] = typer.Option(None, "--report", help="Only this report id (repeatable; default all)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON: reports (rows), columns (theme, summary, cells)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Also write the comparison to a .csv, .xlsx or .docx file."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="Engine writing the judgements (default: settings; "
+                                         "extractive for report sentences only)."),
 ):
     """Compare areas on one or more themes: per report, a cited judgement, the findings with their
     quotes and the recommendations they led to; per theme, what is common and what differs."""
@@ -374,7 +376,7 @@ def compare(
         _fail(f"--out {out}: the file must end in {', '.join('.' + f for f in EXPORT_FORMATS)}", 2)
     service = _service()
     try:
-        comparison = service.compare([theme, *(more or [])], report).to_dict()
+        comparison = service.compare([theme, *(more or [])], report, engine).to_dict()
     except SERVICE_ERRORS as exc:
         _fail(str(exc), exit_code(exc))
     if out:
@@ -383,6 +385,8 @@ def compare(
     if as_json:
         _print_json(comparison)
         return
+    if comparison["notice"]:
+        errors.print(comparison["notice"])
     for column in comparison["columns"]:
         console.print(f"\n[bold]{column['theme']}[/bold]")
         for report_row, cell in zip(comparison["reports"], column["cells"]):
@@ -617,6 +621,7 @@ def evaluate(
 def evaluate_comparisons(
     split: str = typer.Option("all", "--split", help="Comparison cases: dev, test (frozen) or all."),
     as_json: Optional[Path] = typer.Option(None, "--json", help="Also write every figure and row to this file."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="Engine writing the judgements (default: settings)."),
 ):
     """Score comparisons (evals/data/comparison_cases.jsonl): gold findings shown per report row,
     rows stating the gold verdict, citation validity."""
@@ -625,7 +630,7 @@ def evaluate_comparisons(
     if split not in SPLITS:
         _fail(f"--split is {split!r}; it must be one of {', '.join(SPLITS)}", 2)
     try:
-        result = run_comparison_eval(_service(), split)
+        result = run_comparison_eval(_service(), split, engine=engine)
     except SERVICE_ERRORS as exc:
         _fail(str(exc), exit_code(exc))
     console.print(comparison_table(result))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterable
 
 from assistant.answers.answering import Answer, Answerer
-from assistant.answers.comparing import Comparer, Comparison, ThemeColumn
+from assistant.answers.comparing import Comparer, Comparison, Judges, ThemeColumn
 from assistant.answers.recurring import RecurringFinding
 from assistant.answers.drafting import Draft, Drafter
 from assistant.answers.starters import finding_themes, starter_questions
@@ -53,7 +53,7 @@ class ReportService:
         self._engines_lock = threading.Lock()
         self.answerer = Answerer(self.retriever, self.sentences, settings, self.engine)
         self.drafter = Drafter(self.retriever, self.sentences, settings, self.engine)
-        self.comparer = Comparer(self.retriever, self.sentences, settings)
+        self.comparer = Comparer(self.retriever, self.sentences, settings, self.engine)
         self._staff_stores: dict[str, ConversationStore | FeedbackStore] = {}
 
     @property
@@ -133,12 +133,16 @@ class ReportService:
               exclude_report: str | None = None, engine: str | None = None) -> Draft:
         return self.drafter.draft(observation, area, provider, exclude_report, engine)
 
-    def compare(self, themes, report_ids: Iterable[str] | None = None) -> Comparison:
-        """Every chosen report (default: all) on each theme: cited cells, a summary per theme."""
-        return self.comparer.compare(themes, report_ids)
+    def compare(self, themes, report_ids: Iterable[str] | None = None, engine: str | None = None) -> Comparison:
+        """Every chosen report (default: all) on each theme: cited cells, a summary per theme.
+        The cells' judgements are written by `engine` (default: the settings') when it writes."""
+        return self.comparer.compare(themes, report_ids, engine)
 
-    def compare_stream(self, themes, report_ids: Iterable[str] | None = None) -> Iterable[ThemeColumn]:
-        return self.comparer.columns(themes, report_ids)
+    def compare_stream(self, themes, report_ids: Iterable[str] | None = None,
+                       engine: str | None = None) -> tuple[Judges, Iterable[ThemeColumn]]:
+        """Who writes the judgements, and the columns one theme at a time."""
+        judges = self.comparer.judges(themes, report_ids, engine)
+        return judges, self.comparer.columns(themes, report_ids, judges)
 
     def recurring(self, text: str, report_ids: Iterable[str] | None = None) -> list[RecurringFinding]:
         """Findings on a theme or an observation, near-duplicates across reports grouped."""

@@ -132,6 +132,7 @@ class LLMSettings(BaseModel):
     )
     local_sentences: int = Field(10, ge=2, le=60, description="Most report sentences shown to the local model.")
     local_answer_tokens: int = Field(220, ge=32, le=2048, description="Largest local-model answer, in tokens.")
+    local_judgement_tokens: int = Field(72, ge=32, le=1024, description="Largest comparison-cell judgement the local model writes, in tokens.")
     max_waiting: int = Field(
         4, ge=0, le=1000,
         description="Requests that may wait for the local model while it answers another; beyond this the "
@@ -209,6 +210,10 @@ class CompareSettings(BaseModel):
         "similar (cosine) are one recurring finding.",
     )
     max_themes: int = Field(12, ge=1, le=50, description="Most themes in one comparison (matrix columns).")
+    written_cells: int = Field(
+        4, ge=0, le=1000, description="Most cells of one comparison whose judgement a writing engine (the local "
+        "model) writes, at about 10 s each on 2 cores; a larger comparison is extractive, and says so.",
+    )
 
 
 class ApiSettings(BaseModel):

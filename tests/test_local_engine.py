@@ -88,6 +88,20 @@ def test_draft_is_written_and_cited(local_service):
     assert "[S" not in draft.draft + draft.suggested_recommendation
 
 
+def test_comparison_judgements_are_written_and_cited(local_service):
+    comparison = local_service.compare("level three safeguarding training for midwives")
+    assert comparison.engine == "local" and comparison.notice is None
+    (column,) = comparison.columns
+    written = [cell for cell in column.cells if cell.written_by == "local"]
+    assert written, [cell.judgement for cell in column.cells]
+    for cell in written:
+        assert cell.citations and "[S" not in cell.judgement and "[unsupported]" not in cell.judgement
+        assert_verified(local_service, cell.citations)
+        prose = CHECKED_MARKER.sub("", cell.judgement).strip()
+        cited = [local_service.paragraph(c.id).text for c in cell.citations]
+        assert copied_share([prose], cited) == 0.0, prose  # written, not pasted
+
+
 def test_question_the_reports_cannot_answer_gets_the_sentinel(local_service):
     answer = local_service.ask("What is the average salary of a veterinary nurse in Sefton?")
     assert answer.answer == cannot_answer_sentinel() and not answer.citations and not answer.answerable

@@ -24,7 +24,7 @@ class ScriptedModel:
     def load(self):
         return self
 
-    def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
+    def stream(self, messages: list[dict], max_tokens: int, grammar: str | None = None) -> Iterator[str]:
         prompt = messages[-1]["content"]
         self.prompts.append(prompt)
         text = self.reply(prompt)

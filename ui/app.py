@@ -474,7 +474,9 @@ def build_ui(service) -> gr.Blocks:
                         return f"**Error:** {exc}", gr.update(), gr.update(value=None)
                     rows, columns = len(comparison["reports"]), len(comparison["columns"])
                     status = (f"{rows} report{'s' if rows != 1 else ''} \u00d7 {columns} theme"
-                              f"{'s' if columns != 1 else ''}; engine: {comparison['engine']}")
+                              f"{'s' if columns != 1 else ''}; judgements: {comparison['engine']}")
+                    if comparison["notice"]:
+                        status += f"\n\n> {comparison['notice']}"
                     return status, comparison_html(comparison, describe_citation), export_comparison_files(comparison)
 
                 def export_comparison_files(comparison: dict) -> list[str]:

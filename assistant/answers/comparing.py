@@ -11,11 +11,13 @@ from assistant.answers.answering import validate_text
 from assistant.answers.recurring import (RecurringFinding, finding_entry, group_recurring, review_order,
                                          review_year)
 from assistant.answers.theme_findings import ThemeFinding, findings_on_theme
-from assistant.errors import InvalidInputError
+from assistant.engines import JudgementRequest
+from assistant.errors import EngineBusyError, InvalidInputError, LLMError
 from assistant.grounding.citations import Citation, Claim, Segment, check_citations
-from assistant.grounding.context import report_title
-from assistant.grounding.relevance import SentenceEmbeddingCache
+from assistant.grounding.context import ContextParagraph, report_title
+from assistant.grounding.relevance import ScoredSentence, SentenceEmbeddingCache
 from assistant.retrieval.hybrid import refuse_unknown_reports
+from vectorstore.chunking import sentence_spans
 
 MAX_THEME_CHARS = 300
 LISTED_PER_GROUP = 5  # a summary line names at most this many areas; the rest are counted
@@ -30,10 +32,11 @@ class ComparisonCell:
     findings: list[ThemeFinding]
     judgement: str
     citations: list[Citation]
+    written_by: str = "extractive"  # the engine that wrote the judgement
 
     def to_dict(self, record: dict, paragraphs: dict) -> dict:
         return {"theme": self.theme, "report_id": self.report_id, "judgement": self.judgement,
-                "citations": [c.to_dict() for c in self.citations],
+                "written_by": self.written_by, "citations": [c.to_dict() for c in self.citations],
                 "findings": [finding_entry(f, record, paragraphs) for f in self.findings]}
 
 
@@ -52,13 +55,15 @@ class Comparison:
     reports: list[dict]  # stored report records, earliest review first: the rows
     columns: list[ThemeColumn]
     paragraphs: dict = field(repr=False, default_factory=dict)  # citation id -> Paragraph, for recommendations
-    engine: str = "extractive"
+    engine: str = "extractive"  # the engine that wrote the judgements (summaries are extractive)
+    notice: str | None = None  # e.g. the judgements are extractive, and why
 
     def to_dict(self) -> dict:
         records = {r["report_id"]: r for r in self.reports}
         return {
             "themes": self.themes,
             "engine": self.engine,
+            "notice": self.notice,
             "reports": [report_row(r) for r in self.reports],
             "columns": [column_dict(c, records, self.paragraphs) for c in self.columns],
         }
@@ -90,24 +95,68 @@ def validate_themes(themes, max_themes: int) -> list[str]:
     return cleaned
 
 
+@dataclass
+class Judges:
+    """Who writes the cells' judgements in one comparison: a writing engine (the local model)
+    while it may, else the extractive judgement; and what the reader should be told about it."""
+
+    engine: object | None = None  # has judge(JudgementRequest)
+    name: str = "extractive"
+    notice: str | None = None
+
+    def judge(self, theme: str, record: dict, findings: list[ThemeFinding]) -> tuple[list[Segment], str]:
+        if findings and self.engine is not None:
+            try:
+                written = self.engine.judge(JudgementRequest(theme, report_title(record), cell_sentences(findings)))
+            except (LLMError, EngineBusyError) as exc:
+                self.engine, self.notice = None, (f"The {self.name} engine failed ({exc}); the judgements from "
+                                                  "here on are extractive.")
+                written = None
+            if written:
+                return written, self.name
+        return judgement_segments(theme, record, findings), "extractive"
+
+
 class Comparer:
-    def __init__(self, retriever, sentences: SentenceEmbeddingCache, settings):
+    def __init__(self, retriever, sentences: SentenceEmbeddingCache, settings, engine_for=None):
         self.retriever = retriever
         self.sentences = sentences
         self.settings = settings
+        self.engine_for = engine_for  # name | None -> Engine; without it every judgement is extractive
 
-    def compare(self, themes, report_ids=None) -> Comparison:
+    def compare(self, themes, report_ids=None, engine: str | None = None) -> Comparison:
         """Every chosen report (default: all stored) on every theme."""
-        columns = list(self.columns(themes, report_ids))
+        judges = self.judges(themes, report_ids, engine)
+        columns = list(self.columns(themes, report_ids, judges))
         corpus = self.retriever.corpus()
-        return Comparison([c.theme for c in columns], self.rows(report_ids), columns, corpus.paragraphs)
+        written = any(cell.written_by != "extractive" for column in columns for cell in column.cells)
+        return Comparison([c.theme for c in columns], self.rows(report_ids), columns, corpus.paragraphs,
+                          judges.name if written else "extractive", judges.notice)
 
-    def columns(self, themes, report_ids=None) -> Iterator[ThemeColumn]:
+    def judges(self, themes, report_ids=None, engine: str | None = None) -> Judges:
+        """The engine that writes this comparison's judgements: the one asked for (default: the
+        settings'), when it writes them and the comparison has at most compare.written_cells cells."""
+        cells = len(validate_themes(themes, self.settings.compare.max_themes)) * len(self.rows(report_ids))
+        if self.engine_for is None:
+            return Judges()
+        chosen = self.engine_for(engine)
+        name = chosen.name
+        notice = getattr(chosen, "notice", None)
+        if not hasattr(chosen, "judge") or name == "extractive":
+            return Judges(notice=notice)
+        limit = self.settings.compare.written_cells
+        if cells > limit:
+            return Judges(notice=f"The judgements are extractive: this comparison has {cells} cells and the {name} "
+                                 f"engine writes at most {limit} in one comparison (compare.written_cells).")
+        return Judges(chosen, name, notice)
+
+    def columns(self, themes, report_ids=None, judges: Judges | None = None) -> Iterator[ThemeColumn]:
         """The comparison one theme at a time, for streaming."""
         themes = validate_themes(themes, self.settings.compare.max_themes)
         rows = self.rows(report_ids)
+        judges = judges or Judges()
         for theme in themes:
-            yield self._column(theme, rows)
+            yield self._column(theme, rows, judges)
 
     def recurring(self, text: str, report_ids=None) -> list[RecurringFinding]:
         """For a theme or an observation: the findings of the chosen reports on it, near-duplicates
@@ -130,7 +179,7 @@ class Comparer:
         chosen = report_ids if report_ids is not None else sorted(corpus.versions)
         return sorted((corpus.reports[r] | {"report_id": r} for r in chosen), key=review_order)
 
-    def _column(self, theme: str, rows: list[dict]) -> ThemeColumn:
+    def _column(self, theme: str, rows: list[dict], judges: Judges) -> ThemeColumn:
         settings = self.settings.compare
         found = findings_on_theme(theme, self.retriever, self.sentences, [r["report_id"] for r in rows],
                                   settings.findings_per_row, settings.min_relevance)
@@ -141,13 +190,32 @@ class Comparer:
         cells = []
         for record in rows:
             rid = record["report_id"]
-            checked = check_citations(judgement_segments(theme, record, found[rid]), paragraphs, titles, repair)
+            segments, written_by = judges.judge(theme, record, found[rid])
+            checked = check_citations(segments, paragraphs, titles, repair)
+            if written_by != "extractive" and (checked.unsupported or not checked.citations):
+                # a claim the cited sentences do not support (a figure they do not state, say) or
+                # nothing that survived the checks: the cell keeps to the report's own sentences
+                segments, written_by = judgement_segments(theme, record, found[rid]), "extractive"
+                checked = check_citations(segments, paragraphs, titles, repair)
             cells.append(ComparisonCell(theme, rid, found[rid], checked.text,
-                                        checked.citations + finding_citations(found[rid], titles)))
+                                        checked.citations + finding_citations(found[rid], titles), written_by))
         groups = group_recurring([f for fs in found.values() for f in fs], self.sentences, records,
                                  settings.recurring_similarity)
         summary = check_citations(summary_segments(rows, found, groups), paragraphs, titles, repair)
         return ThemeColumn(theme, cells, summary.text, summary.citations, groups)
+
+
+def cell_sentences(findings: list[ThemeFinding]) -> list[ScoredSentence]:
+    """What a writing engine may cite for a cell: each finding's first sentence (its verdict)
+    and, for the finding most on the theme, its sentence most on it when another; best first."""
+    chosen = []
+    for rank, finding in enumerate(findings):
+        item = ContextParagraph(finding.paragraph, finding.score, "retrieved")
+        lead_start, lead_end = sentence_spans(finding.paragraph.text)[0]
+        chosen.append(ScoredSentence(item, lead_start, lead_end, 0.0, 0.0, finding.score))
+        if rank == 0 and (finding.start, finding.end) != (lead_start, lead_end):
+            chosen.append(ScoredSentence(item, finding.start, finding.end, 0.0, 0.0, finding.score))
+    return chosen
 
 
 def judgement_segments(theme: str, record: dict, findings: list[ThemeFinding]) -> list[Segment]:

@@ -188,25 +188,27 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
 
     @api.post("/compare", tags=["compare"], summary="Compare areas on themes: a cited matrix and summaries")
     def compare(body: CompareRequest) -> dict:
-        return service.compare(body.themes, body.report_ids).to_dict()
+        return service.compare(body.themes, body.report_ids, body.engine).to_dict()
 
     @api.post("/compare/stream", tags=["compare"], summary="Server-sent events: reports, then a column per theme",
               response_class=StreamingResponse,
               responses={200: {"content": {"text/event-stream": {}},
                                "description": "`event: reports` [rows]; `event: column` (one theme, as in "
-                                              "/v1/compare); `event: done`; `event: error` (problem details)"}})
+                                              "/v1/compare); `event: done` {engine, notice}; `event: error` "
+                                              "(problem details)"}})
     def compare_stream(body: CompareRequest):
-        columns = service.compare_stream(body.themes, body.report_ids)
-        first = next(columns)  # bad input raises here, before the 200 is sent
-        rows = {r["report_id"]: r for r in service.comparer.rows(body.report_ids)}
+        judges, columns = service.compare_stream(body.themes, body.report_ids, body.engine)
+        rows = {r["report_id"]: r for r in service.comparer.rows(body.report_ids)}  # bad input raises before the 200
         paragraphs = service.retriever.corpus().paragraphs
 
         def stream():
             yield _sse("reports", [report_row(r) for r in rows.values()])
+            written = False
             try:
-                for column in _chain(first, columns):
+                for column in columns:
+                    written = written or any(cell.written_by != "extractive" for cell in column.cells)
                     yield _sse("column", column_dict(column, rows, paragraphs))
-                yield _sse("done", {})
+                yield _sse("done", {"engine": judges.name if written else "extractive", "notice": judges.notice})
             except SERVICE_ERRORS as exc:
                 status, title = http_status(exc)
                 yield _sse("error", {"type": "about:blank", "title": title, "status": status, "detail": str(exc)})
@@ -216,7 +218,7 @@ def create_app(service: ReportService | None = None, settings: Settings | None =
     @api.post("/compare/export", tags=["compare"], summary="The comparison as a .csv, .xlsx or .docx file",
               response_class=Response)
     def compare_export(body: CompareRequest, format: str = Query("xlsx", pattern="^(csv|xlsx|docx)$")) -> Response:
-        content = export_comparison(service.compare(body.themes, body.report_ids).to_dict(), format)
+        content = export_comparison(service.compare(body.themes, body.report_ids, body.engine).to_dict(), format)
         return Response(content, media_type=EXPORT_FORMATS[format],
                         headers={"Content-Disposition": f'attachment; filename="comparison.{format}"'})
 

@@ -82,6 +82,8 @@ class CompareRequest(BaseModel):
         min_length=1, max_length=50, description="Themes (matrix columns): free text or a "
                               "section of the reports (early help, child protection, governance, ...).")
     report_ids: list[str] | None = Field(None, max_length=1000, description="Reports (rows); default: all stored.")
+    engine: str | None = Field(None, max_length=50, description="Engine writing the cells' judgements (default: "
+                               "the server's); `extractive` for judgements built from report sentences only.")
 
 
 class RecurringRequest(BaseModel):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, Engine, EngineOutput, Precedent
+from assistant.engines.base import (AnswerRequest, DraftOutput, DraftRequest, Engine, EngineOutput, JudgementRequest,
+                                    Precedent)
 from assistant.engines.chat import ChatEngine
 from assistant.engines.extractive import ExtractiveEngine
 from assistant.engines.fallback import FallbackEngine
@@ -46,5 +47,5 @@ def create_engine(name: str, settings: Settings, **options) -> Engine:
     return engines.create(name, settings=settings, **options)
 
 
-__all__ = ["AnswerRequest", "DraftOutput", "DraftRequest", "Engine", "EngineOutput", "Precedent",
+__all__ = ["AnswerRequest", "DraftOutput", "DraftRequest", "Engine", "EngineOutput", "JudgementRequest", "Precedent",
            "create_engine", "engines"]

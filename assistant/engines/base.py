@@ -62,6 +62,15 @@ class DraftOutput:
     raw_text: str | None = None
 
 
+@dataclass
+class JudgementRequest:
+    """One cell of a comparison: how one area did on a theme, judged from its findings on it."""
+
+    theme: str
+    area: str  # the report's title ("Sefton (2018)")
+    sentences: list[ScoredSentence]  # what may be cited: each finding's verdict and on-theme sentences, best first
+
+
 class Engine(Protocol):
     name: str
 
@@ -72,3 +81,6 @@ class Engine(Protocol):
         ...
 
     def draft(self, request: DraftRequest) -> DraftOutput: ...
+
+    # An engine that writes may also have judge(JudgementRequest) -> list[Segment] | None: a
+    # comparison cell's judgement in its own words (None: it could not, and the cell is extractive).

@@ -6,7 +6,8 @@ from __future__ import annotations
 import threading
 from typing import Callable, Iterator
 
-from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, Engine, EngineOutput
+from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, Engine, EngineOutput, JudgementRequest
+from assistant.grounding.citations import Segment
 from assistant.engines.local_models import ModelUnavailableError
 
 
@@ -44,3 +45,8 @@ class FallbackEngine:
 
     def draft(self, request: DraftRequest) -> DraftOutput:
         return self.engine().draft(request)
+
+    def judge(self, request: JudgementRequest) -> list[Segment] | None:
+        """The engine in use's judgement of a comparison cell, when it writes them."""
+        judge = getattr(self.engine(), "judge", None)
+        return judge(request) if judge else None

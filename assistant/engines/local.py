@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, EngineOutput
+from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, EngineOutput, JudgementRequest
+from assistant.grounding.citations import Segment
 from assistant.engines.chat import split_draft
 from assistant.engines.extractive import ExtractiveEngine, impact_sentence
 from assistant.engines.local_models import (ModelUnavailableError, installed_path, packaged, verify_file)
@@ -24,13 +25,22 @@ from assistant.errors import EngineBusyError, LLMError
 from assistant.grounding.context import ContextParagraph
 from assistant.grounding.relevance import ScoredSentence
 from assistant.grounding.sentence_sheet import (HandleTranslator, SentenceSheet, attribute_uncited, build_sheet,
-                                                parse_handled_text)
+                                                listed_sheet, parse_handled_text)
 from assistant.settings import AnswerSettings, LLMSettings
 from prompts import cannot_answer_sentinel, load_prompt
 
 DECLINED_NOTICE = ("The local model did not find the answer in the report sentences it was shown, but retrieval "
                    "judged the reports relevant, so these are the report sentences closest to the question.")
-STOP = ["\nQuestion:", "\nReport sentences:", "\nEarlier reports:", "\nExample", "<|im_end|>"]
+STOP = ["\nQuestion:", "\nReport sentences:", "\nEarlier reports:", "\nExample", "\nArea:", "\nTheme:", "<|im_end|>"]
+# A comparison cell's judgement: one stretch of prose (no brackets, so no marker of its own),
+# then one to four sentence handles. A small model left free often cites nothing, or runs on.
+JUDGEMENT_GRAMMAR = r'''
+root ::= prose " "? handle handle? handle? handle? "."?
+prose ::= [^\[\]\n]{20,260}
+handle ::= "[S" [1-9] [0-9]? "]"
+'''
+_BEFORE_HANDLES = re.compile(r"[\s,;:\-]+\[(?=S\d)")
+_JUDGEMENT_LABEL = re.compile(r"^\s*(?:\*\*)?judge?ment(?:\*\*)?\s*:\s*", re.I)
 _WORD = re.compile(r"\w")
 
 
@@ -90,13 +100,14 @@ class TurnTakingModel:
     def load(self):
         raise NotImplementedError
 
-    def _generate(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
+    def _generate(self, messages: list[dict], max_tokens: int, grammar: str | None = None) -> Iterator[str]:
+        """Text pieces; `grammar` (GBNF) constrains the reply where the runtime supports it."""
         raise NotImplementedError
 
     def _prompt_tokens(self, messages: list[dict]) -> int:
         return 0
 
-    def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
+    def stream(self, messages: list[dict], max_tokens: int, grammar: str | None = None) -> Iterator[str]:
         """Text pieces as the model writes them. Holds the model for the whole reply."""
         self.load()
         waited = self.turns.enter()
@@ -104,7 +115,7 @@ class TurnTakingModel:
         stats = GenerationStats(waited_seconds=waited)
         try:
             stats.prompt_tokens = self._prompt_tokens(messages)
-            for piece in self._generate(messages, max_tokens):
+            for piece in self._generate(messages, max_tokens, grammar):
                 if piece:
                     if stats.first_token_seconds is None:
                         stats.first_token_seconds = time.perf_counter() - started
@@ -179,9 +190,14 @@ class LocalModel(TurnTakingModel):
         # the chat template adds a few tokens per message; this counts the text the model reads
         return self.count_tokens(_flatten(messages))
 
-    def _generate(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
+    def _generate(self, messages: list[dict], max_tokens: int, grammar: str | None = None) -> Iterator[str]:
+        constraint = None
+        if grammar:
+            from llama_cpp import LlamaGrammar
+
+            constraint = LlamaGrammar.from_string(grammar, verbose=False)
         for chunk in self.load().create_chat_completion(messages, stream=True, temperature=self.settings.temperature,
-                                                        max_tokens=max_tokens, stop=STOP):
+                                                        max_tokens=max_tokens, stop=STOP, grammar=constraint):
             yield chunk["choices"][0]["delta"].get("content") or ""
 
 
@@ -268,6 +284,25 @@ class LocalEngine:
         recommendation = parse_handled_text(recommendation_text, sheet)
         attribute_uncited(recommendation, sheet, min_share=0.5)
         return DraftOutput(finding, recommendation, raw_text=text)
+
+
+    # -- comparing -------------------------------------------------------------------------
+    def judge(self, request: JudgementRequest) -> list[Segment] | None:
+        """A comparison cell's judgement: a sentence or two on how the area did on the theme,
+        citing the handles of its findings' sentences; None when the reply cites none of them."""
+        if not request.sentences:
+            return None
+        area = request.area
+        sheet = listed_sheet(request.sentences, {s.item.paragraph.report_id: area for s in request.sentences})
+        system = load_prompt("local_compare_system.md")
+        user = load_prompt("local_compare_user.md").format(sheet=sheet.text, theme=request.theme, area=area)
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        reply = self.model.stream(messages, self.llm_settings.local_judgement_tokens, JUDGEMENT_GRAMMAR)
+        text = _JUDGEMENT_LABEL.sub("", "".join(reply))
+        text = _BEFORE_HANDLES.sub(" [", text)  # "…per year, [S2]" -> "…per year [S2]"
+        segments = parse_handled_text(text, sheet)
+        attribute_uncited(segments, sheet)
+        return segments if any(s.claims for s in segments) else None
 
 
 def _precedent_sentences(request: DraftRequest) -> list[ScoredSentence]:

@@ -43,9 +43,11 @@ class ServedModel(TurnTakingModel):
             self._ready = True
         return self
 
-    def _generate(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
+    def _generate(self, messages: list[dict], max_tokens: int, grammar: str | None = None) -> Iterator[str]:
         body = {"model": self.label, "messages": messages, "stream": True, "max_tokens": max_tokens,
                 "temperature": self.settings.temperature, "stop": STOP}
+        if grammar:
+            body["grammar"] = grammar  # llama.cpp's servers read it; other servers ignore the field
         try:
             with self._client.stream("POST", f"{self.base_url}/chat/completions", json=body) as response:
                 if response.status_code != 200:

@@ -102,14 +102,25 @@ def build_sheet(context: AnswerContext, scored: list[ScoredSentence], budget_tok
     for candidate in scored:
         take(candidate)
 
+    return _sheet(context.paragraphs, list(chosen.values()), context.report_titles)
+
+
+def listed_sheet(scored: list[ScoredSentence], report_titles: dict[str, str]) -> SentenceSheet:
+    """Every one of the given sentences, paragraph by paragraph in the order they first appear."""
+    paragraphs = list({s.item.id: s.item for s in scored}.values())
+    unique = list({(s.item.id, s.start): s for s in scored}.values())
+    return _sheet(paragraphs, unique, report_titles)
+
+
+def _sheet(paragraphs: list[ContextParagraph], chosen: list[ScoredSentence], report_titles: dict[str, str]) -> SentenceSheet:
     sentences: list[SheetSentence] = []
     lines: list[str] = []
     headers: list[str] = []
-    for item in context.paragraphs:
-        picked = sorted((s for s in chosen.values() if s.item.id == item.id), key=lambda s: s.start)
+    for item in paragraphs:
+        picked = sorted((s for s in chosen if s.item.id == item.id), key=lambda s: s.start)
         if not picked:
             continue
-        header = paragraph_header(item, context.report_titles)
+        header = paragraph_header(item, report_titles)
         headers.append(header)
         lines.append(header)
         for candidate in picked:
