@@ -32,10 +32,18 @@ def _scaled_p95(results: dict) -> float | None:
     return max(s["search"]["p95_ms"] for s in scaled) if scaled else None
 
 
+def _scaled_compare_p95(results: dict) -> float | None:
+    scaled = results.get("scaled") or []
+    return max(s["compare_one_theme"]["p95_ms"] for s in scaled) / 1000 if scaled else None
+
+
 TARGETS = [
     Target("search p50 / one-query embedding p50", 1.5, "x", lambda r: r["queries"]["search_to_floor_p50"]),
     Target("extractive ask p95 (two reports)", 150, " ms", lambda r: r["queries"]["ask_extractive"]["p95_ms"]),
     Target("100x-corpus search p95 (worst backend)", 200, " ms", _scaled_p95),
+    Target("compare, one theme, two reports, extractive p95", 250, " ms",
+           lambda r: r["queries"]["compare_one_theme"]["p95_ms"]),
+    Target("compare, one theme, 200 reports (100x), extractive p95", 5, " s", _scaled_compare_p95),
     Target("ingest time beyond embedding / embedding time", 0.15, "",
            lambda r: r["ingest"]["beyond_embedding_share"]),
     Target("unchanged re-ingest", 2, " s", lambda r: r["ingest"]["reingest_unchanged_s"]),
