@@ -8,6 +8,8 @@ import csv
 import io
 import re
 
+from assistant.markers import CHECKED_MARKER
+
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8",
                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                   "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
@@ -108,7 +110,7 @@ def comparison_docx(comparison: dict) -> bytes:
 
 def _plain(judgement: str) -> str:
     """The judgement without its inline [report#para] markers: the cell's numbers replace them."""
-    return re.sub(r"\s*\[[a-z0-9-]+#[^\]]+\]", "", judgement).strip()
+    return re.sub(rf"\s*{CHECKED_MARKER.pattern}", "", judgement).strip()
 
 
 def export_comparison(comparison: dict, fmt: str) -> bytes:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from assistant.answers.theme_findings import ThemeFinding
 from assistant.grounding.relevance import SentenceEmbeddingCache
 
@@ -66,9 +64,7 @@ def group_recurring(findings: list[ThemeFinding], sentences: SentenceEmbeddingCa
     if not findings:
         return []
     ordered = sorted(findings, key=lambda f: -f.score)
-    vectors = sentences.vectors([f.quote for f in ordered], {f.id for f in ordered})
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    vectors = vectors / np.where(norms == 0, 1, norms)
+    vectors = sentences.vectors([f.quote for f in ordered], {f.id for f in ordered})  # unit vectors
     groups: list[list[int]] = []
     for index in range(len(ordered)):
         for group in groups:

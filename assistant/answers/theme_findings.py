@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.grounding.relevance import SentenceEmbeddingCache
-from assistant.retrieval.words import content_words
+from assistant.retrieval.words import content_words, share_in
 from ingest.models import Paragraph
 from vectorstore.chunking import sentence_spans
 
@@ -89,8 +89,7 @@ def findings_on_theme(theme: str, retriever, sentences: SentenceEmbeddingCache, 
     theme_words = content_words(theme)
     best: dict[str, tuple[float, int, int]] = {}
     for (paragraph, start, end), text, cosine in zip(spans, texts, cosines):
-        shared = len(theme_words & content_words(text)) / len(theme_words) if theme_words else 0.0
-        score = float(cosine) + 0.3 * shared
+        score = float(cosine) + 0.3 * share_in(theme_words, text)
         if score > best.get(paragraph.citation_id, (-9.0,))[0]:
             best[paragraph.citation_id] = (score, start, end)
 

@@ -40,7 +40,6 @@ prose ::= [^\[\]\n]{20,260}
 handle ::= "[S" [1-9] [0-9]? "]"
 '''
 _BEFORE_HANDLES = re.compile(r"[\s,;:\-]+\[(?=S\d)")
-_JUDGEMENT_LABEL = re.compile(r"^\s*(?:\*\*)?judge?ment(?:\*\*)?\s*:\s*", re.I)
 _WORD = re.compile(r"\w")
 
 
@@ -298,8 +297,7 @@ class LocalEngine:
         user = load_prompt("local_compare_user.md").format(sheet=sheet.text, theme=request.theme, area=area)
         messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         reply = self.model.stream(messages, self.llm_settings.local_judgement_tokens, JUDGEMENT_GRAMMAR)
-        text = _JUDGEMENT_LABEL.sub("", "".join(reply))
-        text = _BEFORE_HANDLES.sub(" [", text)  # "…per year, [S2]" -> "…per year [S2]"
+        text = _BEFORE_HANDLES.sub(" [", "".join(reply))  # "…per year, [S2]" -> "…per year [S2]"
         segments = parse_handled_text(text, sheet)
         attribute_uncited(segments, sheet)
         return segments if any(s.claims for s in segments) else None

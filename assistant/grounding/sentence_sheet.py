@@ -22,7 +22,7 @@ _HANDLE_GROUP = re.compile(r"\[\s*S\s*\d{1,3}(?:\s*[,;]\s*S?\s*\d{1,3})*\s*\](?:
                            re.I)
 _HANDLE_NUMBER = re.compile(r"\d{1,3}")
 _ECHO_LINE = re.compile(r"^\s*\[\s*S\s*\d{1,3}\s*\]\s*\S")  # a sheet line copied back: "[S3] The ..."
-_ANSWER_LABEL = re.compile(r"^\s*(?:\*\*)?answer(?:\*\*)?\s*:\s*", re.I)
+_ANSWER_LABEL = re.compile(r"^\s*(?:\*\*)?(?:answer|judge?ment)(?:\*\*)?\s*:\s*", re.I)  # a label the model wrote
 
 
 @dataclass

@@ -102,6 +102,14 @@ class _ReportDigest:
                    lexical_tokens(paragraphs), NameEvidence.of(paragraphs))
 
 
+def cleaned_query(query: str | None) -> str:
+    """The query without surrounding space; an empty one is refused."""
+    query = (query or "").strip()
+    if not query:
+        raise ValueError("the query is empty")
+    return query
+
+
 class HybridRetriever:
     """Searches the active paragraphs of a ParagraphStore."""
 
@@ -159,9 +167,7 @@ class HybridRetriever:
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
                kinds: Iterable[str] | None = None) -> list[SearchResult]:
         """The k best paragraphs for a query, best first."""
-        query = (query or "").strip()
-        if not query:
-            raise ValueError("the query is empty")
+        query = cleaned_query(query)
         k = k or self.settings.k
         kinds = validate_kinds(kinds)
         report_ids = list(report_ids) if report_ids is not None else None
@@ -199,9 +205,7 @@ class HybridRetriever:
         """report_id -> its best paragraphs for one query, (citation id, fused score) best first,
         at most `per_report` each. Batched: one embedding and one query per ranker over all the
         reports at once (not a search per report), with enough candidates for every report."""
-        query = (query or "").strip()
-        if not query:
-            raise ValueError("the query is empty")
+        query = cleaned_query(query)
         kinds = validate_kinds(kinds)
         corpus = self.corpus()
         scope = sorted(corpus.versions) if report_ids is None else sorted(set(report_ids))

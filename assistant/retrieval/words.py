@@ -20,7 +20,11 @@ def content_words(text: str) -> set[str]:
 
 def containment(part: str, whole: str) -> float:
     """Share of the content words of `part` found in `whole`."""
-    words = content_words(part)
+    return share_in(content_words(part), whole)
+
+
+def share_in(words: set[str], whole: str) -> float:
+    """Share of `words` (content words, read once by the caller) found in `whole`."""
     return len(words & content_words(whole)) / len(words) if words else 0.0
 
 
