@@ -69,6 +69,18 @@ class _Prepared:
     relevance: float
 
 
+def _answering_sentences(resolved: ResolvedQuestion, scored: list) -> list:
+    """The sentences that could answer: all of them, except for a follow-up asking what was
+    recommended about the last answer's paragraphs when those led to no recommendation. Then
+    only recommendations answer; the finding just given, or a context paragraph on the same
+    topic, does not ("and what did they recommend about it?" after the tooth-decay finding)."""
+    if not (resolved.follow_up and resolved.wants_recommendations and resolved.carried_ids):
+        return scored
+    if any(s.item.why == "linked recommendation" for s in scored):
+        return scored
+    return [s for s in scored if s.item.paragraph.kind == "recommendation"]
+
+
 class Answerer:
     """ask() and ask_stream() over a retriever; engines are built by the caller's factory."""
 
@@ -98,7 +110,8 @@ class Answerer:
         scored = score_sentences(worded, context, self.sentences)
         request = AnswerRequest(context, scored, messages)
         unknown = unknown_word_share(resolved.text, corpus.vocabulary)
-        return _Prepared(question, resolved, context, request, answerability(scored, unknown, resolved.text))
+        return _Prepared(question, resolved, context, request,
+                         answerability(_answering_sentences(resolved, scored), unknown, resolved.text))
 
     def ask(self, question: str, history: Iterable = (), filters=None, engine: str | None = None,
             k: int | None = None) -> Answer:
