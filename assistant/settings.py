@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Literal
 from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr
@@ -43,6 +44,10 @@ class EmbeddingSettings(BaseModel):
     companion_query_threads: int | None = Field(
         None, ge=1, le=64, description="CPU threads for the companion embedder's query embedding. Unset: torch's "
         "default (all cores): it runs before the store is queried, so it contends with nothing (make bench).",
+    )
+    companion_dtype: Literal["auto", "float32", "bfloat16"] = Field(
+        "auto", description="Number format of the companion embedder. auto: bfloat16 where the CPU multiplies it "
+        "natively (avx512_bf16, amx_bf16; query embedding 29 ms instead of 50 ms), else float32.",
     )
     companion: str | None = Field(
         "all-mpnet-base-v2",

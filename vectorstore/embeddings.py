@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import threading
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -45,7 +46,8 @@ SMALL_BATCH = 8  # texts: up to this many are embedded on query_threads
 class SentenceTransformerEmbedder:
     """A local sentence-transformers model; never touches the network."""
 
-    def __init__(self, model_path: str | None = None, batch_size: int = 32, query_threads: int | None = 1, **_):
+    def __init__(self, model_path: str | None = None, batch_size: int = 32, query_threads: int | None = 1,
+                 model_kwargs: dict | None = None, **_):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -55,7 +57,7 @@ class SentenceTransformerEmbedder:
             raise EmbeddingSetupError(f"embedding model folder {path} does not exist")
         from sentence_transformers import SentenceTransformer
 
-        self.model = SentenceTransformer(path, device="cpu", local_files_only=True)
+        self.model = SentenceTransformer(path, device="cpu", local_files_only=True, model_kwargs=model_kwargs)
         self.name = f"sentence-transformers:{os.path.basename(os.path.normpath(path))}"
         if os.path.basename(os.path.normpath(path)) == "model":  # the packaged copy
             self.name = "sentence-transformers:all-MiniLM-L6-v2"
@@ -96,9 +98,30 @@ class CompanionEmbedder(SentenceTransformerEmbedder):
     each whole paragraph and each query once more; search fuses its ranking with the first
     model's. It reads up to 384 tokens, so one vector covers a whole paragraph."""
 
-    def __init__(self, model_path: str, batch_size: int = 16, query_threads: int | None = 1):
-        super().__init__(model_path, batch_size=batch_size, query_threads=query_threads)
+    def __init__(self, model_path: str, batch_size: int = 16, query_threads: int | None = 1, dtype: str = "auto"):
+        self.dtype = companion_dtype(dtype)
+        kwargs = None
+        if self.dtype == "bfloat16":
+            import torch
+
+            kwargs = {"torch_dtype": torch.bfloat16}
+        super().__init__(model_path, batch_size=batch_size, query_threads=query_threads, model_kwargs=kwargs)
         self.name = f"sentence-transformers:{os.path.basename(os.path.normpath(model_path))}"
+
+
+def companion_dtype(requested: str, cpuinfo: str = "/proc/cpuinfo") -> str:
+    """float32 or bfloat16. "auto": bfloat16 where the CPU multiplies it natively (avx512_bf16
+    or amx_bf16): the companion's query embedding took 29 ms instead of 50 ms there, its
+    vectors within cosine 0.998 of float32's. Elsewhere bfloat16 is emulated, so float32."""
+    if requested in ("float32", "bfloat16"):
+        return requested
+    if requested != "auto":
+        raise ValueError(f"companion dtype is {requested!r}; it must be auto, float32 or bfloat16")
+    try:
+        flags = Path(cpuinfo).read_text(errors="replace")
+    except OSError:
+        return "float32"
+    return "bfloat16" if re.search(r"\b(avx512_bf16|amx_bf16)\b", flags) else "float32"
 
 
 @embedders.register("hashing")
@@ -133,6 +156,6 @@ def create_embedder(settings, companion_path: str | None = None) -> Embedder:
         batch_size=settings.embeddings.batch_size,
         query_threads=settings.embeddings.query_threads,
     )
-    embedder.companion = CompanionEmbedder(companion_path, query_threads=settings.embeddings.companion_query_threads) \
-        if companion_path else None
+    embedder.companion = CompanionEmbedder(companion_path, query_threads=settings.embeddings.companion_query_threads,
+                                           dtype=settings.embeddings.companion_dtype) if companion_path else None
     return embedder
