@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.errors import InvalidInputError, NotFoundError
@@ -200,3 +201,28 @@ def test_area_and_provider_shape_the_draft(real_service):
 def test_draft_rejects_an_unknown_report_to_exclude(real_service):
     with pytest.raises(NotFoundError, match="exclude_report 'nowhere-2020'"):
         real_service.draft("Midwives do not visit at home.", exclude_report="nowhere-2020")
+
+
+def test_a_prefetched_question_vector_is_embedded_once_and_matches():
+    from assistant.grounding.relevance import MAX_PENDING_QUERIES, SentenceEmbeddingCache
+    from vectorstore.embeddings import HashingEmbedder
+
+    class Counting(HashingEmbedder):
+        queries = 0
+
+        def embed_query(self, text):
+            Counting.queries += 1
+            return super().embed_query(text)
+
+    embedder = Counting()
+    cache = SentenceEmbeddingCache(lambda: embedder)
+    cache.prefetch_query("health assessments for children in care")
+    cache.prefetch_query("health assessments for children in care")  # one pending embedding per text
+    vector = cache.query("health assessments for children in care")
+    assert Counting.queries == 1
+    assert np.allclose(vector, HashingEmbedder().embed_query("health assessments for children in care"))
+    cache.query("health assessments for children in care")  # nothing pending now: embedded again
+    assert Counting.queries == 2
+    for n in range(MAX_PENDING_QUERIES + 10):  # questions whose retrieval failed do not pile up
+        cache.prefetch_query(f"question {n}")
+    assert len(cache._pending) == MAX_PENDING_QUERIES

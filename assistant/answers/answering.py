@@ -104,9 +104,11 @@ class Answerer:
         answer_settings = self.settings.answer
         corpus = self.retriever.corpus()  # one store read for the names and the vocabulary
         resolved = resolve_question(question, messages, corpus.names, answer_settings.history_turns)
-        context = gather_context(self.retriever, resolved, filters, k or answer_settings.k, answer_settings.per_report_k)
-        # Sentences are scored against the question in the reports' wording ("IHA" spelled out).
+        # Sentences are scored against the question in the reports' wording ("IHA" spelled out);
+        # that vector is made while retrieval runs.
         worded = expand_acronyms(resolved.text, corpus.acronyms)
+        self.sentences.prefetch_query(worded)
+        context = gather_context(self.retriever, resolved, filters, k or answer_settings.k, answer_settings.per_report_k)
         scored = score_sentences(worded, context, self.sentences)
         request = AnswerRequest(context, scored, messages)
         unknown = unknown_word_share(resolved.text, corpus.vocabulary)

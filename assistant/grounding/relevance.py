@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -59,6 +60,9 @@ class ScoredSentence:
         return self.item.paragraph.report_id
 
 
+MAX_PENDING_QUERIES = 32
+
+
 class SentenceEmbeddingCache:
     """Sentence vectors by text. Misses are looked up among the vectors stored at ingest for the
     paragraphs in question, and only sentences stored without one (older stores) are embedded."""
@@ -70,6 +74,8 @@ class SentenceEmbeddingCache:
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._max = max_entries
         self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: dict[str, Future] = {}
 
     def vectors(self, texts: list[str], citation_ids: Iterable[str] | dict[str, str] = ()) -> np.ndarray:
         """Unit vectors of texts, the sentences of the paragraphs citation_ids. Given as a dict
@@ -96,8 +102,21 @@ class SentenceEmbeddingCache:
             while len(self._vectors) > self._max:
                 self._vectors.popitem(last=False)
 
+    def prefetch_query(self, text: str) -> None:
+        """Start embedding a question on another thread (while retrieval runs); query(text)
+        then waits for it."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="question-vector")
+            if text not in self._pending:
+                self._pending[text] = self._pool.submit(self._embedder().embed_query, text)
+            while len(self._pending) > MAX_PENDING_QUERIES:  # questions whose retrieval failed
+                self._pending.pop(next(iter(self._pending)))
+
     def query(self, text: str) -> np.ndarray:
-        return _unit(self._embedder().embed_query(text))
+        with self._lock:
+            pending = self._pending.pop(text, None)
+        return _unit(pending.result() if pending is not None else self._embedder().embed_query(text))
 
 
 def _unit(vector) -> np.ndarray:
