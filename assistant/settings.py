@@ -154,7 +154,17 @@ class LLMSettings(BaseModel):
         description="Token budget (cl100k) of the numbered report sentences shown to the local model; the "
         "prompt's size decides the time to the first token on a CPU.",
     )
-    local_sentences: int = Field(10, ge=2, le=60, description="Most report sentences shown to the local model.")
+    local_sentences: int = Field(
+        4, ge=1, le=60, description="Most report sentences the local model reads for an answer (the rest of the "
+        "evidence is quoted after its prose): on 2 cores each sentence costs about 0.6 s before the first token.")
+    local_carry_share: float = Field(
+        0.7, ge=0, le=1, description="A report sentence the local model was given counts as carried by its answer when "
+        "the answer has this share of its content words and all its figures; sentences not carried are quoted, cited, "
+        "after the written answer (chosen on the dev questions).")
+    local_support_share: float = Field(
+        0.3, ge=0, le=1, description="A sentence the local model writes is kept only when the report sentences it cites "
+        "hold every figure it gives and this share of its content words; one that fails is dropped and its evidence "
+        "quoted instead (chosen on the dev questions).")
     local_answer_tokens: int = Field(220, ge=32, le=2048, description="Largest local-model answer, in tokens.")
     local_judgement_tokens: int = Field(72, ge=32, le=1024, description="Largest comparison-cell judgement the local model writes, in tokens.")
     max_waiting: int = Field(

@@ -8,6 +8,7 @@ import time
 
 import numpy as np
 
+from assistant.engines.local import ANSWER_GRAMMAR, STOP
 from benchmarks.timing import rss_mb
 
 
@@ -34,6 +35,7 @@ def bench_local_engine(service, questions: list[dict], cases: list[dict], questi
         raise RuntimeError(f"the local engine is not available: {getattr(chosen, 'notice', '')}")
     model = engine.model
     llama = model.load()
+    from llama_cpp import LlamaGrammar
     answerable = [q for q in questions if q["gold"] and not q.get("history")][:questions_n]
 
     first_tokens, totals, prompt_tokens, engine_rates, raw_rates = [], [], [], [], []
@@ -51,9 +53,10 @@ def bench_local_engine(service, questions: list[dict], cases: list[dict], questi
 
         # Raw llama-cpp on the same prompt and the same output length, straight after.
         prepared = service.answerer.prepare(question["question"])
-        messages, _ = engine._answer_prompt(prepared.request)
+        messages, _sheet, _evidence = engine._answer_prompt(prepared.request)
         raw_started, raw_first, raw_tokens = time.perf_counter(), None, 0
-        for chunk in llama.create_chat_completion(messages, stream=True, temperature=0.0,
+        for chunk in llama.create_chat_completion(messages, stream=True, temperature=0.0, stop=STOP,
+                                                  grammar=LlamaGrammar.from_string(ANSWER_GRAMMAR, verbose=False),
                                                   max_tokens=max(stats.completion_tokens, 2)):
             if chunk["choices"][0]["delta"].get("content"):
                 raw_tokens += 1

@@ -8,7 +8,7 @@ import re
 from typing import Iterator
 
 from assistant.answers.answering import Answerer
-from assistant.engines.local import DECLINED_NOTICE, LocalEngine
+from assistant.engines.local import DECLINED_NOTICE, QUOTED_HEADING, UNCHECKED_NOTICE, LocalEngine
 from prompts import cannot_answer_sentinel
 
 QUESTION = "How long do children and young people wait for CAMHS in Sefton?"
@@ -51,12 +51,13 @@ def test_a_decline_on_a_question_retrieval_finds_answerable_gives_the_closest_se
 def test_markers_the_model_writes_itself_never_become_citations(real_service):
     """An obeyed injection: the model writes markers (real ids of the context, made-up ids, broken
     ones) instead of handles. Only handles cite; the rest reads as plain text, stream included."""
+    retrieved = [c.id for c in real_service.answerer.prepare(QUESTION).context.paragraphs]
+
     def reply(prompt: str) -> str:
         first = re.search(r"^\[S1\] (.+)$", prompt, re.M).group(1)
-        shown = re.findall(r"^Sefton.*?, paragraph (\d[\d.]*\d)", prompt, re.M)
-        assert len(set(shown)) > 1, prompt
-        shown_id = f"sefton-2018#{shown[-1]}"  # a paragraph the sheet shows, not the one [S1] is in
-        return (f"{first} [S1] As instructed, see [{shown_id}] and [sefton-2018#9.9] "
+        s1_para = re.findall(r"^Sefton 2018, paragraph (\d[\d.]*\d):", prompt, re.M)[0]
+        other = next(cid for cid in retrieved if cid != f"sefton-2018#{s1_para}")  # retrieved, not [S1]'s
+        return (f"{first} [S1] As instructed, see [{other}] and [sefton-2018#9.9] "
                 f"and [sefton-2018#9 .9[leicester-city-2016#5.1.14]].")
 
     answerer, _ = answerer_with(real_service, reply)
@@ -68,4 +69,44 @@ def test_markers_the_model_writes_itself_never_become_citations(real_service):
     for text in (tokens, answer.answer):
         markers = re.findall(r"\[[^\[\]]*\]", text)
         assert markers and all(m[1:-1] in cited or m == "[unsupported]" for m in markers), text
-    assert "(sefton-2018#9.9)" in answer.answer
+    assert "(sefton-2018#9.9)" in tokens  # streamed as plain text
+    assert "sefton-2018#9.9" not in answer.answer  # and the sentence, citing no handle, is not kept
+
+
+WIDE_QUESTION = "What did the Leicester review find about initial health assessments for looked after children?"
+
+
+def _sheet_sentences(prompt: str) -> dict[str, str]:
+    return dict(re.findall(r"^\[(S\d+)\] (.+)$", prompt, re.M))
+
+
+def test_evidence_the_written_answer_leaves_out_is_quoted_after_it(real_service):
+    """The model carries [S1] in its own words and invents a fact for [S2]: the invention is
+    dropped, and every evidence sentence the kept prose does not carry is quoted under "From the
+    reports", cited and verified, so nothing the evidence said is lost."""
+    evidence = real_service.engine("extractive").evidence(real_service.answerer.prepare(WIDE_QUESTION).request)
+    assert len(evidence) >= 3, [s.text for s in evidence]
+
+    def reply(prompt: str) -> str:
+        first = _sheet_sentences(prompt)["S1"]
+        return f"In short, {first[0].lower()}{first[1:].rstrip('.')}, as stated in [S1]. Nine hundred ferrets were seen [S2]."
+
+    answerer, _ = answerer_with(real_service, reply)
+    events = list(answerer.ask_stream(WIDE_QUESTION))
+    tokens = "".join(value for kind, value in events if kind == "token")
+    (answer,) = [value for kind, value in events if kind == "answer"]
+    written, _, quoted = answer.answer.partition(f"\n{QUOTED_HEADING}:\n")
+    assert written.startswith("In short, ") and "as stated in" not in written and "ferrets" not in answer.answer
+    assert evidence[0].text not in quoted  # carried by the prose
+    for sentence in evidence[1:]:
+        assert sentence.text in quoted, sentence.text
+    assert f"{QUOTED_HEADING}:" in tokens  # the stream shows the quoted part before the checked answer
+    for citation in answer.citations:
+        assert real_service.paragraph(citation.id).text[citation.start:citation.end] == citation.quote
+    assert {s.item.id for s in evidence} <= {c.id for c in answer.citations}
+
+
+def test_a_reply_whose_sentences_all_fail_the_support_check_gives_the_evidence_with_a_notice(real_service):
+    answerer, _ = answerer_with(real_service, lambda _prompt: "Nine hundred ferrets were seen in 2031 [S1].")
+    answer = answerer.ask(WIDE_QUESTION)
+    assert answer.notice == UNCHECKED_NOTICE and answer.citations and "ferrets" not in answer.answer

@@ -34,17 +34,25 @@ class ExtractiveEngine:
     # -- answering -------------------------------------------------------------------------
     def answer(self, request: AnswerRequest) -> EngineOutput:
         context = request.context
-        reports = context.report_order or list(dict.fromkeys(s.report_id for s in request.scored))
         segments: list[Segment] = []
-        for report_id in reports:
-            chosen = self._choose(request, [s for s in request.scored if s.report_id == report_id])
+        for report_id, chosen in self.evidence_by_report(request).items():
             if not chosen and not context.question.cross_report:
                 continue
             segments.append(Segment(context.report_titles.get(report_id, report_id), kind="heading"))
             if not chosen:
                 segments.append(Segment("No paragraph of this report answers the question.", kind="own", prefix="- "))
-            segments.extend(self._segment(sentence) for sentence in chosen)
+            segments.extend(quoted_segment(sentence) for sentence in chosen)
         return EngineOutput(segments)
+
+    def evidence_by_report(self, request: AnswerRequest) -> dict[str, list[ScoredSentence]]:
+        """The sentences that answer the question best, report by report in answer order (the
+        extractive answer itself; what the local model writes from)."""
+        reports = request.context.report_order or list(dict.fromkeys(s.report_id for s in request.scored))
+        return {report_id: self._choose(request, [s for s in request.scored if s.report_id == report_id])
+                for report_id in reports}
+
+    def evidence(self, request: AnswerRequest) -> list[ScoredSentence]:
+        return [sentence for chosen in self.evidence_by_report(request).values() for sentence in chosen]
 
     def stream_answer(self, request: AnswerRequest) -> Iterator[str | EngineOutput]:
         yield self.answer(request)
@@ -86,13 +94,6 @@ class ExtractiveEngine:
             rank.setdefault(sentence.item.id, len(rank))
         return sorted(chosen, key=lambda s: (rank[s.item.id], s.start))
 
-    @staticmethod
-    def _segment(sentence: ScoredSentence) -> Segment:
-        paragraph = sentence.item.paragraph
-        prefix = "- "
-        if paragraph.kind == "recommendation" and paragraph.number:
-            prefix = f"- Recommendation {paragraph.number}" + (f" ({paragraph.addressees})" if paragraph.addressees else "") + ": "
-        return Segment(sentence.text, [Claim(paragraph.citation_id, sentence.text)], prefix=prefix)
 
     # -- drafting --------------------------------------------------------------------------
     def draft(self, request: DraftRequest) -> DraftOutput:
@@ -131,6 +132,15 @@ class ExtractiveEngine:
                                                                          recommendation_text=lower_first(text)),
                                           [Claim(rec["id"], text)]))
         return DraftOutput(finding, recommendation)
+
+
+def quoted_segment(sentence: ScoredSentence) -> Segment:
+    """A report sentence quoted as a bullet citing its paragraph (a recommendation says whose)."""
+    paragraph = sentence.item.paragraph
+    prefix = "- "
+    if paragraph.kind == "recommendation" and paragraph.number:
+        prefix = f"- Recommendation {paragraph.number}" + (f" ({paragraph.addressees})" if paragraph.addressees else "") + ": "
+    return Segment(sentence.text, [Claim(paragraph.citation_id, sentence.text)], prefix=prefix)
 
 
 def recommendation_for(provider: str | None, precedents) -> dict | None:

@@ -19,18 +19,23 @@ from typing import Iterator
 from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, EngineOutput, JudgementRequest
 from assistant.grounding.citations import Segment
 from assistant.engines.chat import split_draft
-from assistant.engines.extractive import ExtractiveEngine, impact_sentence
+from assistant.engines.extractive import ExtractiveEngine, impact_sentence, quoted_segment
 from assistant.engines.local_models import (ModelUnavailableError, installed_path, packaged, verify_file)
 from assistant.errors import EngineBusyError, LLMError
-from assistant.grounding.context import ContextParagraph
+from assistant.grounding.context import AnswerContext, ContextParagraph
+from assistant.grounding.coverage import left_out
 from assistant.grounding.relevance import ScoredSentence
 from assistant.grounding.sentence_sheet import (HandleTranslator, SentenceSheet, attribute_uncited, build_sheet,
                                                 listed_sheet, parse_handled_text)
+from assistant.retrieval.words import containment, figures_in
+from vectorstore.chunking import count_tokens
 from assistant.settings import AnswerSettings, LLMSettings
 from prompts import cannot_answer_sentinel, load_prompt
 
 DECLINED_NOTICE = ("The local model did not find the answer in the report sentences it was shown, but retrieval "
                    "judged the reports relevant, so these are the report sentences closest to the question.")
+UNCHECKED_NOTICE = ("The local model's sentences could not be checked against the report sentences it cited, so "
+                    "these are the report sentences that answer the question best.")
 STOP = ["\nQuestion:", "\nReport sentences:", "\nEarlier reports:", "\nExample", "\nArea:", "\nTheme:", "<|im_end|>"]
 # A comparison cell's judgement: one stretch of prose (no brackets, so no marker of its own),
 # then one to four sentence handles. A small model left free often cites nothing, or runs on.
@@ -39,6 +44,39 @@ root ::= prose " "? handle handle? handle? handle? "."?
 prose ::= [^\[\]\n]{20,260}
 handle ::= "[S" [1-9] [0-9]? "]"
 '''
+# An answer: one to four sentences of prose, each ending in one or two sentence handles. Plain
+# characters only: left free, the 1.5B model wrote headers, bullet lists of copied sentences and,
+# now and then, Chinese; a full stop inside a sentence is allowed between digits ("17.4%").
+ANSWER_GRAMMAR = r'''
+root ::= sentence (" " sentence){0,3}
+sentence ::= [A-Z0-9"'(] ( char | [0-9] "." [0-9] ){10,350} "."? " "? handle handle? "."?
+char ::= [-A-Za-z0-9 ,;:'"()%&/+£’]
+handle ::= "[S" [1-9] [0-9]? "]"
+'''
+def draft_grammar(provider: str) -> str:
+    """A draft's shape: 'Finding:' and three sentences (the first, the observation, without a
+    handle), then 'Recommendation:' and one sentence to the provider, each cited sentence ending
+    in one or two handles."""
+    name = re.sub(r"[^A-Za-z0-9 ,&'()/-]", " ", provider).strip() or "The provider"
+    return (f'root ::= "Finding: " own " " cited " " cited "\\nRecommendation: {name} should ensure that " rest\n'
+            r'''own ::= [A-Z0-9"'(] ( char | [0-9] "." [0-9] ){10,300} "."
+cited ::= [A-Z0-9"'(] rest
+rest ::= ( char | [0-9] "." [0-9] ){10,350} "."? " "? handle handle? "."?
+char ::= [-A-Za-z0-9 ,;:'"()%&/+£’]
+handle ::= "[S" [1-9] [0-9]? "]"
+''')
+
+
+# Words small models put before a handle that only say "see the source": the handle says it.
+_CITING_PHRASE = re.compile(
+    r",?\s+(?:as\s+|which\s+is\s+)?(?:stated|noted|evidenced|reported|recommended|listed|highlighted|described|"
+    r"mentioned|shown|outlined|set\s+out|seen|per)(?:\s+(?:in|by))?(?:\s+the\s+fact\s+that)?"
+    r"(?:\s+(?:the\s+)?(?:report(?:\s+sentences?)?|front\s+matter|paragraph\s+[\d.]+|recommendation\s+[\d.]+)"
+    r"(?:\s+of\s+the\s+report)?)?\s*(?=\[S\d)", re.I)
+# "The reports found that X [S1]" says no more than "X [S1]".
+_REPORTS_SAY = re.compile(r"(^|(?<=[.\]] ))The reports? (?:sentences )?(?:found|finds|states?|shows?|says?|indicates?) that (\w)",
+                          re.M)
+QUOTED_HEADING = "From the reports"  # what the written answer left out follows it, quoted
 _BEFORE_HANDLES = re.compile(r"[\s,;:\-]+\[(?=S\d)")
 _WORD = re.compile(r"\w")
 
@@ -222,18 +260,33 @@ class LocalEngine:
         self.model.load()
 
     # -- answering -------------------------------------------------------------------------
-    def _answer_prompt(self, request: AnswerRequest) -> tuple[list[dict], SentenceSheet]:
-        sheet = build_sheet(request.context, request.scored, self.llm_settings.local_context_tokens,
-                            self.llm_settings.local_sentences)
+    def evidence(self, request: AnswerRequest) -> tuple[list[ScoredSentence], list[ScoredSentence]]:
+        """(the sentences the model reads, all the evidence): the sentences that answer the question
+        best, as the extractive answer chooses them, the model reading as many as fit its budget."""
+        evidence = self.closest_sentences.evidence(request)
+        shown: list[ScoredSentence] = []
+        used = 0
+        for sentence in evidence:
+            size = count_tokens(sentence.text) + 4
+            if shown and (used + size > self.llm_settings.local_context_tokens
+                          or len(shown) >= self.llm_settings.local_sentences):
+                continue
+            shown.append(sentence)
+            used += size
+        return shown, evidence
+
+    def _answer_prompt(self, request: AnswerRequest) -> tuple[list[dict], SentenceSheet, list[ScoredSentence]]:
+        shown, evidence = self.evidence(request)
+        sheet = listed_sheet(shown, request.context.report_titles)
         question = request.context.question
         conversation = ""
         if request.history:
             lines = [f"{m['role']}: {m['content'][:300]}" for m in request.history[-2:]]
             conversation = "Earlier in this conversation:\n" + "\n".join(lines) + "\n\n"
         text = question.original if question.text == question.original else f"{question.original} (read as: {question.text})"
-        system = load_prompt("local_answer_system.md").replace("{sentinel}", cannot_answer_sentinel())
+        system = load_prompt("local_answer_system.md").strip()
         user = load_prompt("local_answer_user.md").format(conversation=conversation, sheet=sheet.text, question=text)
-        return [{"role": "system", "content": system}, {"role": "user", "content": user}], sheet
+        return [{"role": "system", "content": system}, {"role": "user", "content": user.strip()}], sheet, evidence
 
     def answer(self, request: AnswerRequest) -> EngineOutput:
         output = None
@@ -243,10 +296,10 @@ class LocalEngine:
         return output
 
     def stream_answer(self, request: AnswerRequest) -> Iterator[str | EngineOutput]:
-        messages, sheet = self._answer_prompt(request)
+        messages, sheet, evidence = self._answer_prompt(request)
         translator = HandleTranslator(sheet)
         pieces: list[str] = []
-        for piece in self.model.stream(messages, self.llm_settings.local_answer_tokens):
+        for piece in self.model.stream(messages, self.llm_settings.local_answer_tokens, ANSWER_GRAMMAR):
             pieces.append(piece)
             shown = translator.feed(piece)
             if shown:
@@ -254,36 +307,65 @@ class LocalEngine:
         rest = translator.flush()
         if rest:
             yield rest
-        yield self._output("".join(pieces), sheet, request)
+        output = self._output("".join(pieces), sheet, request, evidence)
+        quoted = _quoted_part(output) if output.notice is None else []
+        if quoted:  # what the model left out, as the checked answer will show it
+            yield "\n\n" + QUOTED_HEADING + ":\n" + "".join(f"{s.prefix}{s.text} [{s.claims[0].id}]\n" for s in quoted)
+        yield output
 
-    def _output(self, text: str, sheet: SentenceSheet, request: AnswerRequest) -> EngineOutput:
-        shown = sheet.context(request.context)
+    def _output(self, text: str, sheet: SentenceSheet, request: AnswerRequest,
+                evidence: list[ScoredSentence]) -> EngineOutput:
         sentinel = cannot_answer_sentinel()
-        segments = parse_handled_text(text.replace(sentinel, ""), sheet)
-        cited = [s for s in segments if s.claims]
-        if sentinel in text and not cited or not _WORD.search(text):
-            output = self.closest_sentences.answer(request)
-            output.raw_text, output.notice = text, DECLINED_NOTICE
-            return output
+        segments = parse_handled_text(_tidy(text.replace(sentinel, "")), sheet)
         attribute_uncited(segments, sheet)
-        return EngineOutput(segments, raw_text=text, shown=shown)
+        segments = _supported(segments, self.llm_settings.local_support_share)
+        cited = [s for s in segments if s.claims]
+        if not cited or not _WORD.search(text):
+            # Whether the reports answer is retrieval's call, made before the model was asked; a
+            # reply that cites nothing usable (a decline, or sentences the checks dropped) gives
+            # way to the evidence.
+            output = self.closest_sentences.answer(request)
+            output.raw_text = text
+            output.notice = UNCHECKED_NOTICE if parse_handled_text(text, sheet) and sentinel not in text else DECLINED_NOTICE
+            return output
+        missing = left_out(evidence, cited, self.llm_settings.local_carry_share)
+        if missing:
+            segments[-1].line_end = True
+            segments.append(Segment(QUOTED_HEADING, kind="heading", prefix="\n"))
+            segments.extend(quoted_segment(sentence) for sentence in missing)
+        return EngineOutput(segments, raw_text=text, shown=_shown_context(request.context, sheet, missing))
 
     # -- drafting --------------------------------------------------------------------------
     def draft(self, request: DraftRequest) -> DraftOutput:
+        """A finding in three sentences (the observation as a finding, what it means for children,
+        the earlier review that found the same) and a recommendation to the provider adapted from
+        a precedent's, under a grammar that fixes that shape; sentences the cited sentences do not
+        support are dropped, and a recommendation that fails is the precedent's, adapted in code."""
         sheet = build_sheet(request.context, _precedent_sentences(request), self.llm_settings.local_context_tokens,
-                            self.llm_settings.local_sentences)
+                            self.llm_settings.local_sentences + 3)
+        provider = (request.provider or "The provider").strip()
         system = load_prompt("local_draft_system.md")
         user = load_prompt("local_draft_user.md").format(
-            sheet=sheet.text, provider=request.provider or "the provider", observation=request.observation,
+            sheet=sheet.text, provider=provider, observation=request.observation,
             area_clause=f" (in {request.area})" if request.area else "")
-        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-        text = "Finding: " + "".join(self.model.stream(messages, self.llm_settings.local_answer_tokens))
-        finding_text, recommendation_text = split_draft(text)
-        finding = parse_handled_text(finding_text, sheet)
-        recommendation = parse_handled_text(recommendation_text, sheet)
-        attribute_uncited(recommendation, sheet, min_share=0.5)
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user.strip()}]
+        text = "".join(self.model.stream(messages, self.llm_settings.local_answer_tokens, draft_grammar(provider)))
+        finding_text, recommendation_text = split_draft(_tidy(text))
+        finding = _supported(parse_handled_text(finding_text, sheet), self.llm_settings.local_support_share,
+                             keep_uncited=1)
+        # A cited sentence that only says the observation again adds nothing a precedent found.
+        finding = finding[:1] + [s for s in finding[1:] if containment(s.text, request.observation) < 0.7]
+        recommendation = _supported(parse_handled_text(recommendation_text, sheet), self.llm_settings.local_support_share)
+        if sum(bool(s.claims) for s in finding) < 2 or not any(s.claims for s in recommendation):
+            # What the model could not write in a checkable way comes from the precedents
+            # themselves: their comparable sentence and what it meant for children, quoted.
+            quoted = self.closest_sentences.draft(request)
+            cited = {c.id for s in finding for c in s.claims}
+            missing = [s for s in quoted.finding if s.claims and s.claims[0].id not in cited]
+            finding += missing[: max(0, 3 - sum(bool(s.claims) for s in finding) - 1)]
+            if not any(s.claims for s in recommendation):
+                recommendation = quoted.recommendation
         return DraftOutput(finding, recommendation, raw_text=text)
-
 
     # -- comparing -------------------------------------------------------------------------
     def judge(self, request: JudgementRequest) -> list[Segment] | None:
@@ -301,6 +383,46 @@ class LocalEngine:
         segments = parse_handled_text(text, sheet)
         attribute_uncited(segments, sheet)
         return segments if any(s.claims for s in segments) else None
+
+
+def _tidy(text: str) -> str:
+    """The reply without words that only point at the sources ("as stated in [S1]", "The reports
+    found that ..."): the handles are the pointers."""
+    text = _CITING_PHRASE.sub(" ", text)
+    return _REPORTS_SAY.sub(lambda m: m.group(1) + m.group(2).upper(), text)
+
+
+def _supported(segments: list[Segment], min_share: float, keep_uncited: int = 0) -> list[Segment]:
+    """The written sentences the sentences they cite support: every figure, and at least `min_share`
+    of their content words, found in the cited sentences. A sentence that fails is dropped rather
+    than shown marked (an answer then quotes what it was drawn from: left_out). The first
+    `keep_uncited` sentences are kept without a citation (a draft's observation: the inspector's
+    own words)."""
+    kept = []
+    for index, segment in enumerate(segments):
+        if segment.kind != "claim" or (index < keep_uncited and not segment.claims):
+            kept.append(segment)
+            continue
+        evidence = " ".join(claim.quote or "" for claim in segment.claims)
+        if segment.claims and containment(segment.text, evidence) >= min_share and figures_in(segment.text) <= figures_in(evidence):
+            kept.append(segment)
+    return kept
+
+
+def _quoted_part(output: EngineOutput) -> list[Segment]:
+    """The evidence quoted after the model's prose (empty when it carried all of it)."""
+    for index, segment in enumerate(output.segments):
+        if segment.kind == "heading" and segment.text == QUOTED_HEADING:
+            return output.segments[index + 1:]
+    return []
+
+
+def _shown_context(context: AnswerContext, sheet: SentenceSheet, quoted: list[ScoredSentence]) -> AnswerContext:
+    """The context narrowed to what the answer may cite: the paragraphs the model read, and those
+    of the evidence quoted after its prose."""
+    shown = {s.citation_id for s in sheet.sentences} | {s.item.id for s in quoted}
+    return AnswerContext(context.question, [c for c in context.paragraphs if c.id in shown], context.report_titles,
+                         context.report_order, context.word_weights)
 
 
 def _precedent_sentences(request: DraftRequest) -> list[ScoredSentence]:

@@ -52,24 +52,25 @@ class SentenceSheet:
     def by_handle(self) -> dict[str, SheetSentence]:
         return {s.handle.upper(): s for s in self.sentences}
 
-    def context(self, context: AnswerContext) -> AnswerContext:
-        """The answer context narrowed to the paragraphs the sheet shows (only those may be cited)."""
-        shown = {s.citation_id for s in self.sentences}
-        return AnswerContext(context.question, [c for c in context.paragraphs if c.id in shown],
-                             context.report_titles, context.report_order, context.word_weights)
-
 
 def paragraph_header(item: ContextParagraph, report_titles: dict[str, str]) -> str:
+    """'Sefton 2018, paragraph 4.3:', 'Sefton 2018, recommendation 1.6 to NHS South Sefton CCG:',
+    'Sefton 2018, Case example:': where the sentences under it come from, in few tokens (every
+    token of the prompt is read before the first one is written)."""
     paragraph = item.paragraph
-    title = report_titles.get(paragraph.report_id, paragraph.report_id)
+    title = _PLAIN_YEAR.sub(r" \1", report_titles.get(paragraph.report_id, paragraph.report_id))
     if paragraph.kind == "recommendation":
         where = f"recommendation {paragraph.para.removeprefix('rec:')}"
+        if paragraph.addressees:
+            where += f" to {paragraph.addressees}"
     elif paragraph.para and paragraph.para[0].isdigit():
         where = f"paragraph {paragraph.para}"
     else:
-        where = "paragraph"
-    section = f" ({paragraph.section})" if paragraph.section else ""
-    return f"{title}, {where}{section}"
+        where = paragraph.section.split(">")[-1].strip() if paragraph.section else "paragraph"
+    return f"{title}, {where}:"
+
+
+_PLAIN_YEAR = re.compile(r" \((\d{4})\)$")  # "Sefton (2018)" -> "Sefton 2018"
 
 
 def build_sheet(context: AnswerContext, scored: list[ScoredSentence], budget_tokens: int,
