@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rich.table import Table
 
+from assistant.engines.local import QUOTED_HEADING
 from assistant.errors import NOT_FOUND_ERRORS
 from evals.metrics import (
     Statement,
@@ -87,6 +88,17 @@ def statements(service, answer) -> list[Statement]:
     return found + [Statement(sentence, []) for sentence in answer.unsupported]
 
 
+def written_part(answer_text: str) -> str:
+    """The answer before the evidence a writing engine quotes after its prose ("From the reports:")."""
+    return answer_text.split(f"\n{QUOTED_HEADING}:", 1)[0]
+
+
+def quoted_count(answer_text: str) -> int:
+    """How many report sentences are quoted after the written answer."""
+    _, _, quoted = answer_text.partition(f"\n{QUOTED_HEADING}:")
+    return sum(1 for line in quoted.splitlines() if line.startswith("- "))
+
+
 def _history(service, earlier: list[str], engine) -> list[dict]:
     messages: list[dict] = []
     for question in earlier:
@@ -121,6 +133,9 @@ def run_eval(service, engine: str | None = None, with_baseline: bool = True,
             "citations": len(answer.citations), "errors": citation_errors(service, answer),
             "statements": said, "key_terms": key_term_coverage(answer.answer, question["key_terms"]) if gold else None,
             "copied": copied_share([s.sentence for s in said], report_texts) if answer.answerable else None,
+            "copied_written": (copied_share([s.sentence for s in said if s.sentence in written_part(answer.answer)],
+                                            report_texts) if answer.answerable else None),
+            "quoted_after": quoted_count(answer.answer),
             "seconds": seconds, "answer": answer.answer, "engine": answer.engine, "notice": answer.notice,
         })
     answerable = [r for r in rows if r["gold"]]
@@ -142,6 +157,8 @@ def run_eval(service, engine: str | None = None, with_baseline: bool = True,
         "abstention_accuracy": mean(not r["answered"] for r in unanswerable),
         "follow_up_accuracy": mean(r["gold_cited"] for r in answerable if r["kind"] == "follow-up"),
         "copied_share": mean(r["copied"] for r in rows if r["copied"] is not None),
+        "copied_share_written": mean(r["copied_written"] for r in rows if r["copied_written"] is not None),
+        "answers_quoting_evidence": mean(r["quoted_after"] > 0 for r in rows if r["answered"]),
         "seconds_per_question": mean(r["seconds"] for r in rows),
         "by_kind": _by_kind(rows),
         "min_relevance": service.settings.answer.min_relevance,
@@ -252,6 +269,8 @@ def eval_table(result: dict, gates_path: Path = GATES) -> Table:
     row("citation recall (ALCE)", result["citation_recall"], "citation_recall")
     row("key-term coverage", result["key_term_coverage"], "key_term_coverage")
     row("answer sentences copied verbatim from a report", result["copied_share"])
+    row("  of the written part (before any quoted evidence)", result.get("copied_share_written", 0.0))
+    row("answers quoting evidence the written part left out", result.get("answers_quoting_evidence", 0.0))
     row("answers citing a gold paragraph", result["gold_cited"])
     row("answerable questions answered", result["answered_answerable"])
     row("abstention accuracy (unanswerable)", result["abstention_accuracy"], "abstention_accuracy")
