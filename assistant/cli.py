@@ -462,6 +462,11 @@ def _serve(settings: Settings, host: str, port: int, ingest_if_empty: bool, work
             outcomes = service.ingest()
             for outcome in outcomes:
                 errors.print(f"  {Path(outcome.path).name}: {outcome.status} {outcome.error or ''}")
+        if workers == 1 and settings.llm.engine == "local":
+            errors.print("loading the local model (its sha256 is checked first: a few seconds)")
+            notice = service.warm_up()
+            if notice:
+                errors.print(f"[yellow]{notice}[/yellow]")
     except SERVICE_ERRORS as exc:
         _fail(str(exc), exit_code(exc))
     errors.print(f"starting the server on {host}:{port}"

@@ -130,6 +130,13 @@ class ReportService:
                 self._engines[name] = create_engine(name, self.settings)
             return self._engines[name]
 
+    def warm_up(self) -> str | None:
+        """Load the default engine's model now rather than on the first question (the local
+        model's hash check and load take seconds); returns the engine's notice when it fell back."""
+        chosen = self.engine()
+        getattr(chosen, "engine", lambda: chosen)()
+        return getattr(chosen, "notice", None)
+
     def ask(self, question: str, history=(), filters=None, engine: str | None = None, k: int | None = None) -> Answer:
         return self.answerer.ask(question, history, filters, engine, k)
 

@@ -203,12 +203,13 @@ def _maps_model(pid: int) -> bool:
 
 
 def test_workers_share_one_model_server_started_and_stopped_by_serve(tmp_path):
-    """`assistant serve --workers 2` with the local engine: one llama.cpp server holds the model,
-    the two workers answer through it with cited answers, and it stops when serve stops."""
+    """`assistant serve --workers 2` with no engine named: the local engine is the default; one
+    llama.cpp server holds the model, the two workers answer through it with cited answers, and it
+    stops when serve stops."""
     with chroma_server(tmp_path / "chroma") as (host, port):
-        env = os.environ | {"ASSISTANT_CHROMA_HOST": host, "ASSISTANT_CHROMA_PORT": str(port),
-                            "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_REPORTS_DIR": str(REPORTS_DIR),
-                            "ASSISTANT_LLM__ENGINE": "local"}
+        env = {k: v for k, v in os.environ.items() if k != "ASSISTANT_LLM__ENGINE"}  # conftest's extractive
+        env |= {"ASSISTANT_CHROMA_HOST": host, "ASSISTANT_CHROMA_PORT": str(port),
+                "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_REPORTS_DIR": str(REPORTS_DIR)}
         with assistant_server(env, tmp_path / "serve.log", "--workers", "2", "--ingest-if-empty",
                               timeout=600) as (url, serve):
             children = {pid: _processes().get(pid, "") for pid in _descendants(serve.pid)}
