@@ -598,11 +598,13 @@ def evaluate(
     gate: bool = typer.Option(False, "--gate", help="Exit 1 when a figure is below its gate in evals/gates.json."),
     questions: str = typer.Option("main", "--questions",
                                   help="Question set: main (the first set), dev, test (frozen), or a .jsonl path."),
+    drafting: bool = typer.Option(True, help="Also run the drafting cases (the same for every question set; "
+                                  "with the local model about half a minute each). Without them --gate fails."),
 ):
     """Run the eval set (evals/data) and print one table: retrieval beside the plain recipe,
     citation validity, ALCE citation precision and recall, key terms, abstention, follow-ups,
     drafting, a breakdown by question kind and seconds per question."""
-    from evals.runner import check_gates, eval_table, question_set, run_eval
+    from evals.runner import DRAFTING_CASES, check_gates, eval_table, question_set, run_eval
 
     try:
         questions_path = question_set(questions)
@@ -610,7 +612,8 @@ def evaluate(
         _fail(str(exc), 2)
     service = _service()
     try:
-        result = run_eval(service, engine=engine, with_baseline=baseline, questions_path=questions_path)
+        result = run_eval(service, engine=engine, with_baseline=baseline, questions_path=questions_path,
+                          drafting_path=DRAFTING_CASES if drafting else None)
     except SERVICE_ERRORS as exc:
         _fail(str(exc), exit_code(exc))
     console.print(eval_table(result))

@@ -108,9 +108,11 @@ def _history(service, earlier: list[str], engine) -> list[dict]:
 
 
 def run_eval(service, engine: str | None = None, with_baseline: bool = True,
-             questions_path: Path = QUESTIONS, drafting_path: Path = DRAFTING_CASES) -> dict:
+             questions_path: Path = QUESTIONS, drafting_path: Path | None = DRAFTING_CASES) -> dict:
+    """Every figure of one run; `drafting_path` None leaves the drafting cases out (they are the
+    same for every question set, and with the local model they take about half a minute each)."""
     questions = load_jsonl(questions_path, ("id", "kind", "question", "gold", "key_terms"))
-    cases = load_jsonl(drafting_path, ("id", "observation", "expected"))
+    cases = load_jsonl(drafting_path, ("id", "observation", "expected")) if drafting_path else None
     started = time.perf_counter()
     report_texts = [p.text for p in service.retriever.corpus().paragraphs.values()]
     rows = []
@@ -167,7 +169,7 @@ def run_eval(service, engine: str | None = None, with_baseline: bool = True,
     }
     if with_baseline:
         result["baseline_retrieval"] = _baseline(service, answerable)
-    result["drafting"] = _drafting(service, cases, engine)
+    result["drafting"] = _drafting(service, cases, engine) if cases is not None else None
     result["seconds_total"] = time.perf_counter() - started
     result["misses"] = {
         "retrieval@5": [r["id"] for r in answerable if not r["r@5"]],
@@ -230,27 +232,30 @@ def _drafting(service, cases: list[dict], engine) -> dict:
 
 # -- gates and the table ---------------------------------------------------------------------
 def gate_values(result: dict) -> dict[str, float]:
-    return {
+    values = {
         "citation_validity": result["citation_validity"],
         "recall@5": result["retrieval"]["recall@5"],
         "abstention_accuracy": result["abstention_accuracy"],
-        "precedent_recall@5": result["drafting"]["precedent_recall@5"],
         "citation_recall": result["citation_recall"],
         "key_term_coverage": result["key_term_coverage"],
     }
+    if result["drafting"] is not None:
+        values["precedent_recall@5"] = result["drafting"]["precedent_recall@5"]
+    return values
 
 
 def check_gates(result: dict, gates_path: Path = GATES) -> list[str]:
     """The gates the result falls below (empty: all passed)."""
     gates = json.loads(Path(gates_path).read_text(encoding="utf-8"))["minimum"]
     values = gate_values(result)
-    return [f"{name} {values[name]:.3f} < {minimum:.3f}" for name, minimum in gates.items() if values[name] < minimum]
+    return [f"{name} {values[name]:.3f} < {minimum:.3f}" if name in values else f"{name} was not measured"
+            for name, minimum in gates.items() if name not in values or values[name] < minimum]
 
 
 def eval_table(result: dict, gates_path: Path = GATES) -> Table:
     gates = json.loads(Path(gates_path).read_text(encoding="utf-8"))["minimum"]
     table = Table(title=f"Eval {result['date']} ({result.get('question_set', QUESTIONS.name)}): {result['answerable']} answerable + {result['unanswerable']} "
-                        f"unanswerable questions, {result['drafting']['cases']} drafting cases, engine {result['engine']}")
+                        f"unanswerable questions, {(result['drafting'] or {}).get('cases', 'no')} drafting cases, engine {result['engine']}")
     for column in ("metric", "value", "CI gate"):
         table.add_column(column, justify="left" if column == "metric" else "right")
 
@@ -276,10 +281,11 @@ def eval_table(result: dict, gates_path: Path = GATES) -> Table:
     row("abstention accuracy (unanswerable)", result["abstention_accuracy"], "abstention_accuracy")
     row("follow-up accuracy", result["follow_up_accuracy"])
     drafting = result["drafting"]
-    row("drafting precedent recall@5", drafting["precedent_recall@5"], "precedent_recall@5")
-    row("drafting precedent hit@5", drafting["precedent_hit@5"])
-    row("drafting recommendation recall", drafting["recommendation_recall"])
-    row("drafting citation errors", drafting["citation_errors"])
+    if drafting is not None:
+        row("drafting precedent recall@5", drafting["precedent_recall@5"], "precedent_recall@5")
+        row("drafting precedent hit@5", drafting["precedent_hit@5"])
+        row("drafting recommendation recall", drafting["recommendation_recall"])
+        row("drafting citation errors", drafting["citation_errors"])
     row("relevance threshold: setting / best cut (balanced accuracy)",
         f"{result['min_relevance']:.3f} / {result['suggested_min_relevance'][0]:.3f} "
         f"({result['suggested_min_relevance'][1]:.3f})")

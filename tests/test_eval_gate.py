@@ -19,3 +19,18 @@ def test_eval_meets_its_gates(real_service):
     assert result["citations_checked"] > 100 and result["drafting"]["cases"] >= 30
     assert check_gates(result) == [], result["misses"]
     assert eval_table(result).row_count > 20
+
+
+def test_an_eval_without_the_drafting_cases_cannot_pass_the_drafting_gate(real_service):
+    from rich.console import Console
+
+    from evals.runner import question_set
+
+    result = run_eval(real_service, engine="extractive", with_baseline=False, questions_path=question_set("dev"),
+                      drafting_path=None)
+    assert result["drafting"] is None and result["questions"] > 20
+    assert "precedent_recall@5 was not measured" in check_gates(result)
+    console = Console(width=200, record=True, file=open("/dev/null", "w"))
+    console.print(eval_table(result))
+    text = console.export_text()
+    assert "no drafting cases" in text and "drafting precedent" not in text and "key-term coverage" in text
