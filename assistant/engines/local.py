@@ -22,12 +22,12 @@ from assistant.engines.chat import split_draft
 from assistant.engines.extractive import ExtractiveEngine, impact_sentence, quoted_segment
 from assistant.engines.local_models import (ModelUnavailableError, installed_path, packaged, verify_file)
 from assistant.errors import EngineBusyError, LLMError
-from assistant.grounding.context import AnswerContext, ContextParagraph
-from assistant.grounding.coverage import left_out
+from assistant.grounding.context import AnswerContext, ContextParagraph, restrict
+from assistant.grounding.coverage import carries, left_out
 from assistant.grounding.relevance import ScoredSentence
 from assistant.grounding.sentence_sheet import (HandleTranslator, SentenceSheet, attribute_uncited, build_sheet,
                                                 listed_sheet, parse_handled_text)
-from assistant.retrieval.words import containment, figures_in
+from assistant.retrieval.words import containment
 from vectorstore.chunking import count_tokens
 from assistant.settings import AnswerSettings, LLMSettings
 from prompts import cannot_answer_sentinel, load_prompt
@@ -404,7 +404,7 @@ def _supported(segments: list[Segment], min_share: float, keep_uncited: int = 0)
             kept.append(segment)
             continue
         evidence = " ".join(claim.quote or "" for claim in segment.claims)
-        if segment.claims and containment(segment.text, evidence) >= min_share and figures_in(segment.text) <= figures_in(evidence):
+        if segment.claims and carries(evidence, segment.text, min_share):
             kept.append(segment)
     return kept
 
@@ -421,8 +421,7 @@ def _shown_context(context: AnswerContext, sheet: SentenceSheet, quoted: list[Sc
     """The context narrowed to what the answer may cite: the paragraphs the model read, and those
     of the evidence quoted after its prose."""
     shown = {s.citation_id for s in sheet.sentences} | {s.item.id for s in quoted}
-    return AnswerContext(context.question, [c for c in context.paragraphs if c.id in shown], context.report_titles,
-                         context.report_order, context.word_weights)
+    return restrict(context, (c for c in context.paragraphs if c.id in shown))
 
 
 def _precedent_sentences(request: DraftRequest) -> list[ScoredSentence]:
