@@ -205,6 +205,11 @@ class AnswerSettings(BaseModel):
         5, ge=1, le=20, description="Most sentences the extractive engine puts in an answer (per report "
         "for cross-report questions)."
     )
+    max_sentences_with_following: int = Field(
+        8, ge=1, le=30, description="Each sentence the extractive engine chooses brings the sentence after it in "
+        "its paragraph (what the finding meant, or why) while the answer has fewer than this many per report; "
+        "1 turns it off (off before 2026-12-04; 8 chosen on the dev split and the first set)."
+    )
     sentence_gap: float = Field(
         0.25, ge=0, le=2, description="The extractive engine takes sentences scoring within this of the best one "
         "(0.15 before 2026-12-02; 0.25 chosen on the dev split and the first set)."

@@ -59,7 +59,8 @@ class ExtractiveEngine:
 
     def _choose(self, request: AnswerRequest, scored: list[ScoredSentence]) -> list[ScoredSentence]:
         """The best sentences of one report: those close to the best, at most two per paragraph,
-        and a sentence with a figure when the question asks for one."""
+        and a sentence with a figure when the question asks for one; each with the sentence after
+        it, up to max_sentences_with_following."""
         if not scored:
             return []
         limit = self.settings.max_sentences
@@ -88,6 +89,7 @@ class ExtractiveEngine:
             with_figure = [s for s in scored[:12] if gives_figure(s.text, figures) and s not in chosen]
             if with_figure:
                 chosen = chosen[: limit - 1] + [with_figure[0]]
+        chosen = with_following(chosen, scored, self.settings.max_sentences_with_following)
         # Read paragraph by paragraph (best paragraph first), sentences in text order.
         rank = {}
         for sentence in chosen:
@@ -132,6 +134,23 @@ class ExtractiveEngine:
                                                                          recommendation_text=lower_first(text)),
                                           [Claim(rec["id"], text)]))
         return DraftOutput(finding, recommendation)
+
+
+def with_following(chosen: list[ScoredSentence], scored: list[ScoredSentence], limit: int) -> list[ScoredSentence]:
+    """The chosen sentences, each (best first) joined by the sentence after it in its paragraph
+    while there are fewer than `limit`: a report's next sentence often says what a finding meant
+    or why ("Staff reported that ...", "However, ...")."""
+    taken = {(s.item.id, s.start) for s in chosen}
+    result = list(chosen)
+    for sentence in chosen:
+        if len(result) >= limit:
+            break
+        following = min((s for s in scored if s.item.id == sentence.item.id and s.start >= sentence.end),
+                        key=lambda s: s.start, default=None)
+        if following is not None and (following.item.id, following.start) not in taken:
+            taken.add((following.item.id, following.start))
+            result.append(following)
+    return result
 
 
 def quoted_segment(sentence: ScoredSentence) -> Segment:
