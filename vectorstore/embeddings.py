@@ -163,3 +163,9 @@ def create_embedder(settings, companion_path: str | None = None) -> Embedder:
     embedder.companion = CompanionEmbedder(companion_path, query_threads=settings.embeddings.companion_query_threads,
                                            dtype=settings.embeddings.companion_dtype) if companion_path else None
     return embedder
+
+
+def companion_of(embedder) -> "CompanionEmbedder | None":
+    """The companion embedder an embedder carries (create_embedder), or None: embedders made
+    elsewhere (tests, the hashing provider) carry none."""
+    return getattr(embedder, "companion", None)

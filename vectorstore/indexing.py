@@ -14,6 +14,7 @@ from ingest.models import ParsedReport
 from ingest.parser import parse_report
 from ingest.sources import expand_paths, load_source
 from vectorstore.chroma_store import STALE_WRITE_SECONDS, STORE_LAYOUT
+from vectorstore.embeddings import companion_of
 from vectorstore.errors import StoreError
 from vectorstore.passages import EmbeddedReport, passages_for, sentences_for
 
@@ -52,7 +53,7 @@ def embed_texts(texts: list[str], embedder, on_batch: Callable[[int, int], None]
 def embedding_label(embedder) -> str:
     """What a stored report records as its embedding: the model, and its companion if any. A
     report stored under another label is embedded again even when its file is unchanged."""
-    companion = getattr(embedder, "companion", None)
+    companion = companion_of(embedder)
     return f"{embedder.name}+{companion.name}" if companion is not None else embedder.name
 
 
@@ -69,7 +70,7 @@ def embed_report(parsed: ParsedReport, embedder, max_tokens: int, overlap_senten
     for paragraph in parsed.paragraphs:
         mean = passage_vectors[by_paragraph[paragraph.citation_id]].mean(axis=0)
         paragraph_vectors.append(mean / (np.linalg.norm(mean) or 1.0))
-    companion = getattr(embedder, "companion", None)
+    companion = companion_of(embedder)
     companion_vectors = None
     if companion is not None:  # one vector per whole paragraph (the larger model reads 384 tokens)
         def on_companion_batch(done: int, total: int) -> None:

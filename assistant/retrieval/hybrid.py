@@ -22,6 +22,7 @@ from assistant.retrieval.query_analysis import NameEvidence, QueryPlan, ReportNa
 from assistant.retrieval.words import content_words
 from assistant.settings import RetrievalSettings
 from ingest.models import PARAGRAPH_KINDS, Paragraph
+from vectorstore.embeddings import companion_of
 from vectorstore.lexical import LexicalIndex, lexical_tokens
 
 
@@ -250,7 +251,7 @@ class HybridRetriever:
         unknown = []
         if settings.neighbour_similarity < 1:
             unknown = self._neighbours.unknown_words(plan.query, corpus.vocabulary)
-        companion = getattr(self._embedder(), "companion", None)
+        companion = companion_of(self._embedder())
         pending = None
         if companion is not None and settings.companion_weight:
             # The companion embeds the question as asked (the acronym and synonym expansions were
