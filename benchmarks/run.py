@@ -32,6 +32,7 @@ from evals.comparisons import COMPARISON_CASES
 from evals.runner import DRAFTING_CASES, QUESTIONS, load_jsonl
 from ingest.parser import parse_report
 from ingest.sources import expand_paths, load_source
+from vectorstore.embeddings import companion_of
 from vectorstore.passages import passages_for, sentences_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +66,7 @@ def bench_ingest(settings: Settings) -> tuple[dict, object]:
     embedder = service.embedder()
     model_load = time.perf_counter() - started
     embedder.embed_documents(["warm-up"])  # first-call set-up, outside every timer below
-    companion = getattr(embedder, "companion", None)
+    companion = companion_of(embedder)
     if companion is not None:
         companion.embed_documents(["warm-up"])
 
@@ -133,7 +134,7 @@ def bench_queries(service) -> dict:
     questions = [q["question"] for q in load_jsonl(QUESTIONS, ("question",))]
     cases = load_jsonl(DRAFTING_CASES, ("observation",))
     embedder = service.embedder()
-    companion = getattr(embedder, "companion", None)
+    companion = companion_of(embedder)
 
     def embed_query_everywhere(question: str) -> None:  # what a search must embed, at the least
         embedder.embed_query(question)
@@ -165,8 +166,9 @@ def bench_compare(service, themes: list[str] | None = None) -> dict:
     """One-theme comparisons across every stored report (the extractive judgements), one per
     theme of the comparison eval cases, after one warm-up."""
     themes = themes or comparison_themes()
-    service.compare(themes[0])
-    return summarize_ms(time_each(service.compare, themes))
+    compare_extractive = lambda theme: service.compare(theme, engine="extractive")  # noqa: E731
+    compare_extractive(themes[0])
+    return summarize_ms(time_each(compare_extractive, themes))
 
 
 # -- the local language model -------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.service import build_service
+from benchmarks.run import bench_compare
 from benchmarks.synthetic import embed_originals, write_scaled_corpus
 from benchmarks.targets import check_targets
 from benchmarks.timing import summarize_ms
@@ -44,3 +45,15 @@ def test_targets_flag_a_miss_and_skip_what_was_not_measured():
     assert checks["search p50 / one-query embedding p50"] is False
     assert checks["extractive ask p95 (two reports)"] is True
     assert "serving peak RSS" not in checks and "100x-corpus search p95 (worst backend)" not in checks
+
+
+def test_the_comparison_benchmark_times_the_extractive_judgements(fast_service):
+    """The default engine is the local model (about 10 s a cell); the bench's compare row is the
+    extractive judgements' (2026-12-04: it had timed the default engine, 23 s p95)."""
+    fast_service.ingest()
+    engines = []
+    compare = fast_service.compare
+    fast_service.compare = lambda theme, *args, **kwargs: engines.append(kwargs.get("engine")) or compare(theme, *args, **kwargs)
+    summary = bench_compare(fast_service, ["supervision of safeguarding practice"])
+    assert summary["n"] == 1
+    assert engines == ["extractive", "extractive"]  # the warm-up and the timed comparison
