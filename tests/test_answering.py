@@ -10,7 +10,9 @@ from assistant.errors import InvalidInputError, NotFoundError
 from assistant.grounding.relevance import topic_words
 from evals.runner import DRAFTING_CASES, citation_errors, load_jsonl
 from evals.runner import QUESTIONS as QUESTIONS_FILE
+from ingest.recommendation_links import only_points_to_recommendations
 from prompts import cannot_answer_sentinel
+from vectorstore.chunking import sentence_spans
 
 pytestmark = pytest.mark.slow
 
@@ -250,3 +252,13 @@ def test_a_chosen_sentence_brings_the_one_after_it(real_service):
         assert nxt or not later or len(with_next) == settings.max_sentences_with_following
     answer = real_service.ask(WHY_QUESTION, engine="extractive")
     assert "met the child once" in answer.answer
+
+
+def test_an_answer_does_not_quote_a_bare_pointer_to_a_recommendation(real_service):
+    """Sefton's paragraph 2.5 ends "Recommendation 8.1": said alone, it tells the reader nothing."""
+    question = "Have ligature and safety risk checks been done on the children's wards for young people who might self-harm?"
+    paragraph = real_service.paragraph("sefton-2018#2.5")
+    assert any(only_points_to_recommendations(paragraph.text[a:b]) for a, b in sentence_spans(paragraph.text))
+    answer = real_service.ask(question, engine="extractive")
+    assert "sefton-2018#2.5" in {c.id for c in answer.citations}
+    assert not [c.quote for c in answer.citations if only_points_to_recommendations(c.quote)], answer.answer

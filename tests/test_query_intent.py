@@ -24,6 +24,9 @@ from tests.conftest import REPORTS_DIR
     # What inspectors found is a finding, not a fact about the review.
     ("What did inspectors find about waiting times for CAMHS?", []),
     ("What did inspectors say about cancer treatment for adults?", []),
+    ("Under which law was the review carried out?", ["review fact"]),
+    ("How did the inspectors carry out the review?", ["review fact"]),
+    ("What did they look at for care leavers?", []),
 ])
 def test_intent_is_read_from_the_form_of_the_question(question, intents):
     assert [intent.name for intent in intents_of(question)] == intents
@@ -46,6 +49,11 @@ def paragraphs():
     ("when was the leicester report published", ["publication date"], ["leicester-city-2016#front.5"]),
     ("how many children's cases did they look at in leicester", ["cases"],
      ["leicester-city-2016#how-we-carried-out-the-review.4"]),
+    ("When did each of the two Sefton reviews take place?", ["review dates"], ["sefton-2018#front.3"]),
+    # The earlier inspection, and the law the review was carried out under, are not its dates.
+    ("When was the previous inspection in Sefton?", [], []),
+    ("Under which law was the sefton review carried out?", ["legal basis"],
+     ["sefton-2018#about-the-review.1", "sefton-2018#about-the-review.8"]),
 ])
 def test_review_facts_are_found_by_their_label(paragraphs, question, fields, expected):
     assert asked_fields(question) == fields
@@ -71,6 +79,37 @@ def test_fact_questions_cite_the_front_matter_paragraph_that_holds_the_fact(real
     assert answer.answerable and fact_id in {c.id for c in answer.citations}
     assert all(word in answer.answer for word in words)
     assert "2011" not in answer.answer  # not the older inspection the context section mentions
+
+
+def test_a_question_about_the_reviews_legal_basis_cites_the_paragraph_that_states_it(real_service):
+    question = "Under which law was the Sefton review carried out?"
+    assert real_service.search(question, k=5)[0].id == "sefton-2018#about-the-review.1"
+    answer = real_service.ask(question, engine="extractive")
+    assert answer.answerable and "sefton-2018#about-the-review.1" in {c.id for c in answer.citations}
+    assert "Section 48" in answer.answer and "Date of review" not in answer.answer
+
+
+@pytest.mark.parametrize("setting,question,restating_kind", [
+    # A recommendation restates its finding as an instruction ...
+    ("unasked_recommendation_bias", "Are Leicester midwives getting enough level three safeguarding training hours?",
+     "recommendation"),
+    # ... and the title page names the area and "children looked after".
+    ("title_bias", "Are the views of children heard by health commissioners in Sefton?", "front"),
+])
+def test_paragraphs_that_restate_the_question_give_way_to_what_it_asks(real_service, setting, question, restating_kind):
+    """Without the bias the restating paragraph ranks first; with it, a finding does."""
+    settings = real_service.retriever.settings
+    try:
+        real_service.retriever.settings = settings.model_copy(update={setting: 1.0})
+        assert real_service.search(question, k=3)[0].kind == restating_kind
+    finally:
+        real_service.retriever.settings = settings
+    assert real_service.search(question, k=3)[0].kind == "finding"
+
+
+def test_what_was_recommended_still_finds_the_recommendation_first(real_service):
+    top = real_service.search("What was Leicester told to do about midwives' level three safeguarding training?", k=3)
+    assert top[0].kind == "recommendation"
 
 
 @pytest.mark.parametrize("question,recommendation", [

@@ -64,15 +64,17 @@ class ExtractiveEngine:
         if not scored:
             return []
         limit = self.settings.max_sentences
+        # A bare pointer ("Recommendation 8.1") says nothing by itself; it is chosen only when a
+        # report offers nothing else.
+        scored = [s for s in scored if not only_points_to_recommendations(s.text)] or scored
         whole = [s for s in scored if s.item.whole]
         if whole:
             # A paragraph asked for by its number is answered with its substance: its sentences in
-            # text order, without the bare pointer to a recommendation, up to the limit.
-            substance = [s for s in whole if not only_points_to_recommendations(s.text)] or whole
+            # text order, up to the limit.
             rank = {}
             for sentence in whole:
                 rank.setdefault(sentence.item.id, len(rank))
-            return sorted(substance, key=lambda s: (rank[s.item.id], s.start))[:limit]
+            return sorted(whole, key=lambda s: (rank[s.item.id], s.start))[:limit]
         best = scored[0].score
         floor = best - self.settings.sentence_gap
         chosen: list[ScoredSentence] = []

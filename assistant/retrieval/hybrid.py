@@ -15,7 +15,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.errors import NotFoundError
-from assistant.retrieval.intent import RECOMMENDATION
+from assistant.retrieval.intent import RECOMMENDATION, REVIEW_FACT
 from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.review_facts import fact_paragraphs
 from assistant.retrieval.query_analysis import NameEvidence, QueryPlan, ReportNames, learn_acronyms, plan_query
@@ -191,6 +191,7 @@ class HybridRetriever:
         fused = reciprocal_rank_fusion(self._rankings(plan, corpus, n, report_ids, kinds), self.settings.rrf_k)
         if RECOMMENDATION in plan.intents and kinds is None:
             fused = self._follow_links_to_recommendations(fused, corpus)
+        fused = self._favour_asked_kinds(fused, plan, corpus)
         if len(plan.named_reports) == 1 and self.settings.report_bias < 1:
             favoured = plan.named_reports[0]
             fused = {cid: s * (1.0 if cid.split("#", 1)[0] == favoured else self.settings.report_bias)
@@ -288,6 +289,21 @@ class HybridRetriever:
                 cid for cid, _ in self.store.dense_search(pending.result(), n, report_ids, kinds,
                                                           versions=corpus.versions, unit="companion")]))
         return rankings
+
+    def _favour_asked_kinds(self, fused: dict[str, float], plan: QueryPlan, corpus: _Corpus) -> dict[str, float]:
+        """Recommendations count for less when the question does not ask what was recommended,
+        and the title page when it asks no fact about the review: both match many questions by
+        restating them (an instruction repeating its finding; the title naming the area and
+        "children looked after"), without being what was asked."""
+        bias = {}
+        if RECOMMENDATION not in plan.intents and self.settings.unasked_recommendation_bias < 1:
+            bias["recommendation"] = self.settings.unasked_recommendation_bias
+        if REVIEW_FACT not in plan.intents and self.settings.title_bias < 1:
+            bias["front"] = self.settings.title_bias
+        if not bias:
+            return fused
+        kinds = {cid: corpus.paragraphs[cid].kind for cid in fused if cid in corpus.paragraphs}
+        return {cid: score * bias.get(kinds.get(cid), 1.0) for cid, score in fused.items()}
 
     def _follow_links_to_recommendations(self, fused: dict[str, float], corpus: _Corpus) -> dict[str, float]:
         """A recommendation question: each recommendation a well-placed finding points to gains a

@@ -22,7 +22,11 @@ _RECOMMENDATION = re.compile(
 # Beyond the labelled facts (review_facts.asked_fields): the review's history and its basis.
 _ABOUT_THE_REVIEW = re.compile(
     r"\b(?:last inspect\w*|previous inspection|before this (?:one|review|inspection)|under (?:what|which) "
-    r"(?:law|act|section|powers?)|why (?:was|did) (?:the |this )?(?:review|inspection))\b", re.I)
+    r"(?:law|act|section|powers?)|why (?:was|did) (?:the |this )?(?:review|inspection)|"
+    r"how (?:was|were|did) (?:the |this |they |inspectors |the inspectors )?(?:\w+ )?(?:review|inspection|inspect|do the|"
+    r"carry out|conduct)|(?:review|inspection) (?:methods?|team)|what did (?:the |this )?(?:\w+ )?(?:review|inspection) "
+    r"(?:look at|cover|focus on|explore)|who did (?:the )?(?:inspectors|reviewers|they) "
+    r"(?:talk|speak|meet)|what (?:is|was) the (?:focus|scope) of)\b", re.I)
 _CASE_EXAMPLE = re.compile(r"\b(?:case examples?|examples?|in one case|a case where|one case|case stud(?:y|ies))\b",
                            re.I)
 _TOLD_US = re.compile(r"\b(?:what did (?:a |one |the )?(?:\w+ )?(?:parents?|mothers?|fathers?|carers?|young (?:people|person)|"

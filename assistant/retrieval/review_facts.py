@@ -21,9 +21,13 @@ class ReviewField:
 
 _REVIEW = r"(?:review|inspection)"
 FIELDS = (
-    ReviewField("review dates", re.compile(  # "when was it published?" asks for the other date
-        rf"^(?!.*\b(?:publish\w*|publication)\b).*(?:\b(?:when|what dates?|which dates?) (?:was|did|were|is|does) "
-        rf"(?:the |this |that )?(?:\w+ ){{0,3}}{_REVIEW}|\b{_REVIEW}s?\b.{{0,30}}\b(?:dates?|took place|happen\w*|"
+    # "When was it published?" asks for the other date; "under which law was the review carried
+    # out?", "how was it carried out?", "where did it take place?" and "when was the previous
+    # inspection?" ask for something else about the review.
+    ReviewField("review dates", re.compile(
+        rf"^(?!.*\b(?:publish\w*|publication)\b)(?!.*\b(?:under (?:what|which)|how|why|where)\b)"
+        rf"(?!.*\b(?:previous|last|earlier|prior|former) (?:\w+ )?{_REVIEW}s?\b).*(?:\b(?:when|what dates?|which dates?) (?:was|did|were|is|does) "
+        rf"(?:the |this |that )?(?:\w+ ){{0,4}}{_REVIEW}|\b{_REVIEW}s?\b.{{0,30}}\b(?:dates?|t(?:ook|akes?) place|happen\w*|"
         rf"carried out|held)\b|\bdates? of (?:the |this )?(?:\w+ )?{_REVIEW}|\bwhen (?:was|were|did) (?:the )?"
         rf"inspectors? (?:visit|come|on site|carry out))", re.I),
         re.compile(r"^\s*date of (?:the )?review\b", re.I)),
@@ -58,6 +62,14 @@ _CASES_ASKED = re.compile(
     r"\b(?:look|track|sampl|consider|review|took into account)", re.I)
 _CASES_SECTION = re.compile(r"how we carried out", re.I)
 _TOTAL = re.compile(r"\b(?:in total|total of)\b.*\d", re.I)
+# The review's legal basis, stated in "About the review" ("conducted under Section 48 of the
+# Health and Social Care Act 2008").
+_LAW_ASKED = re.compile(
+    r"\bunder (?:what|which) (?:law|act|legislation|section|powers?|statute)|\b(?:what|which) (?:law|act|legislation|"
+    r"powers?|statute|section)\b.{0,40}\b(?:review|inspection|cqc)|\b(?:legal|statutory) (?:basis|powers?)|"
+    r"\bwhat (?:gives|allows|permits|entitles) (?:the )?cqc\b", re.I)
+_LAW_SECTION = re.compile(r"about the review", re.I)
+_LAW_STATED = re.compile(r"\bsection \d+ of the\b.*\bact\b", re.I)
 
 
 def asked_fields(question: str) -> list[str]:
@@ -65,6 +77,8 @@ def asked_fields(question: str) -> list[str]:
     names = [field.name for field in FIELDS if field.asked.search(question)]
     if _CASES_ASKED.search(question):
         names.append("cases")
+    if _LAW_ASKED.search(question):
+        names.append("legal basis")
     return names
 
 
@@ -82,6 +96,8 @@ def fact_paragraphs(question: str, paragraphs: dict[str, Paragraph], report_ids:
         if paragraph.kind == "front" and any(label.search(paragraph.text) for label in labels):
             found.append(cid)
         elif "cases" in wanted and _CASES_SECTION.search(paragraph.section) and _TOTAL.search(paragraph.text):
+            found.append(cid)
+        elif "legal basis" in wanted and _LAW_SECTION.search(paragraph.section) and _LAW_STATED.search(paragraph.text):
             found.append(cid)
     order = {rid: i for i, rid in enumerate(report_ids)}
     return sorted(found, key=lambda cid: (order[paragraphs[cid].report_id], paragraphs[cid].order))
