@@ -15,7 +15,8 @@ from ingest.sources import load_source
 
 DATA = Path(__file__).resolve().parent / "data"
 RUN = 5
-QUESTION_FILES = ("questions.jsonl", "questions_dev.jsonl", "questions_test.jsonl")
+QUESTION_FILES = ("questions.jsonl", "questions_dev.jsonl", "questions_test.jsonl", "questions_dev2.jsonl",
+                  "questions_test2.jsonl")
 
 
 def load_paragraphs(reports_dir: Path) -> dict[str, Paragraph]:

@@ -28,11 +28,12 @@ DATA = Path(__file__).resolve().parent / "data"
 QUESTIONS = DATA / "questions.jsonl"
 DRAFTING_CASES = DATA / "drafting_cases.jsonl"
 GATES = Path(__file__).resolve().parent / "gates.json"
-QUESTION_SETS = {"main": QUESTIONS, "dev": DATA / "questions_dev.jsonl", "test": DATA / "questions_test.jsonl"}
+QUESTION_SETS = {"main": QUESTIONS, "dev": DATA / "questions_dev.jsonl", "test": DATA / "questions_test.jsonl",
+                 "dev2": DATA / "questions_dev2.jsonl", "test2": DATA / "questions_test2.jsonl"}
 
 
 def question_set(name: str) -> Path:
-    """A named question set (main, dev, test) or a path to one."""
+    """A named question set (main, dev, test, dev2, test2) or a path to one."""
     path = QUESTION_SETS.get(name, Path(name))
     if not path.is_file():
         raise FileNotFoundError(f"no question set {name!r}: give one of {', '.join(QUESTION_SETS)} or a .jsonl file")

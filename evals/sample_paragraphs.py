@@ -9,10 +9,11 @@ staff ask about (findings most, then recommendations, the front matter and conte
 from __future__ import annotations
 
 import argparse
+import json
 import random
 from pathlib import Path
 
-from evals.check_data import load_paragraphs
+from evals.check_data import DATA, QUESTION_FILES, load_paragraphs
 from ingest.models import Paragraph
 
 SEED = 20261201
@@ -20,12 +21,14 @@ ASKED_KINDS = ("finding", "recommendation", "front", "context", "summary", "told
 MIN_WORDS = 25  # a heading or a one-line pointer gives no question worth asking
 
 
-def draw(paragraphs: dict[str, Paragraph], n: int, seed: int = SEED) -> list[Paragraph]:
-    """n paragraphs, n / reports from each report, drawn with `seed` from the asked kinds."""
+def draw(paragraphs: dict[str, Paragraph], n: int, seed: int = SEED, exclude: set[str] = frozenset()) -> list[Paragraph]:
+    """n paragraphs, n / reports from each report, drawn with `seed` from the asked kinds, leaving
+    out the citation ids in `exclude`."""
     rng = random.Random(seed)
     by_report: dict[str, list[Paragraph]] = {}
     for paragraph in paragraphs.values():
-        if paragraph.kind in ASKED_KINDS and len(paragraph.text.split()) >= MIN_WORDS:
+        if (paragraph.kind in ASKED_KINDS and len(paragraph.text.split()) >= MIN_WORDS
+                and paragraph.citation_id not in exclude):
             by_report.setdefault(paragraph.report_id, []).append(paragraph)
     per_report = max(1, n // max(1, len(by_report)))
     drawn = []
@@ -35,13 +38,26 @@ def draw(paragraphs: dict[str, Paragraph], n: int, seed: int = SEED) -> list[Par
     return drawn
 
 
+def gold_ids() -> set[str]:
+    """Every gold citation id of the question files."""
+    ids: set[str] = set()
+    for name in QUESTION_FILES:
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                ids.update(json.loads(line)["gold"])
+    return ids
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("reports", nargs="?", default=str(Path(__file__).resolve().parents[2] / "shared" / "reports"))
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--n", type=int, default=40)
+    parser.add_argument("--unused", action="store_true",
+                        help="leave out paragraphs that are already gold in a question file (a new set covers new ground)")
     args = parser.parse_args(argv)
-    for paragraph in draw(load_paragraphs(Path(args.reports)), args.n, args.seed):
+    exclude = gold_ids() if args.unused else set()
+    for paragraph in draw(load_paragraphs(Path(args.reports)), args.n, args.seed, exclude):
         print(f"== {paragraph.citation_id} [{paragraph.kind}] {paragraph.section}\n{paragraph.text}\n")
 
 

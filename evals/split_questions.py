@@ -1,7 +1,8 @@
 """Splits a question set into dev and test halves with a fixed seed, stratified by how the
 questions were written (the id's letter: g = drawn paragraph, s = staff style, u = unanswerable)
-and by report, so both halves hold the same mix. `python -m evals.split_questions SOURCE` writes
-questions_dev.jsonl and questions_test.jsonl beside the other eval data.
+and by report, so both halves hold the same mix. `python -m evals.split_questions SOURCE [SUFFIX]` writes
+questions_dev{SUFFIX}.jsonl and questions_test{SUFFIX}.jsonl beside the other eval data (the second
+set has no suffix, the third set "2").
 
 The test half is frozen (see evals/README.md): nothing is tuned on it, and it is never rewritten
 once a build has been measured on it."""
@@ -42,10 +43,10 @@ def write(rows: list[dict], path: Path) -> None:
     path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
 
 
-def main(source: str) -> None:
+def main(source: str, suffix: str = "") -> None:
     dev, test = split(load_jsonl(Path(source), ("id", "kind", "question", "gold", "key_terms")))
-    write(dev, DATA / "questions_dev.jsonl")
-    write(test, DATA / "questions_test.jsonl")
+    write(dev, DATA / f"questions_dev{suffix}.jsonl")
+    write(test, DATA / f"questions_test{suffix}.jsonl")
     print(f"dev {len(dev)}, test {len(test)}")
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from evals.check_data import check_drafting_cases, check_questions, load_paragraphs, read_jsonl, shared_run
+from evals.check_data import (DATA, QUESTION_FILES, check_drafting_cases, check_questions, load_paragraphs, read_jsonl,
+                               shared_run)
 from evals.runner import DRAFTING_CASES, QUESTIONS
 from tests.conftest import REPORTS_DIR
 
@@ -33,3 +34,13 @@ def test_the_checks_catch_copied_wording_wrong_ids_and_missing_terms():
     assert any(p.startswith("x1: shares") for p in problems)
     assert "x2: gold id sefton-2018#9.9 is not a paragraph of the reports" in problems
     assert "x3: key term 'zebra' is in none of its gold paragraphs" in problems
+
+
+def test_every_question_set_matches_the_reports_and_its_splits_do_not_overlap():
+    paragraphs = load_paragraphs(REPORTS_DIR)
+    sets = {name: read_jsonl(DATA / name) for name in QUESTION_FILES}
+    for name, rows in sets.items():
+        assert check_questions(rows, paragraphs) == [], name
+    for dev, test in (("questions_dev.jsonl", "questions_test.jsonl"), ("questions_dev2.jsonl", "questions_test2.jsonl")):
+        assert not {q["question"] for q in sets[dev]} & {q["question"] for q in sets[test]}
+        assert sum(1 for q in sets[test] if q["kind"] == "unanswerable") >= 4
