@@ -230,8 +230,17 @@ class AnswerSettings(BaseModel):
         ge=-1,
         le=1,
         description="Least cosine similarity between the question and the best sentence of the "
-        "retrieved paragraphs for the reports to count as answering it; below it the answer is the "
-        "'cannot answer' sentinel. Set from measured answerable and unanswerable questions.",
+        "retrieved paragraphs, less the penalties below, for the reports to count as answering it; below it the "
+        "answer is the 'cannot answer' sentinel. Set from measured answerable and unanswerable questions.",
+    )
+    unknown_word_penalty: float = Field(
+        0.3, ge=0, le=2, description="Taken from the relevance for each share of the question's topic words that "
+        "no stored paragraph uses (0.5 before 2026-12-04: it declined paraphrased and abbreviated questions).",
+    )
+    missing_kind_penalty: float = Field(
+        0.3, ge=0, le=2, description="Taken from the relevance when the question asks for a kind of value (a count, "
+        "a percentage, a rating, a person's name) that no retrieved sentence about its topic gives "
+        "(grounding/answer_types.py).",
     )
     quote_repair_similarity: float = Field(
         0.5,

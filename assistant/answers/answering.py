@@ -8,6 +8,7 @@ from typing import Iterable, Iterator
 
 from assistant.engines import AnswerRequest, EngineOutput
 from assistant.errors import InvalidInputError
+from assistant.grounding.answer_types import Vocabulary, check_answer_kinds
 from assistant.grounding.citations import CheckedText, Citation, check_citations
 from assistant.grounding.context import AnswerContext, Filters, gather_context
 from assistant.grounding.relevance import SentenceEmbeddingCache, answerability, score_sentences, unknown_word_share
@@ -110,10 +111,14 @@ class Answerer:
         self.sentences.prefetch_query(worded)
         context = gather_context(self.retriever, resolved, filters, k or answer_settings.k, answer_settings.per_report_k)
         scored = score_sentences(worded, context, self.sentences)
-        request = AnswerRequest(context, scored, messages)
+        answering = _answering_sentences(resolved, scored)
+        kinds = check_answer_kinds(resolved.text, answering, context.report_titles.values(),
+                                   Vocabulary(corpus.word_weights, corpus.capitalised))
+        request = AnswerRequest(context, scored, messages, kinds)
         unknown = unknown_word_share(resolved.text, corpus.vocabulary)
-        return _Prepared(question, resolved, context, request,
-                         answerability(_answering_sentences(resolved, scored), unknown, resolved.text))
+        relevance = answerability(answering, unknown, bool(kinds.missing), answer_settings.unknown_word_penalty,
+                                  answer_settings.missing_kind_penalty)
+        return _Prepared(question, resolved, context, request, relevance)
 
     def ask(self, question: str, history: Iterable = (), filters=None, engine: str | None = None,
             k: int | None = None) -> Answer:

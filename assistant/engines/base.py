@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator, Protocol
 
+from assistant.grounding.answer_types import KindCheck
 from assistant.grounding.citations import Segment
 from assistant.grounding.context import AnswerContext
 from assistant.grounding.relevance import ScoredSentence
@@ -15,6 +16,7 @@ class AnswerRequest:
     context: AnswerContext
     scored: list[ScoredSentence]  # context sentences, best first
     history: list[dict] = field(default_factory=list)
+    kinds: KindCheck | None = None  # the kinds of value asked for, and the sentences that give them
 
 
 @dataclass

@@ -91,6 +91,11 @@ class ExtractiveEngine:
             with_figure = [s for s in scored[:12] if gives_figure(s.text, figures) and s not in chosen]
             if with_figure:
                 chosen = chosen[: limit - 1] + [with_figure[0]]
+        # The sentence that gives the count, percentage, rating or name asked for, though it may
+        # score below the others ("48%" in the sentence after the one naming the assessments).
+        giving = [s for s in (request.kinds.giving if request.kinds else []) if s in scored and s not in chosen]
+        if giving:
+            chosen = chosen[: max(1, limit - len(giving))] + giving
         chosen = with_following(chosen, scored, self.settings.max_sentences_with_following)
         # Read paragraph by paragraph (best paragraph first), sentences in text order.
         rank = {}

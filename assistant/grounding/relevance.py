@@ -174,9 +174,6 @@ def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbedd
     return sorted(scored, key=lambda s: -s.score)
 
 
-UNKNOWN_WORD_PENALTY = 0.5
-
-
 # Words that frame a question rather than say what it is about ("what did they recommend about").
 _FRAMING_WORDS = frozenset(
     "recommend recommended recommendation recommendations inspector inspectors review report reports say said "
@@ -201,7 +198,6 @@ def unknown_word_share(question: str, vocabulary) -> float:
     return len(unknown) / len(words)
 
 
-UNCOUNTED_PENALTY = 0.2
 _HOW_MANY = re.compile(r"\bhow many ((?:[\w'\u2019-]+\s+){0,3}?[\w'\u2019-]+?)(?=\s+(?:are|is|do|does|did|were|was|have|"
                        r"has|had|can|could|will|would|in|at|of|on|per|for|a|an|the|live|work|get|there)\b|\s*[?.,]|$)",
                        re.I)
@@ -218,33 +214,20 @@ def counted_words(question: str) -> set[str]:
     return {w for w in head if w.isalpha()}
 
 
-def _same_word(a: str, b: str) -> bool:
+def same_word(a: str, b: str) -> bool:
+    """The same content word, give or take a plural or an ending ("surgeries", "surgery")."""
     return a.rstrip("s") == b.rstrip("s") or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
 
 
-def counts_what_is_asked(question: str, scored: list[ScoredSentence]) -> bool:
-    """Whether a retrieved sentence gives a number next to what a "how many" question counts.
-    True for questions that count nothing."""
-    counted = counted_words(question)
-    if not counted:
-        return True
-    for sentence in scored:
-        if sentence.item.why == "retrieved" and A_NUMBER.search(sentence.text):
-            words = content_words(sentence.text)
-            if any(_same_word(c, w) for c in counted for w in words):
-                return True
-    return False
-
-
-def answerability(scored: list[ScoredSentence], unknown_share: float = 0.0, question: str = "") -> float:
+def answerability(scored: list[ScoredSentence], unknown_share: float = 0.0, missing_kind: bool = False,
+                  unknown_penalty: float = 0.3, missing_kind_penalty: float = 0.3) -> float:
     """How well the context answers the question: the best sentence cosine among the retrieved
-    paragraphs, less a penalty for question words the reports never use and another when a
-    "how many" question counts something no retrieved sentence gives a number for; 1 when the
-    question names a stored paragraph; 0 with no context."""
+    paragraphs, less a penalty for question words the reports never use and another when the
+    question asks for a kind of value (a count, a percentage, a rating, a name) that no retrieved
+    sentence gives (answer_types); 1 when the question names a stored paragraph; 0 with no context."""
     if any(s.item.why == "named" for s in scored):
         return 1.0
     best = max((s.cosine for s in scored if s.item.why == "retrieved"), default=0.0)
     if not best:
         return 0.0
-    uncounted = UNCOUNTED_PENALTY if question and not counts_what_is_asked(question, scored) else 0.0
-    return best - UNKNOWN_WORD_PENALTY * unknown_share - uncounted
+    return best - unknown_penalty * unknown_share - (missing_kind_penalty if missing_kind else 0.0)

@@ -49,6 +49,7 @@ class _Corpus:
     names: ReportNames
     reports: dict[str, dict]  # report_id -> stored report record
     word_weights: dict[str, float]  # content word -> inverse document frequency over paragraphs
+    capitalised: Counter  # capitalised word (lower-cased) -> how often the reports use it
 
     @property
     def vocabulary(self):
@@ -160,7 +161,9 @@ class HybridRetriever:
         paragraphs = [p for _, d in digests for p in d.paragraphs]
         acronyms: dict[str, str] = {}
         word_counts: Counter = Counter()
+        capitalised: Counter = Counter()
         for _, digest in digests:
+            capitalised.update(digest.names.capitalised)
             for acronym, expansion in digest.acronyms.items():
                 acronyms.setdefault(acronym, expansion)  # the first definition wins, in report order
             word_counts.update(digest.word_counts)
@@ -173,6 +176,7 @@ class HybridRetriever:
                               {rid: d.names for rid, d in digests}),
             reports=reports,
             word_weights=inverse_document_frequencies(word_counts, len(paragraphs)),
+            capitalised=capitalised,
         )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,

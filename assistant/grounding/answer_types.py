@@ -1,0 +1,162 @@
+"""What kind of value a question asks for, and whether the retrieved sentences give one.
+
+"How many social workers does Sefton employ?", "What is the infant mortality rate?", "What CQC
+rating did Alder Hey get?", "What is the name of the designated doctor?": each asks for a value
+of a kind (a count, a percentage, a rating, a person's name). The reports often discuss the topic
+without ever stating that value; a sentence on the topic is then no answer, however similar it
+reads. A kind is given when a retrieved sentence holds a value of that kind and is about what the
+question asks (it, or the sentence before it, shares one of the question's distinctive words; for
+"how many X", the number stands beside X).
+
+The kinds are read from the form of the question and the values from the form of the sentence,
+not from what these reports discuss, so they carry over to reports nobody here has read."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from assistant.grounding.relevance import ScoredSentence, counted_words, same_word, topic_words
+from assistant.retrieval.words import content_words
+
+# Words that name the kind of value asked for, not what it is about.
+_KIND_WORDS = frozenset(
+    "rate number average avg mean percentage proportion share many much name rating rated grade graded "
+    "judgement judgment judged total figure score".split())
+# Words used by so many paragraphs (inverse document frequency below this) that sharing one says
+# nothing about a sentence ("children", "health", "service" in these reports).
+DISTINCTIVE_IDF = 1.5
+SCANNED_SENTENCES = 12  # the best-scoring retrieved sentences, and all of the best paragraphs:
+LEAD_PARAGRAPHS = 3
+NEAR_COUNT = 3  # "how many X": X within this many words of the number
+# A person's name: two capitalised words, each rare in the reports (organisations and places recur).
+RARE_CAPITALISED = 3
+
+_NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+                 "hundred|zero")
+# "no" and "one" are left out: they are words far more often than figures ("no evidence", "one case").
+_A_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|half|quarter|once|twice|single)\b", re.I)
+_NUMBER_TOKEN = re.compile(rf"^(?:\d[\d,.]*%?|{_NUMBER_WORDS})$", re.I)
+# A year ("in 2015", "2013/14", "2014-2015") dates a sentence; it counts nothing.
+_YEARS = re.compile(r"\b(?:19|20)\d\d(?:[/-](?:19|20)?\d\d)?\b")
+_A_PERCENTAGE = re.compile(r"\d\s*%|per ?cent|\b(?:half|quarter|third|two thirds)\b", re.I)
+# The ratings inspection frameworks give (CQC, Ofsted).
+_A_RATING = re.compile(r"\b(?:outstanding|good|requires? improvement|inadequate|adequate|satisfactory)\b", re.I)
+_CAPITALISED_PAIR = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+_PEOPLE = ("chief executive|director|head|lead|chair|manager|doctor|nurse|midwife|gp|officer|consultant|"
+           "paediatrician|commissioner")
+
+
+@dataclass(frozen=True)
+class AnswerKind:
+    name: str
+    asked: re.Pattern
+
+
+KINDS = (
+    AnswerKind("percentage", re.compile(r"\b(?:percentage|proportion|share of|what share|per ?cent|what fraction)\b|%",
+                                        re.I)),
+    AnswerKind("number", re.compile(r"\b(?:how many|number of|no\.? of|how much|what rate|rates?|average|avg|mean|"
+                                    r"ratio|what (?:figure|score|total)|how big|what size)\b", re.I)),
+    AnswerKind("rating", re.compile(r"\b(?:rating|rated|grade|graded|judgement|judgment|judged)\b", re.I)),
+    AnswerKind("name", re.compile(rf"\b(?:names? of|what is (?:the|their|his|her) name|who (?:is|was|are|were) "
+                                  rf"(?:the|its|their)(?: \w+){{0,3}} (?:{_PEOPLE})s?\b)", re.I)),
+)
+
+
+def asked_kinds(question: str) -> list[str]:
+    """The kinds of value a question asks for (a percentage is a number, so it is asked once)."""
+    kinds = [kind.name for kind in KINDS if kind.asked.search(question)]
+    if "percentage" in kinds and "number" in kinds:
+        kinds.remove("number")
+    return kinds
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the checks need from the stored reports: each word's inverse document frequency and
+    how often each capitalised word is used."""
+
+    word_weights: Mapping[str, float]
+    capitalised: Mapping[str, int]
+
+
+def _gives(kind: str, text: str, vocabulary: Vocabulary) -> bool:
+    if kind == "percentage":
+        return bool(_A_PERCENTAGE.search(text))
+    if kind == "number":
+        return bool(_A_NUMBER.search(_YEARS.sub(" ", text)))
+    if kind == "rating":
+        return bool(_A_RATING.search(text))
+    return any(vocabulary.capitalised.get(first.lower(), 0) < RARE_CAPITALISED
+               and vocabulary.capitalised.get(last.lower(), 0) < RARE_CAPITALISED
+               for first, last in _CAPITALISED_PAIR.findall(text))
+
+
+def counts_beside(counted: set[str], text: str) -> bool:
+    """Whether a number stands within a few words of what is counted ("140 children", "the
+    experiences of 116 children")."""
+    tokens = re.findall(r"[\w%,.'\u2019-]+", _YEARS.sub(" ", text))
+    for i, token in enumerate(tokens):
+        if _NUMBER_TOKEN.match(token.strip(",.")):
+            near = tokens[max(0, i - NEAR_COUNT):i] + tokens[i + 1:i + 1 + NEAR_COUNT]
+            if any(same_word(c, w) for c in counted for token_near in near for w in content_words(token_near)):
+                return True
+    return False
+
+
+def _about(focus: set[str], text: str) -> bool:
+    words = content_words(text)
+    return any(same_word(f, w) for f in focus for w in words)
+
+
+def _distinctive(words: Iterable[str], word_weights: Mapping[str, float]) -> set[str]:
+    # A word the reports never use is as distinctive as can be (no sentence will share it).
+    return {w for w in words if not w.isdigit() and word_weights.get(w, float("inf")) >= DISTINCTIVE_IDF}
+
+
+@dataclass
+class KindCheck:
+    asked: list[str]
+    missing: list[str]
+    giving: list[ScoredSentence]  # the best sentence giving each kind found, best first
+
+
+def check_answer_kinds(question: str, scored: list[ScoredSentence], report_titles: Iterable[str],
+                       vocabulary: Vocabulary) -> KindCheck:
+    """Which kinds of value the question asks for, which no retrieved sentence gives, and the
+    sentences that give the others."""
+    asked = asked_kinds(question)
+    if not asked:
+        return KindCheck([], [], [])
+    counted = counted_words(question) - {"time"}  # "how many times": the count is of the event
+    focus = _distinctive(topic_words(question, list(report_titles)) - _KIND_WORDS - counted, vocabulary.word_weights)
+    retrieved = [s for s in scored if s.item.why == "retrieved"]
+    lead = set(list(dict.fromkeys(s.item.id for s in retrieved))[:LEAD_PARAGRAPHS])
+    candidates = retrieved[:SCANNED_SENTENCES] + [s for s in retrieved[SCANNED_SENTENCES:] if s.item.id in lead]
+    before = _sentence_before(scored)
+    missing, giving = [], []
+    for kind in asked:
+        found = next((s for s in candidates if _gives(kind, s.text, vocabulary)
+                      and (kind != "number" or not counted or counts_beside(counted, s.text))
+                      and (not focus or _about(focus, s.text) or _about(focus, before.get(id(s), "")))), None)
+        if found is None:
+            missing.append(kind)
+        elif found not in giving:
+            giving.append(found)
+    return KindCheck(asked, missing, giving)
+
+
+def _sentence_before(scored: list[ScoredSentence]) -> dict[int, str]:
+    """id(sentence) -> the text of the sentence before it in its paragraph ("" for a first one)."""
+    by_paragraph: dict[str, list[ScoredSentence]] = {}
+    for sentence in scored:
+        by_paragraph.setdefault(sentence.item.id, []).append(sentence)
+    before: dict[int, str] = {}
+    for sentences in by_paragraph.values():
+        ordered = sorted(sentences, key=lambda s: s.start)
+        for previous, sentence in zip([None, *ordered], ordered):
+            before[id(sentence)] = previous.text if previous is not None else ""
+    return before
+

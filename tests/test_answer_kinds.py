@@ -1,0 +1,59 @@
+"""A question asking for a kind of value (a count, a percentage, a rating, a name) is answered only
+when a retrieved sentence about its topic gives one (assistant/grounding/answer_types.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.grounding.answer_types import asked_kinds, counts_beside
+
+
+@pytest.mark.parametrize("question,kinds", [
+    ("How many health visitors work in the 0-19 service?", ["number"]),
+    ("infant mortality rate sefton", ["number"]),
+    ("What share of assessments were on time?", ["percentage"]),
+    ("% of kids in low income families", ["percentage"]),
+    ("What CQC rating did the trust get?", ["rating"]),
+    ("What is the name of the designated doctor?", ["name"]),
+    ("Who is the chief executive of the trust?", ["name"]),
+    # An organisation, not a person; and questions that ask for no value at all.
+    ("Who provides CAMHS in Leicester?", []),
+    ("Who were the inspectors on the Leicester review?", []),
+    ("Do midwives visit women at home before the birth?", []),
+])
+def test_the_kind_of_value_asked_for_is_read_from_the_form_of_the_question(question, kinds):
+    assert asked_kinds(question) == kinds
+
+
+def test_a_count_must_stand_beside_what_is_counted():
+    assert counts_beside({"children"}, "In total, we considered the experiences of 140 children and young people.")
+    assert counts_beside({"experience"}, "we took into account the experiences of 116 children")
+    assert not counts_beside({"bed"}, "Those aged 16 and 17 are admitted to the emergency decision unit.")
+
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", [
+    # The reports discuss each topic without ever giving the value asked for.
+    "What is the rate of infant deaths in Sefton?",
+    "What rating did CQC give Alder Hey Children's NHS Foundation Trust when it last inspected it?",
+    "What is the name of the designated doctor for safeguarding children in Sefton?",
+    "How many children in Leicester were subject to a child protection plan during the review?",
+    "What proportion of initial health assessments in Sefton were completed on time in 2017?",
+])
+def test_a_value_the_reports_never_give_is_not_answered(real_service, question):
+    answer = real_service.ask(question, engine="extractive")
+    assert not answer.answerable and answer.citations == [], answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question,cited,value", [
+    ("What overall judgement did Ofsted reach on Leicester City in 2015?", "leicester-city-2016#context.12",
+     "inadequate"),
+    ("What percentage of Leicester IHAs were done within 28 days in January 2016?", "leicester-city-2016#4.1", "48%"),
+    ("How many GPs did the Leicester named doctor train?", "leicester-city-2016#5.3.13", "345"),
+])
+def test_a_value_the_reports_give_is_answered_with_the_sentence_that_gives_it(real_service, question, cited, value):
+    answer = real_service.ask(question, engine="extractive")
+    assert answer.answerable and cited in {c.id for c in answer.citations}, answer.answer
+    assert value in answer.answer
