@@ -27,6 +27,13 @@ from tests.conftest import REPORTS_DIR
     ("Under which law was the review carried out?", ["review fact"]),
     ("How did the inspectors carry out the review?", ["review fact"]),
     ("What did they look at for care leavers?", []),
+    # What the review asked for, in other words than "recommend" ...
+    ("What did the trust need to do about its records?", ["recommendation"]),
+    ("What did inspectors ask the CCG to do about GP training?", ["recommendation"]),
+    ("What did the inspectors want done about waiting lists?", ["recommendation"]),
+    # ... and what happens in practice, which a recommendation does not answer.
+    ("Are school nurses asked to attend child protection conferences?", []),
+    ("In Sefton, are GPs asked to share information with health visitors?", []),
 ])
 def test_intent_is_read_from_the_form_of_the_question(question, intents):
     assert [intent.name for intent in intents_of(question)] == intents

@@ -18,7 +18,13 @@ from assistant.retrieval.review_facts import asked_fields
 _RECOMMENDATION = re.compile(
     r"\b(?:recommend\w*|recs?|told to|asked to|advised to|urged to|required to|should (?:they|it|the \w+) do|"
     r"what (?:must|should) \w+(?: \w+)? do|what (?:action|actions|improvements?) (?:were|was|are|is)|"
-    r"(?:action|improvement)s? (?:required|needed|asked for))\b", re.I)
+    r"(?:action|improvement)s? (?:required|needed|asked for)|"
+    # "what did the CCGs need to do", "what did inspectors ask the CCGs to do", "what did they want done"
+    r"what (?:did|do|does|should|would|will) (?:[\w'\u2019-]+ ){1,4}(?:need|have|ought|ask|want|expect|require)\w* "
+    r"(?:[\w'\u2019-]+ ){0,4}to do|what (?:did|do|does) (?:[\w'\u2019-]+ ){1,3}want\w* (?:\w+ )?done)\b", re.I)
+# "Are GPs asked to contribute to health assessments?" asks what happens in practice, not what the
+# review asked for.
+_PRACTICE = re.compile(r"^\s*(?:[^,?]*,\s*)?(?:are|is|do|does)\b(?!.*\b(?:recommend\w*|recs?)\b)(?!.*\bto do\b)", re.I)
 # Beyond the labelled facts (review_facts.asked_fields): the review's history and its basis.
 _ABOUT_THE_REVIEW = re.compile(
     r"\b(?:last inspect\w*|previous inspection|before this (?:one|review|inspection)|under (?:what|which) "
@@ -49,7 +55,11 @@ def _asks_review_fact(question: str) -> bool:
     return bool(asked_fields(question)) or bool(_ABOUT_THE_REVIEW.search(question))
 
 
-_RULES = ((_RECOMMENDATION.search, RECOMMENDATION), (_asks_review_fact, REVIEW_FACT),
+def _asks_recommendation(question: str) -> bool:
+    return bool(_RECOMMENDATION.search(question)) and not _PRACTICE.search(question)
+
+
+_RULES = ((_asks_recommendation, RECOMMENDATION), (_asks_review_fact, REVIEW_FACT),
           (_CASE_EXAMPLE.search, CASE_EXAMPLE), (_TOLD_US.search, TOLD_US))
 
 
