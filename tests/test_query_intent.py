@@ -192,3 +192,11 @@ def test_words_the_reports_never_use_still_find_the_paragraph(real_service):
     ranked = [r.id for r in real_service.search(
         "Do refugee children who arrive alone in Sefton get registered with doctors and dentists?", k=5)]
     assert "sefton-2018#4.13" in ranked
+
+
+def test_everyday_wording_is_matched_in_any_form_of_its_words():
+    from assistant.retrieval.query_analysis import expand_query
+
+    assert "did not attend" in expand_query("What happens when adults miss appointments?", {})
+    assert "did not attend" in expand_query("children who missed appointments", {})
+    assert "did not attend" not in expand_query("What happens when adults miss the bus?", {})

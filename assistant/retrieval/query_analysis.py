@@ -72,8 +72,24 @@ def synonym_groups() -> list[list[str]]:
     return groups
 
 
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(_stemmer().stemWords(re.findall(r"[\w&'\u2019]+", text.lower())))
+
+
 def _contains(text: str, term: str) -> bool:
-    return re.search(r"(?<![\w&])" + re.escape(term) + r"(?![\w&])", text) is not None
+    """Whether the text uses the term, as written or in another form of its words ("miss
+    appointments" uses "missed appointments")."""
+    if re.search(r"(?<![\w&])" + re.escape(term) + r"(?![\w&])", text) is not None:
+        return True
+    wanted, words = _stems(term), _stems(text)
+    return bool(wanted) and any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
 
 
 def _acronym_additions(query: str, acronyms: dict[str, str]) -> list[str]:
