@@ -15,6 +15,7 @@ from ingest.sources import load_source
 
 DATA = Path(__file__).resolve().parent / "data"
 RUN = 5
+DRAFTING_FILES = ("drafting_cases.jsonl", "drafting_cases_test.jsonl")
 QUESTION_FILES = ("questions.jsonl", "questions_dev.jsonl", "questions_test.jsonl", "questions_dev2.jsonl",
                   "questions_test2.jsonl")
 
@@ -122,7 +123,8 @@ def read_jsonl(path: Path) -> list[dict]:
 def main(reports_dir: str = "../shared/reports") -> int:
     paragraphs = load_paragraphs(Path(reports_dir))
     problems = [p for name in QUESTION_FILES for p in check_questions(read_jsonl(DATA / name), paragraphs)]
-    problems += check_drafting_cases(read_jsonl(DATA / "drafting_cases.jsonl"), paragraphs)
+    for name in DRAFTING_FILES:
+        problems += check_drafting_cases(read_jsonl(DATA / name), paragraphs)
     problems += check_comparison_cases(read_jsonl(DATA / "comparison_cases.jsonl"), paragraphs)
     for problem in problems:
         print(problem)

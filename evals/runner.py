@@ -27,6 +27,8 @@ from evals.metrics import (
 DATA = Path(__file__).resolve().parent / "data"
 QUESTIONS = DATA / "questions.jsonl"
 DRAFTING_CASES = DATA / "drafting_cases.jsonl"
+# The first drafting set (tuned on) and a held-out one written 2026-12-04, frozen.
+DRAFTING_SETS = {"main": DRAFTING_CASES, "test": DATA / "drafting_cases_test.jsonl"}
 GATES = Path(__file__).resolve().parent / "gates.json"
 QUESTION_SETS = {"main": QUESTIONS, "dev": DATA / "questions_dev.jsonl", "test": DATA / "questions_test.jsonl",
                  "dev2": DATA / "questions_dev2.jsonl", "test2": DATA / "questions_test2.jsonl"}
@@ -37,6 +39,14 @@ def question_set(name: str) -> Path:
     path = QUESTION_SETS.get(name, Path(name))
     if not path.is_file():
         raise FileNotFoundError(f"no question set {name!r}: give one of {', '.join(QUESTION_SETS)} or a .jsonl file")
+    return path
+
+
+def drafting_set(name: str) -> Path:
+    """A named drafting set (main, test) or a path to one."""
+    path = DRAFTING_SETS.get(name, Path(name))
+    if not path.is_file():
+        raise FileNotFoundError(f"no drafting set {name!r}: give one of {', '.join(DRAFTING_SETS)} or a .jsonl file")
     return path
 
 

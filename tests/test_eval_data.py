@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from evals.check_data import (DATA, QUESTION_FILES, check_drafting_cases, check_questions, load_paragraphs, read_jsonl,
+from evals.check_data import (DATA, DRAFTING_FILES, QUESTION_FILES, check_drafting_cases, check_questions, load_paragraphs, read_jsonl,
                                shared_run)
 from evals.runner import DRAFTING_CASES, QUESTIONS
 from tests.conftest import REPORTS_DIR
@@ -44,3 +44,12 @@ def test_every_question_set_matches_the_reports_and_its_splits_do_not_overlap():
     for dev, test in (("questions_dev.jsonl", "questions_test.jsonl"), ("questions_dev2.jsonl", "questions_test2.jsonl")):
         assert not {q["question"] for q in sets[dev]} & {q["question"] for q in sets[test]}
         assert sum(1 for q in sets[test] if q["kind"] == "unanswerable") >= 4
+
+
+def test_both_drafting_sets_match_the_reports_and_do_not_share_an_observation():
+    paragraphs = load_paragraphs(REPORTS_DIR)
+    sets = [read_jsonl(DATA / name) for name in DRAFTING_FILES]
+    for cases in sets:
+        assert check_drafting_cases(cases, paragraphs) == []
+    assert not {c["observation"] for c in sets[0]} & {c["observation"] for c in sets[1]}
+    assert len(sets[1]) >= 20

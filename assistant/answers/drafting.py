@@ -66,7 +66,12 @@ class Drafter:
         k = k or self.settings.answer.precedents
         if not reports:
             return []
-        results = self.retriever.search(observation, k=max(4 * k, 20), report_ids=reports, kinds=["finding"])
+        # Retrieval's order decides (both embedders and the word ranker fused); each finding's
+        # sentence closest to the observation is only its quote. Reordering the findings by that
+        # sentence's cosine with the first embedder alone found fewer of the known precedents
+        # (precedent recall@5 0.806 against 0.941 on the first drafting set; 0.925 against 0.975
+        # on a held-out set written after the choice).
+        results = self.retriever.search(observation, k=k, report_ids=reports, kinds=["finding"])
         findings = [corpus.paragraphs[r.id] for r in results]
         spans = [(p, s, e) for p in findings for s, e in sentence_spans(p.text)]
         if not spans:
@@ -79,23 +84,17 @@ class Drafter:
             if score > best.get(paragraph.citation_id, (-9.0,))[0]:
                 best[paragraph.citation_id] = (score, start, end)
         titles = {rid: report_title(record) for rid, record in corpus.reports.items()}
-        ranked = []
-        for rank, paragraph in enumerate(findings):
-            score, start, end = best.get(paragraph.citation_id, (0.0, 0, 0))
-            # The best sentence decides, with retrieval rank as a tie-breaker and a nudge to
-            # findings that led to a recommendation (those are the ones a draft can build on).
-            total = score + 0.1 / (1 + rank) + (0.05 if paragraph.recommendations else 0.0)
-            ranked.append((total, paragraph, start, end))
-        ranked.sort(key=lambda item: -item[0])
         precedents = []
-        for total, paragraph, start, end in ranked[:k]:
+        for result, paragraph in zip(results, findings):
+            _, start, end = best.get(paragraph.citation_id, (0.0, 0, 0))
             recommendations = []
             for rec_id in paragraph.recommendations:
                 rec = corpus.paragraphs.get(rec_id)
                 if rec is not None:
                     recommendations.append({"id": rec.citation_id, "text": rec.text, "addressees": rec.addressees})
             precedents.append(Precedent(paragraph.citation_id, paragraph.report_id, titles.get(paragraph.report_id, ""),
-                                        paragraph.text[start:end], start, end, total, paragraph.text, recommendations))
+                                        paragraph.text[start:end], start, end, result.score, paragraph.text,
+                                        recommendations))
         return precedents
 
     def draft(self, observation: str, area: str | None = None, provider: str | None = None,
