@@ -57,3 +57,21 @@ def test_a_value_the_reports_give_is_answered_with_the_sentence_that_gives_it(re
     answer = real_service.ask(question, engine="extractive")
     assert answer.answerable and cited in {c.id for c in answer.citations}, answer.answer
     assert value in answer.answer
+
+
+def test_a_sentence_that_points_back_brings_the_one_before_it():
+    from assistant.engines.extractive import with_antecedents
+    from assistant.grounding.context import ContextParagraph
+    from assistant.grounding.relevance import ScoredSentence
+    from evals.check_data import load_paragraphs
+    from tests.conftest import REPORTS_DIR
+    from vectorstore.chunking import sentence_spans
+
+    paragraph = load_paragraphs(REPORTS_DIR)["sefton-2018#5.1.14"]
+    item = ContextParagraph(paragraph, 1.0, "retrieved")
+    sentences = [ScoredSentence(item, start, end, 0.5, 0.0, 0.5) for start, end in sentence_spans(paragraph.text)]
+    pointing = next(s for s in sentences if s.text.startswith("This wait"))
+    first = sentences[sentences.index(pointing) - 1]
+    assert "52 weeks" in first.text
+    assert first in with_antecedents([pointing], sentences)
+    assert with_antecedents([first], sentences) == [first]  # a sentence that stands alone brings nothing

@@ -97,6 +97,7 @@ class ExtractiveEngine:
         if giving:
             chosen = chosen[: max(1, limit - len(giving))] + giving
         chosen = with_following(chosen, scored, self.settings.max_sentences_with_following)
+        chosen = with_antecedents(chosen, scored)
         # Read paragraph by paragraph (best paragraph first), sentences in text order.
         rank = {}
         for sentence in chosen:
@@ -157,6 +158,28 @@ def with_following(chosen: list[ScoredSentence], scored: list[ScoredSentence], l
         if following is not None and (following.item.id, following.start) not in taken:
             taken.add((following.item.id, following.start))
             result.append(following)
+    return result
+
+
+# A sentence that opens by pointing back ("This means ...", "They ...", "However, ...") does not
+# stand alone.
+_POINTS_BACK = re.compile(r"^\W*(?:this|these|those|it|its|they|their|such|however|as a (?:result|consequence)|"
+                          r"consequently|in addition|furthermore|despite this|there(?:fore)?)\b", re.I)
+
+
+def with_antecedents(chosen: list[ScoredSentence], scored: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The chosen sentences, each that opens by pointing back joined by the sentence before it in
+    its paragraph (what "this" or "they" is)."""
+    taken = {(s.item.id, s.start) for s in chosen}
+    result = list(chosen)
+    for sentence in chosen:
+        if not _POINTS_BACK.match(sentence.text):
+            continue
+        before = max((s for s in scored if s.item.id == sentence.item.id and s.end <= sentence.start),
+                     key=lambda s: s.start, default=None)
+        if before is not None and (before.item.id, before.start) not in taken:
+            taken.add((before.item.id, before.start))
+            result.append(before)
     return result
 
 

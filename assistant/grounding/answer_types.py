@@ -106,9 +106,13 @@ def counts_beside(counted: set[str], text: str) -> bool:
     return False
 
 
-def _about(focus: set[str], text: str) -> bool:
+def _shared(focus: set[str], text: str) -> int:
     words = content_words(text)
-    return any(same_word(f, w) for f in focus for w in words)
+    return sum(1 for f in focus if any(same_word(f, w) for w in words))
+
+
+def _about(focus: set[str], text: str) -> bool:
+    return _shared(focus, text) > 0
 
 
 def _distinctive(words: Iterable[str], word_weights: Mapping[str, float]) -> set[str]:
@@ -138,9 +142,13 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     before = _sentence_before(scored)
     missing, giving = [], []
     for kind in asked:
-        found = next((s for s in candidates if _gives(kind, s.text, vocabulary)
-                      and (kind != "number" or not counted or counts_beside(counted, s.text))
-                      and (not focus or _about(focus, s.text) or _about(focus, before.get(id(s), "")))), None)
+        giving_kind = [s for s in candidates if _gives(kind, s.text, vocabulary)
+                       and (kind != "number" or not counted or counts_beside(counted, s.text))
+                       and (not focus or _about(focus, s.text) or _about(focus, before.get(id(s), "")))]
+        # The sentence sharing most of the question's distinctive words gives it; the best scored
+        # breaks ties ("the longest wait was 52 weeks" vs "the average wait from referral to
+        # treatment was 22 weeks", asked for the average wait from referral to treatment).
+        found = max(giving_kind, key=lambda s: _shared(focus, s.text), default=None)
         if found is None:
             missing.append(kind)
         elif found not in giving:

@@ -14,7 +14,7 @@ import numpy as np
 
 from assistant.grounding.context import AnswerContext, ContextParagraph
 from assistant.retrieval.query_analysis import synonym_groups
-from assistant.retrieval.words import content_words
+from assistant.retrieval.words import content_words, stem
 from vectorstore.chunking import sentence_spans
 
 _MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
@@ -215,8 +215,10 @@ def counted_words(question: str) -> set[str]:
 
 
 def same_word(a: str, b: str) -> bool:
-    """The same content word, give or take a plural or an ending ("surgeries", "surgery")."""
-    return a.rstrip("s") == b.rstrip("s") or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
+    """The same content word, give or take a plural or an ending ("surgeries", "surgery";
+    "wait", "waiting")."""
+    return (a.rstrip("s") == b.rstrip("s") or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
+            or stem(a) == stem(b))
 
 
 def answerability(scored: list[ScoredSentence], unknown_share: float = 0.0, missing_kind: bool = False,

@@ -9,6 +9,7 @@ from functools import lru_cache
 from importlib import resources
 
 from assistant.retrieval.intent import Intent, intents_of
+from assistant.retrieval.words import stems
 from ingest.models import Paragraph
 
 _PARAGRAPH_REF = re.compile(r"\b(?:paragraphs?|paras?|findings?|sections?|§)\s*(\d{1,2}(?:\.\d{1,3}){1,2})\b", re.I)
@@ -72,23 +73,12 @@ def synonym_groups() -> list[list[str]]:
     return groups
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-def _stems(text: str) -> tuple[str, ...]:
-    return tuple(_stemmer().stemWords(re.findall(r"[\w&'\u2019]+", text.lower())))
-
-
 def _contains(text: str, term: str) -> bool:
     """Whether the text uses the term, as written or in another form of its words ("miss
     appointments" uses "missed appointments")."""
     if re.search(r"(?<![\w&])" + re.escape(term) + r"(?![\w&])", text) is not None:
         return True
-    wanted, words = _stems(term), _stems(text)
+    wanted, words = stems(term), stems(text)
     return bool(wanted) and any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
 
 

@@ -4,6 +4,7 @@ Used to compare questions, sentences and paragraphs by vocabulary."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 STOPWORDS = frozenset(
     "a an the and or but of to in on at by for with from as is are was were be been being it its this "
@@ -53,3 +54,20 @@ def figures_in(text: str) -> set[str]:
         if figure and figure != "%":
             found.add(figure)
     return found
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer, which the word ranker uses too
+
+    return Stemmer.Stemmer("english")
+
+
+def stems(text: str) -> tuple[str, ...]:
+    """The text's words, lower-cased and stemmed ("waiting times" -> ("wait", "time"))."""
+    return tuple(_stemmer().stemWords(re.findall(r"[\w&'\u2019]+", text.lower())))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word.lower())
