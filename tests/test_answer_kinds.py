@@ -10,7 +10,11 @@ from assistant.grounding.answer_types import asked_kinds, counts_beside
 
 @pytest.mark.parametrize("question,kinds", [
     ("How many health visitors work in the 0-19 service?", ["number"]),
-    ("infant mortality rate sefton", ["number"]),
+    ("infant mortality rate sefton", ["rate"]),
+    ("How much did the council spend on school nursing?", ["number"]),
+    # Asked in words, not for a figure.
+    ("How much support do foster carers get?", []),
+    ("What does 'think family' mean?", []),
     ("What share of assessments were on time?", ["percentage"]),
     ("% of kids in low income families", ["percentage"]),
     ("What CQC rating did the trust get?", ["rating"]),
@@ -31,11 +35,21 @@ def test_a_count_must_stand_beside_what_is_counted():
     assert not counts_beside({"bed"}, "Those aged 16 and 17 are admitted to the emergency decision unit.")
 
 
+def test_the_reports_give_a_rate_as_a_figure_or_against_an_average():
+    from assistant.grounding.answer_types import Vocabulary, _gives
+
+    vocabulary = Vocabulary({}, {})
+    assert _gives("rate", "Self-harm admissions are higher than the England average.", vocabulary)
+    assert _gives("rate", "The rate was 12.5 per 1,000.", vocabulary)
+    assert not _gives("rate", "The rate of family homelessness is a concern.", vocabulary)
+
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize("question", [
     # The reports discuss each topic without ever giving the value asked for.
     "What is the rate of infant deaths in Sefton?",
+    "What is the breastfeeding rate among new mothers in Leicester?",
     "What rating did CQC give Alder Hey Children's NHS Foundation Trust when it last inspected it?",
     "What is the name of the designated doctor for safeguarding children in Sefton?",
     "How many children in Leicester were subject to a child protection plan during the review?",
@@ -52,6 +66,7 @@ def test_a_value_the_reports_never_give_is_not_answered(real_service, question):
      "inadequate"),
     ("What percentage of Leicester IHAs were done within 28 days in January 2016?", "leicester-city-2016#4.1", "48%"),
     ("How many GPs did the Leicester named doctor train?", "leicester-city-2016#5.3.13", "345"),
+    ("What is the rate of self-harm admissions for young people in Sefton?", "sefton-2018#context.4", "higher than"),
 ])
 def test_a_value_the_reports_give_is_answered_with_the_sentence_that_gives_it(real_service, question, cited, value):
     answer = real_service.ask(question, engine="extractive")

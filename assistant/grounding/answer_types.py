@@ -2,7 +2,7 @@
 
 "How many social workers does Sefton employ?", "What is the infant mortality rate?", "What CQC
 rating did Alder Hey get?", "What is the name of the designated doctor?": each asks for a value
-of a kind (a count, a percentage, a rating, a person's name). The reports often discuss the topic
+of a kind (a count, a rate, a percentage, a rating, a person's name). The reports often discuss the topic
 without ever stating that value; a sentence on the topic is then no answer, however similar it
 reads. A kind is given when a retrieved sentence holds a value of that kind and is about what the
 question asks (it, or the sentence before it, shares one of the question's distinctive words; for
@@ -41,6 +41,8 @@ _NUMBER_TOKEN = re.compile(rf"^(?:\d[\d,.]*%?|{_NUMBER_WORDS})$", re.I)
 # A year ("in 2015", "2013/14", "2014-2015") dates a sentence; it counts nothing.
 _YEARS = re.compile(r"\b(?:19|20)\d\d(?:[/-](?:19|20)?\d\d)?\b")
 _A_PERCENTAGE = re.compile(r"\d\s*%|per ?cent|\b(?:half|quarter|third|two thirds)\b", re.I)
+_AGAINST_AN_AVERAGE = re.compile(r"\b(?:higher|lower|worse|better|above|below|similar to|in line with)\b.{0,40}"
+                                 r"\b(?:average|nationally|national|england|the rest of)\b", re.I)
 # The ratings inspection frameworks give (CQC, Ofsted).
 _A_RATING = re.compile(r"\b(?:outstanding|good|requires? improvement|inadequate|adequate|satisfactory)\b", re.I)
 _CAPITALISED_PAIR = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
@@ -57,8 +59,10 @@ class AnswerKind:
 KINDS = (
     AnswerKind("percentage", re.compile(r"\b(?:percentage|proportion|share of|what share|per ?cent|what fraction)\b|%",
                                         re.I)),
-    AnswerKind("number", re.compile(r"\b(?:how many|number of|no\.? of|how much|what rate|rates?|average|avg|mean|"
-                                    r"ratio|what (?:figure|score|total)|how big|what size)\b", re.I)),
+    AnswerKind("number", re.compile(r"\b(?:how many|number of|no\.? of|average|avg|ratio|what (?:figure|score|total)|"
+                                    r"how much (?:money|funding|budget)|how much (?:\w+ ){1,5}(?:cost|spen[dt]|paid|funded))\b",
+                                    re.I)),
+    AnswerKind("rate", re.compile(r"\brates?\b", re.I)),
     AnswerKind("rating", re.compile(r"\b(?:rating|rated|grade|graded|judgement|judgment|judged)\b", re.I)),
     AnswerKind("name", re.compile(rf"\b(?:names? of|what is (?:the|their|his|her) name|who (?:is|was|are|were) "
                                   rf"(?:the|its|their)(?: \w+){{0,3}} (?:{_PEOPLE})s?\b)", re.I)),
@@ -68,8 +72,9 @@ KINDS = (
 def asked_kinds(question: str) -> list[str]:
     """The kinds of value a question asks for (a percentage is a number, so it is asked once)."""
     kinds = [kind.name for kind in KINDS if kind.asked.search(question)]
-    if "percentage" in kinds and "number" in kinds:
-        kinds.remove("number")
+    for general in ("number", "rate"):
+        if "percentage" in kinds and general in kinds:
+            kinds.remove(general)
     return kinds
 
 
@@ -87,6 +92,8 @@ def _gives(kind: str, text: str, vocabulary: Vocabulary) -> bool:
         return bool(_A_PERCENTAGE.search(text))
     if kind == "number":
         return bool(_A_NUMBER.search(_YEARS.sub(" ", text)))
+    if kind == "rate":  # a figure, or the reports' way of giving a rate: against an average
+        return bool(_A_NUMBER.search(_YEARS.sub(" ", text)) or _AGAINST_AN_AVERAGE.search(text))
     if kind == "rating":
         return bool(_A_RATING.search(text))
     return any(vocabulary.capitalised.get(first.lower(), 0) < RARE_CAPITALISED
