@@ -101,7 +101,7 @@ def test_a_question_about_the_reviews_legal_basis_cites_the_paragraph_that_state
     ("unasked_recommendation_bias", "Are Leicester midwives getting enough level three safeguarding training hours?",
      "recommendation"),
     # ... and the title page names the area and "children looked after".
-    ("title_bias", "Are the views of children heard by health commissioners in Sefton?", "front"),
+    ("title_bias", "Do health services in Leicester City hear the voice of children looked after?", "front"),
 ])
 def test_paragraphs_that_restate_the_question_give_way_to_what_it_asks(real_service, setting, question, restating_kind):
     """Without the bias the restating paragraph ranks first; with it, a finding does."""
