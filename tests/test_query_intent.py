@@ -200,3 +200,15 @@ def test_everyday_wording_is_matched_in_any_form_of_its_words():
     assert "did not attend" in expand_query("What happens when adults miss appointments?", {})
     assert "did not attend" in expand_query("children who missed appointments", {})
     assert "did not attend" not in expand_query("What happens when adults miss the bus?", {})
+
+
+@pytest.mark.parametrize("typed,meant", [
+    ("HVs in LAC role - working ok with SWs?", "social worker"),
+    ("does the ED flag kids on CP plans", "child protection"),
+    ("CYP MH waits", "mental health"),
+    ("rec for u18s in adult ED", "under 18"),
+])
+def test_staff_shorthand_the_reports_never_define_is_spelled_out(typed, meant):
+    from assistant.retrieval.query_analysis import expand_query
+
+    assert meant in expand_query(typed, {})
