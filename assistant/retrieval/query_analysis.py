@@ -73,13 +73,14 @@ def synonym_groups() -> list[list[str]]:
     return groups
 
 
-def _contains(text: str, term: str) -> bool:
-    """Whether the text uses the term, as written or in another form of its words ("miss
-    appointments" uses "missed appointments")."""
+def _contains(text: str, text_stems: tuple[str, ...], term: str) -> bool:
+    """Whether the text (its stems read once by the caller) uses the term, as written or in
+    another form of its words ("miss appointments" uses "missed appointments")."""
     if re.search(r"(?<![\w&])" + re.escape(term) + r"(?![\w&])", text) is not None:
         return True
-    wanted, words = stems(term), stems(text)
-    return bool(wanted) and any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
+    wanted = stems(term)
+    return bool(wanted) and wanted[0] in text_stems and any(text_stems[i:i + len(wanted)] == wanted
+                                for i in range(len(text_stems) - len(wanted) + 1))
 
 
 def _acronym_additions(query: str, acronyms: dict[str, str]) -> list[str]:
@@ -102,10 +103,11 @@ def expand_acronyms(query: str, acronyms: dict[str, str]) -> str:
 def expand_query(query: str, acronyms: dict[str, str]) -> str:
     """The query plus the reports' wording for what it says."""
     lowered = query.lower()
+    query_stems = stems(lowered)
     additions = _acronym_additions(query, acronyms)
     for group in synonym_groups():
-        if any(_contains(lowered, term) for term in group):
-            additions.extend(term for term in group if not _contains(lowered, term))
+        if any(_contains(lowered, query_stems, term) for term in group):
+            additions.extend(term for term in group if not _contains(lowered, query_stems, term))
     seen = set()
     unique = [a for a in additions if not (a in seen or seen.add(a))]
     return f"{query} {' '.join(unique)}" if unique else query
