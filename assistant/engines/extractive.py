@@ -9,7 +9,7 @@ from typing import Iterator
 
 from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, EngineOutput
 from assistant.grounding.citations import Claim, Segment
-from assistant.grounding.relevance import ScoredSentence, figure_patterns, gives_figure
+from assistant.grounding.relevance import ScoredSentence, figure_patterns, gives_figure, neighbour_in_paragraph
 from assistant.retrieval.words import lower_first
 from assistant.settings import AnswerSettings
 from ingest.recommendation_links import only_points_to_recommendations
@@ -153,8 +153,7 @@ def with_following(chosen: list[ScoredSentence], scored: list[ScoredSentence], l
     for sentence in chosen:
         if len(result) >= limit:
             break
-        following = min((s for s in scored if s.item.id == sentence.item.id and s.start >= sentence.end),
-                        key=lambda s: s.start, default=None)
+        following = neighbour_in_paragraph(sentence, scored)
         if following is not None and (following.item.id, following.start) not in taken:
             taken.add((following.item.id, following.start))
             result.append(following)
@@ -175,8 +174,7 @@ def with_antecedents(chosen: list[ScoredSentence], scored: list[ScoredSentence])
     for sentence in chosen:
         if not _POINTS_BACK.match(sentence.text):
             continue
-        before = max((s for s in scored if s.item.id == sentence.item.id and s.end <= sentence.start),
-                     key=lambda s: s.start, default=None)
+        before = neighbour_in_paragraph(sentence, scored, before=True)
         if before is not None and (before.item.id, before.start) not in taken:
             taken.add((before.item.id, before.start))
             result.append(before)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from assistant.grounding.relevance import ScoredSentence, counted_words, same_word, topic_words
+from assistant.grounding.relevance import ScoredSentence, counted_words, neighbour_in_paragraph, same_word, topic_words
 from assistant.retrieval.words import content_words
 
 # Words that name the kind of value asked for, not what it is about.
@@ -146,12 +146,11 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     retrieved = [s for s in scored if s.item.why == "retrieved"]
     lead = set(list(dict.fromkeys(s.item.id for s in retrieved))[:LEAD_PARAGRAPHS])
     candidates = retrieved[:SCANNED_SENTENCES] + [s for s in retrieved[SCANNED_SENTENCES:] if s.item.id in lead]
-    before = _sentence_before(scored)
     missing, giving = [], []
     for kind in asked:
         giving_kind = [s for s in candidates if _gives(kind, s.text, vocabulary)
                        and (kind != "number" or not counted or counts_beside(counted, s.text))
-                       and (not focus or _about(focus, s.text) or _about(focus, before.get(id(s), "")))]
+                       and (not focus or _about(focus, s.text) or _about_before(focus, s, scored))]
         # The sentence sharing most of the question's distinctive words gives it; the best scored
         # breaks ties ("the longest wait was 52 weeks" vs "the average wait from referral to
         # treatment was 22 weeks", asked for the average wait from referral to treatment).
@@ -163,15 +162,8 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     return KindCheck(asked, missing, giving)
 
 
-def _sentence_before(scored: list[ScoredSentence]) -> dict[int, str]:
-    """id(sentence) -> the text of the sentence before it in its paragraph ("" for a first one)."""
-    by_paragraph: dict[str, list[ScoredSentence]] = {}
-    for sentence in scored:
-        by_paragraph.setdefault(sentence.item.id, []).append(sentence)
-    before: dict[int, str] = {}
-    for sentences in by_paragraph.values():
-        ordered = sorted(sentences, key=lambda s: s.start)
-        for previous, sentence in zip([None, *ordered], ordered):
-            before[id(sentence)] = previous.text if previous is not None else ""
-    return before
-
+def _about_before(focus: set[str], sentence: ScoredSentence, scored: list[ScoredSentence]) -> bool:
+    """Whether the sentence before it in its paragraph is about the focus ("Of these children,
+    48% ..." after the sentence naming them)."""
+    before = neighbour_in_paragraph(sentence, scored, before=True)
+    return before is not None and _about(focus, before.text)

@@ -60,6 +60,16 @@ class ScoredSentence:
         return self.item.paragraph.report_id
 
 
+def neighbour_in_paragraph(sentence: ScoredSentence, scored: list[ScoredSentence],
+                           before: bool = False) -> ScoredSentence | None:
+    """The sentence of `scored` just after `sentence` in its paragraph (just before it with
+    `before`), or None."""
+    same = [s for s in scored if s.item.id == sentence.item.id]
+    if before:
+        return max((s for s in same if s.end <= sentence.start), key=lambda s: s.start, default=None)
+    return min((s for s in same if s.start >= sentence.end), key=lambda s: s.start, default=None)
+
+
 MAX_PENDING_QUERIES = 32
 
 
