@@ -36,17 +36,18 @@ QUESTION_SETS = {"main": QUESTIONS, "dev": DATA / "questions_dev.jsonl", "test":
 
 def question_set(name: str) -> Path:
     """A named question set (main, dev, test, dev2, test2) or a path to one."""
-    path = QUESTION_SETS.get(name, Path(name))
-    if not path.is_file():
-        raise FileNotFoundError(f"no question set {name!r}: give one of {', '.join(QUESTION_SETS)} or a .jsonl file")
-    return path
+    return _named_set(name, QUESTION_SETS, "question set")
 
 
 def drafting_set(name: str) -> Path:
     """A named drafting set (main, test) or a path to one."""
-    path = DRAFTING_SETS.get(name, Path(name))
+    return _named_set(name, DRAFTING_SETS, "drafting set")
+
+
+def _named_set(name: str, sets: dict[str, Path], what: str) -> Path:
+    path = sets.get(name, Path(name))
     if not path.is_file():
-        raise FileNotFoundError(f"no drafting set {name!r}: give one of {', '.join(DRAFTING_SETS)} or a .jsonl file")
+        raise FileNotFoundError(f"no {what} {name!r}: give one of {', '.join(sets)} or a .jsonl file")
     return path
 
 

@@ -9,11 +9,10 @@ staff ask about (findings most, then recommendations, the front matter and conte
 from __future__ import annotations
 
 import argparse
-import json
 import random
 from pathlib import Path
 
-from evals.check_data import DATA, QUESTION_FILES, load_paragraphs
+from evals.check_data import DATA, QUESTION_FILES, load_paragraphs, read_jsonl
 from ingest.models import Paragraph
 
 SEED = 20261201
@@ -40,12 +39,7 @@ def draw(paragraphs: dict[str, Paragraph], n: int, seed: int = SEED, exclude: se
 
 def gold_ids() -> set[str]:
     """Every gold citation id of the question files."""
-    ids: set[str] = set()
-    for name in QUESTION_FILES:
-        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                ids.update(json.loads(line)["gold"])
-    return ids
+    return {cid for name in QUESTION_FILES for row in read_jsonl(DATA / name) for cid in row["gold"]}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -44,7 +44,6 @@ def test_the_reports_give_a_rate_as_a_figure_or_against_an_average():
     assert not _gives("rate", "The rate of family homelessness is a concern.", vocabulary)
 
 
-
 @pytest.mark.slow
 @pytest.mark.parametrize("question", [
     # The reports discuss each topic without ever giving the value asked for.
