@@ -241,7 +241,7 @@ class AnswerSettings(BaseModel):
     )
     missing_kind_penalty: float = Field(
         0.3, ge=0, le=2, description="Taken from the relevance when the question asks for a kind of value (a count, "
-        "a percentage, a rating, a person's name) that no retrieved sentence about its topic gives "
+        "a percentage, a rating, a person's name, an amount of money, a length of time) that no retrieved sentence about its topic gives "
         "(grounding/answer_types.py).",
     )
     quote_repair_similarity: float = Field(

@@ -11,7 +11,11 @@ from assistant.grounding.answer_types import asked_kinds, counts_beside
 @pytest.mark.parametrize("question,kinds", [
     ("How many health visitors work in the 0-19 service?", ["number"]),
     ("infant mortality rate sefton", ["rate"]),
-    ("How much did the council spend on school nursing?", ["number"]),
+    ("How much did the council spend on school nursing?", ["money"]),
+    ("What is the CAMHS budget in Leicester?", ["money"]),
+    ("How long is the wait for an autism assessment?", ["duration"]),
+    ("CAMHS waiting times sefton", ["duration"]),
+    ("How long are attendance records kept?", ["duration"]),
     # Asked in words, not for a figure.
     ("How much support do foster carers get?", []),
     ("What does 'think family' mean?", []),
@@ -44,9 +48,26 @@ def test_the_reports_give_a_rate_as_a_figure_or_against_an_average():
     assert not _gives("rate", "The rate of family homelessness is a concern.", vocabulary)
 
 
+def test_an_amount_is_money_and_a_length_of_time_is_a_figure_or_said_in_words():
+    from assistant.grounding.answer_types import Vocabulary, _gives
+
+    vocabulary = Vocabulary({}, {})
+    assert _gives("money", "The CCG invested £1.2 million in the service.", vocabulary)
+    assert _gives("money", "Funding of 250k was agreed.", vocabulary)
+    assert not _gives("money", "Additional investment is needed to reduce waiting times.", vocabulary)
+    for said in ("The longest wait was 52 weeks.", "Records are kept for seven days.",
+                 "Young people are waiting months to receive their summary.", "There is a lengthy wait.",
+                 "Young people can access timely sexual health advice."):
+        assert _gives("duration", said, vocabulary), said
+    assert not _gives("duration", "The service was inspected in 2017.", vocabulary)
+    assert not _gives("duration", "The service is well led and staff are supported.", vocabulary)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("question", [
     # The reports discuss each topic without ever giving the value asked for.
+    "What is the cost of the Leicester looked after children health team?",
+    "How long does a child protection medical take in Leicester?",
     "What is the rate of infant deaths in Sefton?",
     "What is the breastfeeding rate among new mothers in Leicester?",
     "What rating did CQC give Alder Hey Children's NHS Foundation Trust when it last inspected it?",
@@ -66,6 +87,11 @@ def test_a_value_the_reports_never_give_is_not_answered(real_service, question):
     ("What percentage of Leicester IHAs were done within 28 days in January 2016?", "leicester-city-2016#4.1", "48%"),
     ("How many GPs did the Leicester named doctor train?", "leicester-city-2016#5.3.13", "345"),
     ("What is the rate of self-harm admissions for young people in Sefton?", "sefton-2018#context.4", "higher than"),
+    ("What is the longest wait for CAMHS in Sefton?", "sefton-2018#5.1.14", "52 weeks"),
+    # A length of time said in words answers "how long" too.
+    ("How long do young people leaving care in Leicester wait for their health summary?", "leicester-city-2016#4.5",
+     "waiting months"),
+    ("How long is the wait for an adult ADHD assessment in Sefton?", "sefton-2018#2.26", "lengthy wait"),
 ])
 def test_a_value_the_reports_give_is_answered_with_the_sentence_that_gives_it(real_service, question, cited, value):
     answer = real_service.ask(question, engine="extractive")
@@ -89,3 +115,4 @@ def test_a_sentence_that_points_back_brings_the_one_before_it():
     assert "52 weeks" in first.text
     assert first in with_antecedents([pointing], sentences)
     assert with_antecedents([first], sentences) == [first]  # a sentence that stands alone brings nothing
+

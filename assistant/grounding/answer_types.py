@@ -1,8 +1,10 @@
 """What kind of value a question asks for, and whether the retrieved sentences give one.
 
 "How many social workers does Sefton employ?", "What is the infant mortality rate?", "What CQC
-rating did Alder Hey get?", "What is the name of the designated doctor?": each asks for a value
-of a kind (a count, a rate, a percentage, a rating, a person's name). The reports often discuss the topic
+rating did Alder Hey get?", "What is the name of the designated doctor?", "What is the CAMHS
+budget?", "How long is the wait for speech therapy?": each asks for a value of a kind (a count, a
+rate, a percentage, a rating, a person's name, an amount of money, a length of time; a length of
+time may be given in words, "a lengthy wait", "waiting months"). The reports often discuss the topic
 without ever stating that value; a sentence on the topic is then no answer, however similar it
 reads. A kind is given when a retrieved sentence holds a value of that kind and is about what the
 question asks (it, or the sentence before it, shares one of the question's distinctive words; for
@@ -17,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from assistant.grounding.relevance import ScoredSentence, counted_words, neighbour_in_paragraph, same_word, topic_words
+from assistant.grounding.relevance import A_DURATION, ScoredSentence, counted_words, neighbour_in_paragraph, same_word, topic_words
 from assistant.retrieval.words import content_words
 
 # Words that name the kind of value asked for, not what it is about.
@@ -43,6 +45,10 @@ _YEARS = re.compile(r"\b(?:19|20)\d\d(?:[/-](?:19|20)?\d\d)?\b")
 _A_PERCENTAGE = re.compile(r"\d\s*%|per ?cent|\b(?:half|quarter|third|two thirds)\b", re.I)
 _AGAINST_AN_AVERAGE = re.compile(r"\b(?:higher|lower|worse|better|above|below|similar to|in line with)\b.{0,40}"
                                  r"\b(?:average|nationally|national|england|the rest of)\b", re.I)
+_AN_AMOUNT = re.compile(r"£\s?\d|\b\d[\d,.]*\s*(?:pounds|million|billion|bn|m|k)\b|\b(?:million|billion) pounds\b", re.I)
+_A_LENGTH_IN_WORDS = re.compile(r"\b(?:lengthy|long(?:er|est)? (?:waits?|waiting|delays?|periods?|times?)|prolonged|"
+                                r"delay(?:s|ed)?|backlogs?|promptly|quickly|swiftly|timely|without delay|same day|no wait\w*|"
+                                r"(?:hours|days|weeks|months|years)\b(?! ago))", re.I)
 # The ratings inspection frameworks give (CQC, Ofsted).
 _A_RATING = re.compile(r"\b(?:outstanding|good|requires? improvement|inadequate|adequate|satisfactory)\b", re.I)
 _CAPITALISED_PAIR = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
@@ -59,9 +65,16 @@ class AnswerKind:
 KINDS = (
     AnswerKind("percentage", re.compile(r"\b(?:percentage|proportion|share of|what share|per ?cent|what fraction)\b|%",
                                         re.I)),
-    AnswerKind("number", re.compile(r"\b(?:how many|number of|no\.? of|average|avg|ratio|what (?:figure|score|total)|"
-                                    r"how much (?:money|funding|budget)|how much (?:\w+ ){1,5}(?:cost|spen[dt]|paid|funded))\b",
+    AnswerKind("number", re.compile(r"\b(?:how many|number of|no\.? of|average|avg|ratio|what (?:figure|score|total))\b",
                                     re.I)),
+    # "How much did the council spend on it?", "What is the CAMHS budget?": an amount of money.
+    AnswerKind("money", re.compile(r"\b(?:how much (?:money|funding|budget)|how much (?:[\w'\u2019-]+ ){1,5}(?:cost|spen[dt]|paid|"
+                                   r"funded|invest\w*|earn\w*)|what (?:is|was|are|were) (?:[\w'\u2019-]+ ){0,5}(?:budgets?|"
+                                   r"salary|salaries|cost|spend|funding)|how (?:big|large) is (?:[\w'\u2019-]+ ){0,5}budget)\b",
+                                   re.I)),
+    # "How long is the wait for an autism assessment?", "CAMHS waiting times": a length of time.
+    AnswerKind("duration", re.compile(r"\b(?:how long|wait(?:ing)? (?:times?|lists?)|(?:average|longest|typical|mean|median) "
+                                      r"waits?)\b", re.I)),
     AnswerKind("rate", re.compile(r"\brates?\b", re.I)),
     AnswerKind("rating", re.compile(r"\b(?:rating|rated|grade|graded|judgement|judgment|judged)\b", re.I)),
     AnswerKind("name", re.compile(rf"\b(?:names? of|what is (?:the|their|his|her) name|who (?:is|was|are|were) "
@@ -96,6 +109,10 @@ def _gives(kind: str, text: str, vocabulary: Vocabulary) -> bool:
         return bool(_A_NUMBER.search(_YEARS.sub(" ", text)) or _AGAINST_AN_AVERAGE.search(text))
     if kind == "rating":
         return bool(_A_RATING.search(text))
+    if kind == "money":
+        return bool(_AN_AMOUNT.search(text))
+    if kind == "duration":  # a length of time, as a figure or in words ("waiting months", "a lengthy wait")
+        return bool(A_DURATION.search(_YEARS.sub(" ", text)) or _A_LENGTH_IN_WORDS.search(text))
     return any(vocabulary.capitalised.get(first.lower(), 0) < RARE_CAPITALISED
                and vocabulary.capitalised.get(last.lower(), 0) < RARE_CAPITALISED
                for first, last in _CAPITALISED_PAIR.findall(text))

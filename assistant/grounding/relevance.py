@@ -21,6 +21,9 @@ _MONTHS = r"january|february|march|april|may|june|july|august|september|october|
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
                  r"fifty|hundred|half|quarter|third|once|twice|single|zero|no")
 A_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)  # what answers "how many"
+# A length of time: "28 days", "six weeks", "12-15 hours", "20 working days".
+A_DURATION = re.compile(rf"\b(?:\d+|{_NUMBER_WORDS})\s*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?)\b",
+                        re.I)
 # What kind of figure a question asks for, and what a sentence giving it looks like.
 _FIGURE_KINDS = [
     (re.compile(r"\b(?:percentage|proportion|share|what rate|per ?cent|%)", re.I),
@@ -29,7 +32,7 @@ _FIGURE_KINDS = [
     (re.compile(r"\b(?:when|what date|which year|what year|dates?)\b", re.I),
      re.compile(rf"\b(?:{_MONTHS}|(?:19|20)\d\d)\b", re.I)),
     (re.compile(r"\b(?:how long|how quickly|how soon|within how|what age|how old|deadline|timescales?)\b", re.I),
-     re.compile(rf"\b(?:\d+|{_NUMBER_WORDS})\s*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?)\b|\bages?\s+\d", re.I)),
+     re.compile(rf"{A_DURATION.pattern}|\bages?\s+\d", re.I)),
 ]
 
 
