@@ -244,6 +244,11 @@ class AnswerSettings(BaseModel):
         "a percentage, a rating, a person's name, an amount of money, a length of time) that no retrieved sentence about its topic gives "
         "(grounding/answer_types.py).",
     )
+    companion_share: float = Field(
+        0.5, ge=0, le=1, description="Share of the relevance taken from the companion embedder's best paragraph "
+        "cosine, the rest from MiniLM's best sentence cosine (0: MiniLM alone; chosen on the first set, dev and dev2: "
+        "answerable questions declined 4 -> 1 of 149, unanswerable questions answered 2 -> 2 of 39).",
+    )
     quote_repair_similarity: float = Field(
         0.5,
         ge=0,

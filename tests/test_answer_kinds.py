@@ -116,3 +116,21 @@ def test_a_sentence_that_points_back_brings_the_one_before_it():
     assert first in with_antecedents([pointing], sentences)
     assert with_antecedents([first], sentences) == [first]  # a sentence that stands alone brings nothing
 
+
+@pytest.mark.slow
+def test_a_question_worded_far_from_the_report_is_answered_when_the_companion_embedder_reads_it(real_service,
+                                                                                                 monkeypatch):
+    """Relevance blends MiniLM's best sentence with the companion embedder's best paragraph: a
+    paraphrase MiniLM alone judges off-topic is answered from the paragraph that holds it, and an
+    off-topic question stays declined."""
+    from vectorstore.embeddings import companion_of
+
+    assert companion_of(real_service.embedder()) is not None, "`make setup` installs the companion embedder"
+    question = "How consistent are Sefton GP surgeries at spotting children who could use early help?"
+    blended = real_service.ask(question, engine="extractive")
+    assert blended.answerable and "sefton-2018#1.17" in {c.id for c in blended.citations}, blended.answer
+    assert not real_service.ask("Which hospital has the best maternity food?", engine="extractive").answerable
+
+    monkeypatch.setattr(real_service.settings.answer, "companion_share", 0.0)
+    alone = real_service.ask(question, engine="extractive")
+    assert not alone.answerable and alone.relevance < blended.relevance

@@ -117,7 +117,8 @@ class Answerer:
         request = AnswerRequest(context, scored, messages, kinds)
         unknown = unknown_word_share(resolved.text, corpus.vocabulary)
         relevance = answerability(answering, unknown, bool(kinds.missing), answer_settings.unknown_word_penalty,
-                                  answer_settings.missing_kind_penalty)
+                                  answer_settings.missing_kind_penalty, context.companion_best,
+                                  answer_settings.companion_share)
         return _Prepared(question, resolved, context, request, relevance)
 
     def ask(self, question: str, history: Iterable = (), filters=None, engine: str | None = None,

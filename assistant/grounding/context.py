@@ -56,6 +56,8 @@ class AnswerContext:
     report_titles: dict[str, str]
     report_order: list[str] = field(default_factory=list)  # reports in the order to answer them
     word_weights: dict[str, float] = field(default_factory=dict)  # idf of the corpus words
+    # The companion embedder's best paragraph cosine over the searches made (None: no companion).
+    companion_best: float | None = None
 
     def by_id(self) -> dict[str, Paragraph]:
         return {c.id: c.paragraph for c in self.paragraphs}
@@ -86,13 +88,16 @@ def gather_context(
 
     if question.cross_report:
         reports = named if len(named) >= 2 else available
-        results = [r for rid in reports for r in retriever.search(question.text, k=per_report_k, report_ids=[rid],
-                                                                 kinds=filters.kinds)]
+        searches = [retriever.ranked(question.text, k=per_report_k, report_ids=[rid], kinds=filters.kinds)
+                    for rid in reports]
+        results = [r for search in searches for r in search.results]
         order = reports
     else:
         scope = [rid for rid in (question.report_ids or available) if rid in available]
-        results = retriever.search(question.text, k=k, report_ids=scope, kinds=filters.kinds) if scope else []
+        searches = [retriever.ranked(question.text, k=k, report_ids=scope, kinds=filters.kinds)] if scope else []
+        results = searches[0].results if searches else []
         order = list(dict.fromkeys(r.report_id for r in results))
+    companion_best = max((s.companion_best for s in searches if s.companion_best is not None), default=None)
 
     refs = set(plan_query(question.text, corpus.acronyms, corpus.names, expand=False).paragraph_refs)
     facts = set(fact_paragraphs(question.text, corpus.paragraphs, available))  # "when was the review?"
@@ -100,7 +105,7 @@ def gather_context(
                                    "named" if r.para in refs or r.id in facts else "retrieved", r.para in refs)
                   for r in results]
     paragraphs = _add_linked(paragraphs, question, corpus.paragraphs, available, filters)
-    return AnswerContext(question, paragraphs, titles, order, corpus.word_weights)
+    return AnswerContext(question, paragraphs, titles, order, corpus.word_weights, companion_best)
 
 
 def _add_linked(paragraphs: list[ContextParagraph], question: ResolvedQuestion, stored: dict[str, Paragraph],
@@ -157,4 +162,4 @@ def pack_context(context: AnswerContext, budget_tokens: int) -> tuple[str, list[
 
 def restrict(context: AnswerContext, keep: Iterable[ContextParagraph]) -> AnswerContext:
     return AnswerContext(context.question, list(keep), context.report_titles, context.report_order,
-                         context.word_weights)
+                         context.word_weights, context.companion_best)

@@ -235,14 +235,23 @@ def same_word(a: str, b: str) -> bool:
 
 
 def answerability(scored: list[ScoredSentence], unknown_share: float = 0.0, missing_kind: bool = False,
-                  unknown_penalty: float = 0.3, missing_kind_penalty: float = 0.3) -> float:
+                  unknown_penalty: float = 0.3, missing_kind_penalty: float = 0.3,
+                  companion_best: float | None = None, companion_share: float = 0.0) -> float:
     """How well the context answers the question: the best sentence cosine among the retrieved
-    paragraphs, less a penalty for question words the reports never use and another when the
-    question asks for a kind of value (a count, a percentage, a rating, a name) that no retrieved
-    sentence gives (answer_types); 1 when the question names a stored paragraph; 0 with no context."""
+    paragraphs, blended (`companion_share`) with the companion embedder's best paragraph cosine
+    when there is one, less a penalty for question words the reports never use and another when
+    the question asks for a kind of value (a count, a percentage, a rating, a name) that no
+    retrieved sentence gives (answer_types); 1 when the question names a stored paragraph; 0 with
+    no context.
+
+    Two models rarely misjudge the same question: MiniLM scores a question worded far from the
+    report low ("take-home methadone ... somewhere safe to lock it away"), the larger companion
+    reads the paraphrase; an off-topic question scores low with both."""
     if any(s.item.why == "named" for s in scored):
         return 1.0
     best = max((s.cosine for s in scored if s.item.why == "retrieved"), default=0.0)
     if not best:
         return 0.0
+    if companion_best is not None and companion_share:
+        best = (1 - companion_share) * best + companion_share * companion_best
     return best - unknown_penalty * unknown_share - (missing_kind_penalty if missing_kind else 0.0)

@@ -41,6 +41,14 @@ class SearchResult:
 
 
 @dataclass
+class Ranked:
+    results: list[SearchResult]
+    # The companion embedder's cosine for its best paragraph in scope: a second model's view of
+    # whether the reports hold an answer (None without a companion).
+    companion_best: float | None = None
+
+
+@dataclass
 class _Corpus:
     versions: dict[str, str]
     paragraphs: dict[str, Paragraph]
@@ -182,6 +190,11 @@ class HybridRetriever:
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
                kinds: Iterable[str] | None = None) -> list[SearchResult]:
         """The k best paragraphs for a query, best first."""
+        return self.ranked(query, k, report_ids, kinds).results
+
+    def ranked(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
+               kinds: Iterable[str] | None = None) -> "Ranked":
+        """search(), with how closely the companion embedder's best paragraph matches the query."""
         query = cleaned_query(query)
         k = k or self.settings.k
         kinds = validate_kinds(kinds)
@@ -192,7 +205,9 @@ class HybridRetriever:
         plan = plan_query(query, corpus.acronyms, corpus.names, self.settings.expand_queries)
         n = max(self.settings.candidates, k)
 
-        fused = reciprocal_rank_fusion(self._rankings(plan, corpus, n, report_ids, kinds), self.settings.rrf_k)
+        companion_similarities: dict[str, float] = {}
+        fused = reciprocal_rank_fusion(self._rankings(plan, corpus, n, report_ids, kinds, companion_similarities),
+                                       self.settings.rrf_k)
         if RECOMMENDATION in plan.intents and kinds is None:
             fused = self._follow_links_to_recommendations(fused, corpus)
         fused = self._favour_asked_kinds(fused, plan, corpus)
@@ -214,7 +229,7 @@ class HybridRetriever:
             score = top_score + 1.0 / (1 + position) if cid in named else fused[cid]
             results.append(SearchResult(cid, paragraph.report_id, paragraph.para, paragraph.kind,
                                         paragraph.section, round(score, 6), paragraph.text))
-        return results
+        return Ranked(results, max(companion_similarities.values(), default=None))
 
     def search_per_report(self, query: str, per_report: int, report_ids: Iterable[str] | None = None,
                           kinds: Iterable[str] = ("finding",)) -> dict[str, list[tuple[str, float]]]:
@@ -249,9 +264,12 @@ class HybridRetriever:
                 rows.append((cid, fused[cid]))
         return grouped
 
-    def _rankings(self, plan: QueryPlan, corpus: _Corpus, n: int, report_ids, kinds) -> list[tuple[float, list[str]]]:
+    def _rankings(self, plan: QueryPlan, corpus: _Corpus, n: int, report_ids, kinds,
+                  companion_similarities: dict[str, float] | None = None) -> list[tuple[float, list[str]]]:
         """(weight, ranked ids) to fuse: passages by meaning, paragraphs by words, sentences by
-        meaning, and, for each intent the question shows, the kinds that answer it ranked alone."""
+        meaning, and, for each intent the question shows, the kinds that answer it ranked alone.
+        `companion_similarities`, when given, receives the companion embedder's cosine for each
+        paragraph it ranked."""
         settings = self.settings
         unknown = []
         if settings.neighbour_similarity < 1:
@@ -289,9 +307,11 @@ class HybridRetriever:
                 rankings += [(settings.intent_weight, dense("passages", list(intent.kinds))),
                              (settings.intent_weight, lexical(list(intent.kinds)))]
         if pending is not None:  # last, so that its embedding had the longest to finish
-            rankings.insert(2, (settings.companion_weight, [
-                cid for cid, _ in self.store.dense_search(pending.result(), n, report_ids, kinds,
-                                                          versions=corpus.versions, unit="companion")]))
+            by_companion = self.store.dense_search(pending.result(), n, report_ids, kinds,
+                                                   versions=corpus.versions, unit="companion")
+            rankings.insert(2, (settings.companion_weight, [cid for cid, _ in by_companion]))
+            if companion_similarities is not None:
+                companion_similarities.update(by_companion)
         return rankings
 
     def _favour_asked_kinds(self, fused: dict[str, float], plan: QueryPlan, corpus: _Corpus) -> dict[str, float]:
