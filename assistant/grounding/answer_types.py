@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from assistant.grounding.relevance import A_DURATION, ScoredSentence, counted_words, neighbour_in_paragraph, same_word, topic_words
+from assistant.grounding.relevance import (A_DURATION, ScoredSentence, counted_words, neighbour_in_paragraph, same_word,
+                                           topic_words)
 from assistant.retrieval.words import content_words
 
 # Words that name the kind of value asked for, not what it is about.

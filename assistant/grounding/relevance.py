@@ -240,8 +240,8 @@ def answerability(scored: list[ScoredSentence], unknown_share: float = 0.0, miss
     """How well the context answers the question: the best sentence cosine among the retrieved
     paragraphs, blended (`companion_share`) with the companion embedder's best paragraph cosine
     when there is one, less a penalty for question words the reports never use and another when
-    the question asks for a kind of value (a count, a percentage, a rating, a name) that no
-    retrieved sentence gives (answer_types); 1 when the question names a stored paragraph; 0 with
+    the question asks for a kind of value (a count, a percentage, a rating, a name, an amount of
+    money, a length of time) that no retrieved sentence gives (answer_types); 1 when the question names a stored paragraph; 0 with
     no context.
 
     Two models rarely misjudge the same question: MiniLM scores a question worded far from the

@@ -193,7 +193,7 @@ class HybridRetriever:
         return self.ranked(query, k, report_ids, kinds).results
 
     def ranked(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
-               kinds: Iterable[str] | None = None) -> "Ranked":
+               kinds: Iterable[str] | None = None) -> Ranked:
         """search(), with how closely the companion embedder's best paragraph matches the query."""
         query = cleaned_query(query)
         k = k or self.settings.k
