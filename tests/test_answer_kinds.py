@@ -33,6 +33,20 @@ def test_the_kind_of_value_asked_for_is_read_from_the_form_of_the_question(quest
     assert asked_kinds(question) == kinds
 
 
+def test_a_follow_up_asking_its_own_question_asks_for_its_own_kind_of_value():
+    """"what did they recommend about it?" after "How long ...?" asks for no length of time; "and
+    in Sefton?" asks the earlier question again."""
+    from assistant.retrieval.conversation import ResolvedQuestion
+
+    earlier = "How long do children wait for CAMHS in Sefton?"
+    own = ResolvedQuestion("what did they recommend about it?", f"{earlier} what did they recommend about it?",
+                           follow_up=True)
+    assert asked_kinds(own.asked) == [] and asked_kinds(own.text) == ["duration"]
+    again = ResolvedQuestion("and in Sefton?", earlier, follow_up=True)
+    assert again.asked == earlier and asked_kinds(again.asked) == ["duration"]
+    assert ResolvedQuestion(earlier, earlier).asked == earlier
+
+
 def test_a_count_must_stand_beside_what_is_counted():
     assert counts_beside({"children"}, "In total, we considered the experiences of 140 children and young people.")
     assert counts_beside({"experience"}, "we took into account the experiences of 116 children")

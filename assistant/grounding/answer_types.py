@@ -153,13 +153,15 @@ class KindCheck:
 
 
 def check_answer_kinds(question: str, scored: list[ScoredSentence], report_titles: Iterable[str],
-                       vocabulary: Vocabulary) -> KindCheck:
+                       vocabulary: Vocabulary, asking: str | None = None) -> KindCheck:
     """Which kinds of value the question asks for, which no retrieved sentence gives, and the
-    sentences that give the others."""
-    asked = asked_kinds(question)
+    sentences that give the others. `asking` is the part that says what is asked for, when that
+    is not the whole question (a follow-up's own question; its topic comes from the conversation)."""
+    asking = question if asking is None else asking
+    asked = asked_kinds(asking)
     if not asked:
         return KindCheck([], [], [])
-    counted = counted_words(question) - {"time"}  # "how many times": the count is of the event
+    counted = counted_words(asking) - {"time"}  # "how many times": the count is of the event
     focus = _distinctive(topic_words(question, list(report_titles)) - _KIND_WORDS - counted, vocabulary.word_weights)
     retrieved = [s for s in scored if s.item.why == "retrieved"]
     lead = set(list(dict.fromkeys(s.item.id for s in retrieved))[:LEAD_PARAGRAPHS])

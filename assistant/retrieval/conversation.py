@@ -25,6 +25,10 @@ _CROSS_REPORT = re.compile(
     r"all (?:the |of the )?reports|across (?:the |both |all )?(?:reports|areas)|between the (?:reports|areas)|"
     r"in both|either report)\b", re.I)
 _RECOMMEND = re.compile(r"\brecommend", re.I)
+# A follow-up that opens as a question of its own ("what did they recommend about it?") asks that,
+# not what the earlier question asked for ("how long ...?"); "and in Sefton?" asks the same again.
+_OWN_QUESTION = re.compile(r"^\s*(?:what|how|who|whom|which|when|where|why|is|are|was|were|do|does|did|has|have|had|"
+                           r"can|could|should|would|will)\b", re.I)
 _GENERIC = {"report", "reports", "inspection", "inspector", "inspectors", "review", "area", "recommend",
             "recommended", "recommendation", "recommendations", "say", "said", "find", "found", "tell", "else"}
 
@@ -40,6 +44,14 @@ class ResolvedQuestion:
     cross_report: bool = False
     wants_recommendations: bool = False
     carried_ids: list[str] = field(default_factory=list)  # paragraphs the previous answer cited
+
+    @property
+    def asked(self) -> str:
+        """What this turn asks for, in words: a follow-up asking a question of its own asks that
+        (its topic still comes from the conversation); any other turn asks what its text asks."""
+        if self.follow_up and not _CONNECTIVE.match(self.original) and _OWN_QUESTION.match(self.original):
+            return self.original
+        return self.text
 
     def to_dict(self) -> dict:
         return {"original": self.original, "text": self.text, "follow_up": self.follow_up,
