@@ -205,9 +205,8 @@ class HybridRetriever:
         plan = plan_query(query, corpus.acronyms, corpus.names, self.settings.expand_queries)
         n = max(self.settings.candidates, k)
 
-        companion_similarities: dict[str, float] = {}
-        fused = reciprocal_rank_fusion(self._rankings(plan, corpus, n, report_ids, kinds, companion_similarities),
-                                       self.settings.rrf_k)
+        rankings, companion_best = self._rankings(plan, corpus, n, report_ids, kinds)
+        fused = reciprocal_rank_fusion(rankings, self.settings.rrf_k)
         if RECOMMENDATION in plan.intents and kinds is None:
             fused = self._follow_links_to_recommendations(fused, corpus)
         fused = self._favour_asked_kinds(fused, plan, corpus)
@@ -229,7 +228,7 @@ class HybridRetriever:
             score = top_score + 1.0 / (1 + position) if cid in named else fused[cid]
             results.append(SearchResult(cid, paragraph.report_id, paragraph.para, paragraph.kind,
                                         paragraph.section, round(score, 6), paragraph.text))
-        return Ranked(results, max(companion_similarities.values(), default=None))
+        return Ranked(results, companion_best)
 
     def search_per_report(self, query: str, per_report: int, report_ids: Iterable[str] | None = None,
                           kinds: Iterable[str] = ("finding",)) -> dict[str, list[tuple[str, float]]]:
@@ -251,7 +250,7 @@ class HybridRetriever:
         # Ranks count within each report, so that a report's rows do not depend on how its
         # paragraphs interleave with other reports' in a ranking over all of them.
         fused: dict[str, float] = {}
-        for weight, ranking in self._rankings(plan, corpus, n, filter_ids, kinds):
+        for weight, ranking in self._rankings(plan, corpus, n, filter_ids, kinds)[0]:
             within: Counter = Counter()
             for cid in ranking:
                 report_id = cid.split("#", 1)[0]
@@ -264,12 +263,11 @@ class HybridRetriever:
                 rows.append((cid, fused[cid]))
         return grouped
 
-    def _rankings(self, plan: QueryPlan, corpus: _Corpus, n: int, report_ids, kinds,
-                  companion_similarities: dict[str, float] | None = None) -> list[tuple[float, list[str]]]:
+    def _rankings(self, plan: QueryPlan, corpus: _Corpus, n: int, report_ids,
+                  kinds) -> tuple[list[tuple[float, list[str]]], float | None]:
         """(weight, ranked ids) to fuse: passages by meaning, paragraphs by words, sentences by
         meaning, and, for each intent the question shows, the kinds that answer it ranked alone.
-        `companion_similarities`, when given, receives the companion embedder's cosine for each
-        paragraph it ranked."""
+        Also the companion embedder's cosine for its best paragraph (None without a companion)."""
         settings = self.settings
         unknown = []
         if settings.neighbour_similarity < 1:
@@ -306,13 +304,13 @@ class HybridRetriever:
             for intent in plan.intents:
                 rankings += [(settings.intent_weight, dense("passages", list(intent.kinds))),
                              (settings.intent_weight, lexical(list(intent.kinds)))]
+        companion_best = None
         if pending is not None:  # last, so that its embedding had the longest to finish
             by_companion = self.store.dense_search(pending.result(), n, report_ids, kinds,
                                                    versions=corpus.versions, unit="companion")
             rankings.insert(2, (settings.companion_weight, [cid for cid, _ in by_companion]))
-            if companion_similarities is not None:
-                companion_similarities.update(by_companion)
-        return rankings
+            companion_best = max((cosine for _, cosine in by_companion), default=None)
+        return rankings, companion_best
 
     def _favour_asked_kinds(self, fused: dict[str, float], plan: QueryPlan, corpus: _Corpus) -> dict[str, float]:
         """Recommendations count for less when the question does not ask what was recommended,
