@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from assistant.retrieval.addressees import asks_only_whom
 from assistant.retrieval.conversation import ResolvedQuestion
 from assistant.retrieval.hybrid import HybridRetriever, refuse_unknown_reports, validate_kinds
 from assistant.retrieval.query_analysis import plan_query
@@ -101,11 +102,24 @@ def gather_context(
 
     refs = set(plan_query(question.text, corpus.acronyms, corpus.names, expand=False).paragraph_refs)
     facts = set(fact_paragraphs(question.text, corpus.paragraphs, available))  # "when was the review?"
+    named_ids = facts | set(_asked_for_by_addressee(question, corpus, available))
     paragraphs = [ContextParagraph(corpus.paragraphs[r.id], r.score,
-                                   "named" if r.para in refs or r.id in facts else "retrieved", r.para in refs)
+                                   "named" if r.para in refs or r.id in named_ids else "retrieved", r.para in refs)
                   for r in results]
     paragraphs = _add_linked(paragraphs, question, corpus.paragraphs, available, filters)
     return AnswerContext(question, paragraphs, titles, order, corpus.word_weights, companion_best)
+
+
+def _asked_for_by_addressee(question: ResolvedQuestion, corpus, available: list[str]) -> list[str]:
+    """The recommendations a question asks for by naming whom they were addressed to and nothing
+    else ("what was Alder Hey asked to do?"): like a paragraph named by its number, they are the
+    answer, whatever their wording's similarity to the question."""
+    if not question.wants_recommendations:
+        return []
+    organisations = corpus.organisations(question.text)
+    if not asks_only_whom(question.text, organisations, corpus.area_words, corpus.acronyms):
+        return []
+    return corpus.addressed(question.text, available)
 
 
 def _add_linked(paragraphs: list[ContextParagraph], question: ResolvedQuestion, stored: dict[str, Paragraph],

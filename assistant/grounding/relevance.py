@@ -14,7 +14,7 @@ import numpy as np
 
 from assistant.grounding.context import AnswerContext, ContextParagraph
 from assistant.retrieval.query_analysis import synonym_groups
-from assistant.retrieval.words import content_words, stem
+from assistant.retrieval.words import FRAMING_WORDS, content_words, stem
 from vectorstore.chunking import sentence_spans
 
 _MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
@@ -187,17 +187,11 @@ def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbedd
     return sorted(scored, key=lambda s: -s.score)
 
 
-# Words that frame a question rather than say what it is about ("what did they recommend about").
-_FRAMING_WORDS = frozenset(
-    "recommend recommended recommendation recommendations inspector inspectors review report reports say said "
-    "find found ask asked want wanted done tell told happen happened area areas anything something".split())
-
-
 def unknown_word_share(question: str, vocabulary) -> float:
     """Share of the question's topic words that no stored paragraph uses ("veterinary",
     "salary": nothing to cite). A word counts as known when the reports use it, a word with the
     same first five letters ("surgeries"/"surgery"), or one of its everyday synonyms."""
-    words = content_words(question) - _FRAMING_WORDS
+    words = content_words(question) - FRAMING_WORDS
     if not words:
         return 0.0
     prefixes = {w[:5] for w in vocabulary if len(w) >= 5}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from assistant.markers import CHECKED_MARKER
+from assistant.retrieval.intent import RECOMMENDATION, intents_of
 from assistant.retrieval.query_analysis import paragraph_refs
 from assistant.retrieval.words import content_words
 
@@ -24,7 +25,6 @@ _CROSS_REPORT = re.compile(
     r"\b(?:compare|compared|comparison|contrast|differ|differences?|similarit(?:y|ies)|both|each report|"
     r"all (?:the |of the )?reports|across (?:the |both |all )?(?:reports|areas)|between the (?:reports|areas)|"
     r"in both|either report)\b", re.I)
-_RECOMMEND = re.compile(r"\brecommend", re.I)
 # A follow-up that opens as a question of its own ("what did they recommend about it?") asks that,
 # not what the earlier question asked for ("how long ...?"); "and in Sefton?" asks the same again.
 _OWN_QUESTION = re.compile(r"^\s*(?:what|how|who|whom|which|when|where|why|is|are|was|were|do|does|did|has|have|had|"
@@ -96,7 +96,7 @@ def _resolve_one(question: str, topic: ResolvedQuestion | None, last_cited: list
     question = question.strip()
     named = names.named_in(question)
     cross = len(named) >= 2 or bool(_CROSS_REPORT.search(question))
-    wants_recommendations = bool(_RECOMMEND.search(question))
+    wants_recommendations = RECOMMENDATION in intents_of(question)  # "recommend", "recs", "what was X asked to do"
     own_topic = _topic_words(question, names)
     is_follow_up = topic is not None and (
         bool(_CONNECTIVE.match(question)) or len(own_topic) <= 1

@@ -4,6 +4,7 @@ named paragraphs first and a bias towards the report a query names."""
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +16,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.errors import NotFoundError
+from assistant.retrieval.addressees import addressed_recommendations, name_like_words, organisations_in
 from assistant.retrieval.intent import RECOMMENDATION, REVIEW_FACT
 from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.review_facts import fact_paragraphs
@@ -58,10 +60,25 @@ class _Corpus:
     reports: dict[str, dict]  # report_id -> stored report record
     word_weights: dict[str, float]  # content word -> inverse document frequency over paragraphs
     capitalised: Counter  # capitalised word (lower-cased) -> how often the reports use it
+    name_like: frozenset[str]  # words the reports write as names (addressees.name_like_words)
 
     @property
     def vocabulary(self):
         return self.word_weights.keys()
+
+    @property
+    def area_words(self) -> list[str]:
+        """The words of the stored reports' area names ("Leicester", "City", "Sefton")."""
+        return [w for record in self.reports.values() for w in re.findall(r"[A-Za-z]+", record.get("area") or "")]
+
+    def organisations(self, question: str) -> list[str]:
+        """The organisations the question names that some recommendation is addressed to."""
+        return organisations_in(question, self.paragraphs, self.acronyms, self.name_like, self.area_words)
+
+    def addressed(self, question: str, report_ids: Iterable[str] | None = None) -> list[str]:
+        """The recommendations addressed to an organisation the question names (addressees.py)."""
+        organisations = self.organisations(question)
+        return addressed_recommendations(organisations, self.paragraphs, report_ids)
 
 
 def document_frequencies(paragraphs: list[Paragraph]) -> Counter:
@@ -185,6 +202,7 @@ class HybridRetriever:
             reports=reports,
             word_weights=inverse_document_frequencies(word_counts, len(paragraphs)),
             capitalised=capitalised,
+            name_like=name_like_words(paragraphs),
         )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
@@ -214,6 +232,8 @@ class HybridRetriever:
             favoured = plan.named_reports[0]
             fused = {cid: s * (1.0 if cid.split("#", 1)[0] == favoured else self.settings.report_bias)
                      for cid, s in fused.items()}
+        if RECOMMENDATION in plan.intents and (kinds is None or "recommendation" in kinds):
+            fused = self._addressed_first(fused, plan, corpus, report_ids)
         ranked = sorted(fused, key=lambda cid: -fused[cid])
 
         named = self._named_paragraphs(plan, corpus, report_ids, kinds)
@@ -326,6 +346,22 @@ class HybridRetriever:
             return fused
         kinds = {cid: corpus.paragraphs[cid].kind for cid in fused if cid in corpus.paragraphs}
         return {cid: score * bias.get(kinds.get(cid), 1.0) for cid, score in fused.items()}
+
+    @staticmethod
+    def _addressed_first(fused: dict[str, float], plan: QueryPlan, corpus: _Corpus, report_ids) -> dict[str, float]:
+        """A recommendation question naming an organisation ("what was Alder Hey asked to do?",
+        "recs for UHL"): the recommendations addressed to it rank above every other paragraph, in
+        their fused order (the question's topic, if it has one, orders them)."""
+        addressed = corpus.addressed(plan.query, report_ids)
+        if len(plan.named_reports) == 1:  # "... in Sefton": that report's, when it has any
+            addressed = [cid for cid in addressed if cid.startswith(f"{plan.named_reports[0]}#")] or addressed
+        if not addressed:
+            return fused
+        lead = max(fused.values(), default=0.0)
+        fused = dict(fused)
+        for cid in addressed:
+            fused[cid] = fused.get(cid, 0.0) + lead
+        return fused
 
     def _follow_links_to_recommendations(self, fused: dict[str, float], corpus: _Corpus) -> dict[str, float]:
         """A recommendation question: each recommendation a well-placed finding points to gains a

@@ -14,6 +14,13 @@ STOPWORDS = frozenset(
 )
 
 
+# Words that frame a question rather than say what it is about ("what did they recommend about").
+FRAMING_WORDS = frozenset(
+    "recommend recommended recommendation recommendations rec recs inspector inspectors review report reports say said "
+    "find found ask asked want wanted done tell told happen happened area areas anything something made make "
+    "need needed must action actions".split())
+
+
 def content_words(text: str) -> set[str]:
     words = re.findall(r"[a-z0-9%]+", text.lower())
     return {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words if w not in STOPWORDS and len(w) > 1}

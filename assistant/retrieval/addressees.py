@@ -1,0 +1,142 @@
+"""Recommendations addressed to an organisation a question names: "what was Alder Hey asked to
+do?", "recs for UHL", "Addaction recommendations". A recommendation's text rarely names whom it
+is for (that is its heading: "Recommendation 4.1 (Alder Hey Children's NHS Foundation Trust)"),
+so neither embedder nor the word ranker finds it by the organisation's name.
+
+An organisation counts as named when a run of the question's words (acronyms spelled out as the
+reports define them) appears word for word in a recommendation's addressees and holds a word that
+says which organisation: one the reports write as a name (capitalised wherever they use it:
+"Alder", "Addaction", "CCG"), not "NHS", "trust" or an area's name, which many addressees share,
+and not an everyday word some name happens to contain ("care" of "Mersey Care", "on" of "Stoke on
+Trent")."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable
+
+from assistant.retrieval.query_analysis import expand_acronyms
+from assistant.retrieval.words import FRAMING_WORDS, STOPWORDS, content_words
+from ingest.models import Paragraph
+
+_WORD = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)?")
+_CASED_WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
+# Words many organisations share; a run made only of these (and area names) names none of them.
+GENERIC_WORDS = frozenset(
+    "nhs trust foundation healthcare health hospital hospitals service services city children children's "
+    "childrens partnership and of the for to in at".split())
+_EDGE_WORDS = frozenset("and of the for to in at".split())
+
+
+def _normal(word: str) -> str:
+    """One form of a word for matching: lower case, no possessive or plural "s" ("CCGs" -> "ccg",
+    "Women's" and "womens" -> "women")."""
+    word = word.lower().replace("\u2019", "'").removesuffix("'s")
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _same(a: str, b: str) -> bool:
+    """The same word, or one a longer form of the other ("Leicestershire Partnership Trust", as
+    the report defines LPT, and "Leicester Partnership Trust", as it heads the recommendations)."""
+    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
+
+
+def words_of(text: str) -> list[str]:
+    return [_normal(w) for w in _WORD.findall(text.lower())]
+
+
+# A word is written as a name when at least this share of the paragraphs using it capitalise it.
+NAME_SHARE = 0.6
+
+
+def name_like_words(paragraphs: Iterable[Paragraph]) -> frozenset[str]:
+    """Words the reports write as names: capitalised in at least NAME_SHARE of the paragraphs that
+    use them ("Alder", "Addaction", "CCG"; not "care", which "Mersey Care" capitalises)."""
+    used: Counter = Counter()
+    capitalised: Counter = Counter()
+    for paragraph in paragraphs:
+        tokens = _CASED_WORD.findall(paragraph.text)
+        used.update({_normal(t) for t in tokens})
+        capitalised.update({_normal(t) for t in tokens if t[0].isupper()})
+    return frozenset(w for w, count in capitalised.items()
+                     if count >= NAME_SHARE * used[w] and w not in STOPWORDS and not w.isdigit())
+
+
+def _contains_run(haystack: list[str], run: list[str]) -> bool:
+    size = len(run)
+    return any(all(_same(a, b) for a, b in zip(haystack[i:i + size], run)) for i in range(len(haystack) - size + 1))
+
+
+def named_organisations(question: str, addressee_lists: Iterable[str], name_like: Iterable[str],
+                        area_words: Iterable[str] = ()) -> list[str]:
+    """The runs of the question's words that name an organisation some recommendation is
+    addressed to, longest first from each position ("southport and ormskirk nhs trust")."""
+    lists = [words_of(a) for a in dict.fromkeys(addressee_lists) if a]
+    if not lists:
+        return []
+    generic = GENERIC_WORDS | {_normal(w) for w in area_words}
+    names = set(name_like) - generic
+    words = words_of(question)
+    found: list[str] = []
+    i = 0
+    while i < len(words):
+        longest = 0
+        for end in range(len(words), i, -1):
+            run = words[i:end]
+            if any(_contains_run(listed, run) for listed in lists):
+                longest = end - i
+                break
+        if longest:
+            run = words[i:i + longest]
+            while run and run[0] in _EDGE_WORDS:
+                run = run[1:]
+            while run and run[-1] in _EDGE_WORDS:
+                run = run[:-1]
+            if any(w in names for w in run):
+                found.append(" ".join(run))
+            i += longest
+        else:
+            i += 1
+    return list(dict.fromkeys(found))
+
+
+def _addressee_lists(paragraphs: dict[str, Paragraph]) -> list[str]:
+    return list(dict.fromkeys(p.addressees for p in paragraphs.values() if p.kind == "recommendation" and p.addressees))
+
+
+def organisations_in(question: str, paragraphs: dict[str, Paragraph], acronyms: dict[str, str],
+                     name_like: Iterable[str], area_words: Iterable[str]) -> list[str]:
+    """named_organisations() over the stored recommendations, with the question's acronyms
+    spelled out as the reports define them ("UHL" -> "university hospitals of leicester")."""
+    return named_organisations(expand_acronyms(question, acronyms), _addressee_lists(paragraphs), name_like,
+                               area_words)
+
+
+def asks_only_whom(question: str, organisations: list[str], area_words: Iterable[str],
+                   acronyms: dict[str, str] | None = None) -> bool:
+    """Whether the question asks for nothing but what an organisation was told to do ("what was
+    Alder Hey asked to do?", "recs for UHL"), not for one topic among its recommendations ("...
+    about CAMHS waiting times?"): no content word is left beside the organisation (or an acronym
+    standing for it), the area and the framing."""
+    if not organisations:
+        return False
+    named = set().union(*(content_words(o) for o in organisations), *(content_words(a) for a in area_words))
+    for acronym, long_form in (acronyms or {}).items():
+        if content_words(long_form) & named:
+            named |= content_words(acronym)
+    left = content_words(question) - FRAMING_WORDS - named
+    return all(not w.isalpha() or any(_same(w, n) for n in named) for w in left)
+
+
+def addressed_recommendations(organisations: list[str], paragraphs: dict[str, Paragraph],
+                              report_ids: Iterable[str] | None = None) -> list[str]:
+    """Citation ids of the recommendations addressed to any of the organisations, in the reports
+    given (all when None), in report order."""
+    if not organisations:
+        return []
+    runs = [o.split() for o in organisations]
+    scope = set(report_ids) if report_ids is not None else None
+    return [cid for cid, p in paragraphs.items()
+            if p.kind == "recommendation" and p.addressees and (scope is None or p.report_id in scope)
+            and any(_contains_run(words_of(p.addressees), run) for run in runs)]
