@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval.addressees import (addressed_recommendations, asks_only_whom, name_like_words,
-                                            organisations_in)
+from assistant.retrieval.addressees import AddresseeIndex
 from assistant.retrieval.conversation import resolve_question
 from assistant.retrieval.query_analysis import learn_acronyms
 from evals.check_data import load_paragraphs
@@ -16,15 +15,13 @@ AREA_WORDS = ["Leicester", "City", "Sefton"]
 
 
 @pytest.fixture(scope="module")
-def stored():
-    by_id = load_paragraphs(REPORTS_DIR)  # citation id -> paragraph
-    paragraphs = list(by_id.values())
-    return by_id, learn_acronyms(paragraphs), name_like_words(paragraphs)
+def by_id():
+    return load_paragraphs(REPORTS_DIR)  # citation id -> paragraph
 
 
-def organisations(stored, question):
-    by_id, acronyms, name_like = stored
-    return organisations_in(question, by_id, acronyms, name_like, AREA_WORDS)
+@pytest.fixture(scope="module")
+def index(by_id):
+    return AddresseeIndex(by_id, learn_acronyms(list(by_id.values())), AREA_WORDS)
 
 
 @pytest.mark.parametrize("question,named", [
@@ -39,15 +36,14 @@ def organisations(stored, question):
     ("What was the hospital trust told to put in place so midwives can reflect on their child protection work?", []),
     ("What did they recommend for Leicester?", []),
 ])
-def test_organisations_are_named_by_the_words_that_say_which(stored, question, named):
-    assert organisations(stored, question) == named
+def test_organisations_are_named_by_the_words_that_say_which(index, question, named):
+    assert index.organisations(question) == named
 
 
-def test_a_named_trust_is_not_confused_with_another_sharing_its_town(stored):
-    by_id = stored[0]
-    named = organisations(stored, "recommendations for Southport and Ormskirk NHS Trust")
+def test_a_named_trust_is_not_confused_with_another_sharing_its_town(index, by_id):
+    named = index.organisations("recommendations for Southport and Ormskirk NHS Trust")
     assert named == ["southport and ormskirk nhs trust"]
-    addressed = addressed_recommendations(named, by_id)
+    addressed = index.addressed(named)
     assert addressed and all("Southport and Ormskirk" in by_id[cid].addressees for cid in addressed)
     # The CCG for Southport and Formby is addressed on its own too; none of its recommendations
     # that leave out the trust is taken.
@@ -56,11 +52,10 @@ def test_a_named_trust_is_not_confused_with_another_sharing_its_town(stored):
     assert formby_only and not set(formby_only) & set(addressed)
 
 
-def test_an_acronym_names_the_organisation_it_stands_for(stored):
+def test_an_acronym_names_the_organisation_it_stands_for(index, by_id):
     """LPT is defined as "Leicestershire Partnership Trust"; the recommendations are headed
     "Leicester Partnership Trust"."""
-    by_id = stored[0]
-    addressed = addressed_recommendations(organisations(stored, "what was LPT asked to do?"), by_id)
+    addressed = index.addressed(index.organisations("what was LPT asked to do?"))
     assert len(addressed) >= 20
     assert all(cid.startswith("leicester-city-2016#rec:") and
                ("Partnership Trust" in by_id[cid].addressees or "LPT" in by_id[cid].addressees) for cid in addressed)
@@ -72,9 +67,8 @@ def test_an_acronym_names_the_organisation_it_stands_for(stored):
     ("What did Alder Hey need to do about CAMHS?", False),
     ("What should UHL do about the ED?", False),
 ])
-def test_a_question_asking_only_whom_is_told_apart_from_one_with_a_topic(stored, question, only_whom):
-    by_id, acronyms, _ = stored
-    assert asks_only_whom(question, organisations(stored, question), AREA_WORDS, acronyms) is only_whom
+def test_a_question_asking_only_whom_is_told_apart_from_one_with_a_topic(index, question, only_whom):
+    assert index.asks_only_whom(question, index.organisations(question)) is only_whom
 
 
 @pytest.mark.parametrize("question", ["What recommendations were made to Alder Hey?", "what was LPT asked to do"])

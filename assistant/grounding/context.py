@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from assistant.retrieval.addressees import asks_only_whom
 from assistant.retrieval.conversation import ResolvedQuestion
 from assistant.retrieval.hybrid import HybridRetriever, refuse_unknown_reports, validate_kinds
 from assistant.retrieval.query_analysis import plan_query
@@ -116,10 +115,10 @@ def _asked_for_by_addressee(question: ResolvedQuestion, corpus, available: list[
     answer, whatever their wording's similarity to the question."""
     if not question.wants_recommendations:
         return []
-    organisations = corpus.organisations(question.text)
-    if not asks_only_whom(question.text, organisations, corpus.area_words, corpus.acronyms):
+    organisations = corpus.addressees.organisations(question.text)
+    if not corpus.addressees.asks_only_whom(question.text, organisations):
         return []
-    return corpus.addressed(question.text, available)
+    return corpus.addressees.addressed(organisations, available)
 
 
 def _add_linked(paragraphs: list[ContextParagraph], question: ResolvedQuestion, stored: dict[str, Paragraph],

@@ -68,75 +68,67 @@ def _contains_run(haystack: list[str], run: list[str]) -> bool:
     return any(all(_same(a, b) for a, b in zip(haystack[i:i + size], run)) for i in range(len(haystack) - size + 1))
 
 
-def named_organisations(question: str, addressee_lists: Iterable[str], name_like: Iterable[str],
-                        area_words: Iterable[str] = ()) -> list[str]:
-    """The runs of the question's words that name an organisation some recommendation is
-    addressed to, longest first from each position ("southport and ormskirk nhs trust")."""
-    lists = [words_of(a) for a in dict.fromkeys(addressee_lists) if a]
-    if not lists:
-        return []
-    generic = GENERIC_WORDS | {_normal(w) for w in area_words}
-    names = set(name_like) - generic
-    words = words_of(question)
-    found: list[str] = []
-    i = 0
-    while i < len(words):
-        longest = 0
-        for end in range(len(words), i, -1):
+class AddresseeIndex:
+    """The stored recommendations' addressees, read once per corpus: which organisations a
+    question names, and the recommendations addressed to them."""
+
+    def __init__(self, paragraphs: dict[str, Paragraph], acronyms: dict[str, str], area_words: Iterable[str]):
+        self.acronyms = acronyms
+        self.area_words = list(area_words)
+        self._recommendations = [(cid, p.report_id, words_of(p.addressees)) for cid, p in paragraphs.items()
+                                 if p.kind == "recommendation" and p.addressees]
+        self._lists = [list(words) for words in dict.fromkeys(tuple(w) for _, _, w in self._recommendations)]
+        self._vocabulary = {w for words in self._lists for w in words}
+        generic = GENERIC_WORDS | {_normal(w) for w in self.area_words}
+        self._names = name_like_words(paragraphs.values()) - generic
+
+    def _listed(self, word: str) -> bool:
+        return word in self._vocabulary or (len(word) >= 5 and any(_same(word, v) for v in self._vocabulary))
+
+    def _found(self, run: list[str]) -> bool:
+        return any(_contains_run(listed, run) for listed in self._lists)
+
+    def organisations(self, question: str) -> list[str]:
+        """The runs of the question's words (its acronyms spelled out as the reports define them:
+        "UHL" -> "university hospitals of leicester") that name an organisation some
+        recommendation is addressed to, the longest from each position ("southport and ormskirk
+        nhs trust")."""
+        words = words_of(expand_acronyms(question, self.acronyms))
+        found: list[str] = []
+        i = 0
+        while i < len(words):
+            end = i
+            # A run found word for word has every shorter run from its start found too.
+            while end < len(words) and self._listed(words[end]) and self._found(words[i:end + 1]):
+                end += 1
             run = words[i:end]
-            if any(_contains_run(listed, run) for listed in lists):
-                longest = end - i
-                break
-        if longest:
-            run = words[i:i + longest]
             while run and run[0] in _EDGE_WORDS:
                 run = run[1:]
             while run and run[-1] in _EDGE_WORDS:
                 run = run[:-1]
-            if any(w in names for w in run):
+            if any(w in self._names for w in run):
                 found.append(" ".join(run))
-            i += longest
-        else:
-            i += 1
-    return list(dict.fromkeys(found))
+            i = max(end, i + 1)
+        return list(dict.fromkeys(found))
 
+    def addressed(self, organisations: list[str], report_ids: Iterable[str] | None = None) -> list[str]:
+        """Citation ids of the recommendations addressed to any of the organisations, in the
+        reports given (all when None), in report order."""
+        runs = [o.split() for o in organisations]
+        scope = set(report_ids) if report_ids is not None else None
+        return [cid for cid, report_id, words in self._recommendations
+                if (scope is None or report_id in scope) and any(_contains_run(words, run) for run in runs)]
 
-def _addressee_lists(paragraphs: dict[str, Paragraph]) -> list[str]:
-    return list(dict.fromkeys(p.addressees for p in paragraphs.values() if p.kind == "recommendation" and p.addressees))
-
-
-def organisations_in(question: str, paragraphs: dict[str, Paragraph], acronyms: dict[str, str],
-                     name_like: Iterable[str], area_words: Iterable[str]) -> list[str]:
-    """named_organisations() over the stored recommendations, with the question's acronyms
-    spelled out as the reports define them ("UHL" -> "university hospitals of leicester")."""
-    return named_organisations(expand_acronyms(question, acronyms), _addressee_lists(paragraphs), name_like,
-                               area_words)
-
-
-def asks_only_whom(question: str, organisations: list[str], area_words: Iterable[str],
-                   acronyms: dict[str, str] | None = None) -> bool:
-    """Whether the question asks for nothing but what an organisation was told to do ("what was
-    Alder Hey asked to do?", "recs for UHL"), not for one topic among its recommendations ("...
-    about CAMHS waiting times?"): no content word is left beside the organisation (or an acronym
-    standing for it), the area and the framing."""
-    if not organisations:
-        return False
-    named = set().union(*(content_words(o) for o in organisations), *(content_words(a) for a in area_words))
-    for acronym, long_form in (acronyms or {}).items():
-        if content_words(long_form) & named:
-            named |= content_words(acronym)
-    left = content_words(question) - FRAMING_WORDS - named
-    return all(not w.isalpha() or any(_same(w, n) for n in named) for w in left)
-
-
-def addressed_recommendations(organisations: list[str], paragraphs: dict[str, Paragraph],
-                              report_ids: Iterable[str] | None = None) -> list[str]:
-    """Citation ids of the recommendations addressed to any of the organisations, in the reports
-    given (all when None), in report order."""
-    if not organisations:
-        return []
-    runs = [o.split() for o in organisations]
-    scope = set(report_ids) if report_ids is not None else None
-    return [cid for cid, p in paragraphs.items()
-            if p.kind == "recommendation" and p.addressees and (scope is None or p.report_id in scope)
-            and any(_contains_run(words_of(p.addressees), run) for run in runs)]
+    def asks_only_whom(self, question: str, organisations: list[str]) -> bool:
+        """Whether the question asks for nothing but what an organisation was told to do ("what
+        was Alder Hey asked to do?", "recs for UHL"), not for one topic among its recommendations
+        ("... about CAMHS waiting times?"): no content word is left beside the organisation (or an
+        acronym standing for it), the area and the framing."""
+        if not organisations:
+            return False
+        named = set().union(*(content_words(o) for o in organisations), *(content_words(a) for a in self.area_words))
+        for acronym, long_form in self.acronyms.items():
+            if content_words(long_form) & named:
+                named |= content_words(acronym)
+        left = content_words(question) - FRAMING_WORDS - named
+        return all(not w.isalpha() or any(_same(w, n) for n in named) for w in left)

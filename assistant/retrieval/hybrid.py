@@ -16,7 +16,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.errors import NotFoundError
-from assistant.retrieval.addressees import addressed_recommendations, name_like_words, organisations_in
+from assistant.retrieval.addressees import AddresseeIndex
 from assistant.retrieval.intent import RECOMMENDATION, REVIEW_FACT
 from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.review_facts import fact_paragraphs
@@ -60,25 +60,21 @@ class _Corpus:
     reports: dict[str, dict]  # report_id -> stored report record
     word_weights: dict[str, float]  # content word -> inverse document frequency over paragraphs
     capitalised: Counter  # capitalised word (lower-cased) -> how often the reports use it
-    name_like: frozenset[str]  # words the reports write as names (addressees.name_like_words)
+    addressees: AddresseeIndex  # whom the recommendations are addressed to
 
     @property
     def vocabulary(self):
         return self.word_weights.keys()
 
-    @property
-    def area_words(self) -> list[str]:
-        """The words of the stored reports' area names ("Leicester", "City", "Sefton")."""
-        return [w for record in self.reports.values() for w in re.findall(r"[A-Za-z]+", record.get("area") or "")]
-
-    def organisations(self, question: str) -> list[str]:
-        """The organisations the question names that some recommendation is addressed to."""
-        return organisations_in(question, self.paragraphs, self.acronyms, self.name_like, self.area_words)
-
     def addressed(self, question: str, report_ids: Iterable[str] | None = None) -> list[str]:
         """The recommendations addressed to an organisation the question names (addressees.py)."""
-        organisations = self.organisations(question)
-        return addressed_recommendations(organisations, self.paragraphs, report_ids)
+        return self.addressees.addressed(self.addressees.organisations(question), report_ids)
+
+
+def area_words(reports: dict[str, dict], versions: dict[str, str]) -> list[str]:
+    """The words of the stored reports' area names ("Leicester", "City", "Sefton")."""
+    return [w for rid, record in reports.items() if rid in versions
+            for w in re.findall(r"[A-Za-z]+", record.get("area") or "")]
 
 
 def document_frequencies(paragraphs: list[Paragraph]) -> Counter:
@@ -202,7 +198,7 @@ class HybridRetriever:
             reports=reports,
             word_weights=inverse_document_frequencies(word_counts, len(paragraphs)),
             capitalised=capitalised,
-            name_like=name_like_words(paragraphs),
+            addressees=AddresseeIndex({p.citation_id: p for p in paragraphs}, acronyms, area_words(reports, versions)),
         )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
