@@ -128,6 +128,14 @@ class RetrievalSettings(BaseModel):
         description="Score multiplier for the title page's paragraphs (the report's title, which names the area "
         "and 'children looked after') when the question asks no fact about the review (1 = no bias).",
     )
+    introduction_bias: float = Field(
+        0.5, ge=0, le=1,
+        description="Score multiplier for paragraphs that introduce the report or a section ('This report records "
+        "the findings of the review of health services in ...', 'This section records our findings about ...') when "
+        "the question asks no fact about the review: they name the area and the review's themes and so match vague "
+        "questions, but hold no finding (chosen on dev: gold cited 0.828 -> 0.897; dev2 and the first set "
+        "unchanged; 1 = no bias).",
+    )
 
 
 def _default_models_dir() -> Path:

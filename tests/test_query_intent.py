@@ -27,6 +27,11 @@ from tests.conftest import REPORTS_DIR
     ("Under which law was the review carried out?", ["review fact"]),
     ("How did the inspectors carry out the review?", ["review fact"]),
     ("What did they look at for care leavers?", []),
+    # What the review or the report covered is a fact about the review ...
+    ("What does the Leicester report cover?", ["review fact"]),
+    ("Does the Sefton review take in children placed out of area?", ["review fact"]),
+    # ... what it says about a topic is not.
+    ("does the report say anything about CAMHS?", []),
     # What the review asked for, in other words than "recommend" ...
     ("What did the trust need to do about its records?", ["recommendation"]),
     ("What did inspectors ask the CCG to do about GP training?", ["recommendation"]),
@@ -102,6 +107,9 @@ def test_a_question_about_the_reviews_legal_basis_cites_the_paragraph_that_state
      "recommendation"),
     # ... and the title page names the area and "children looked after".
     ("title_bias", "Do health services in Leicester City hear the voice of children looked after?", "front"),
+    # ... and "This report records the findings of the review of health services in ... Sefton"
+    # introduces the report without a finding.
+    ("introduction_bias", "do HVs go to core groups for CPP kids in sefton", "summary"),
 ])
 def test_paragraphs_that_restate_the_question_give_way_to_what_it_asks(real_service, setting, question, restating_kind):
     """Without the bias the restating paragraph ranks first; with it, a finding does."""
@@ -212,3 +220,8 @@ def test_staff_shorthand_the_reports_never_define_is_spelled_out(typed, meant):
     from assistant.retrieval.query_analysis import expand_query
 
     assert meant in expand_query(typed, {})
+
+
+def test_a_question_about_what_the_report_covers_still_finds_its_introduction(real_service):
+    """The introduction gives way only when the question asks no fact about the review."""
+    assert "sefton-2018#summary-of-the-review.1" in [r.id for r in real_service.search("What does the Sefton report cover?", k=3)]

@@ -61,6 +61,7 @@ class _Corpus:
     word_weights: dict[str, float]  # content word -> inverse document frequency over paragraphs
     capitalised: Counter  # capitalised word (lower-cased) -> how often the reports use it
     addressees: AddresseeIndex  # whom the recommendations are addressed to
+    introductions: frozenset[str]  # paragraphs introducing the report or a section (is_introduction)
 
     @property
     def vocabulary(self):
@@ -69,6 +70,16 @@ class _Corpus:
     def addressed(self, question: str, report_ids: Iterable[str] | None = None) -> list[str]:
         """The recommendations addressed to an organisation the question names (addressees.py)."""
         return self.addressees.addressed(self.addressees.organisations(question), report_ids)
+
+
+# "This report records the findings of ...", "This section records our findings about ...",
+# "This report follows the child's journey ...": the report's template introducing itself.
+_INTRODUCTION = re.compile(r"^\s*this (?:report|section) (?:records|follows|sets out|describes)\b", re.I)
+
+
+def is_introduction(paragraph: Paragraph) -> bool:
+    """A paragraph of the report's own framing that introduces it or a section (no finding)."""
+    return paragraph.kind not in ("finding", "recommendation") and bool(_INTRODUCTION.match(paragraph.text))
 
 
 def area_words(reports: dict[str, dict], versions: dict[str, str]) -> list[str]:
@@ -198,6 +209,7 @@ class HybridRetriever:
             reports=reports,
             word_weights=inverse_document_frequencies(word_counts, len(paragraphs)),
             capitalised=capitalised,
+            introductions=frozenset(p.citation_id for p in paragraphs if is_introduction(p)),
             addressees=AddresseeIndex({p.citation_id: p for p in paragraphs}, acronyms, area_words(reports, versions)),
         )
 
@@ -330,18 +342,22 @@ class HybridRetriever:
 
     def _favour_asked_kinds(self, fused: dict[str, float], plan: QueryPlan, corpus: _Corpus) -> dict[str, float]:
         """Recommendations count for less when the question does not ask what was recommended,
-        and the title page when it asks no fact about the review: both match many questions by
-        restating them (an instruction repeating its finding; the title naming the area and
-        "children looked after"), without being what was asked."""
+        and the title page and the introductions of the report and its sections when it asks no
+        fact about the review: they match many questions by restating them (an instruction
+        repeating its finding; the title naming the area and "children looked after"; "This report
+        records the findings of the review of health services in safeguarding and looked after
+        children services in Sefton"), without being what was asked."""
         bias = {}
         if RECOMMENDATION not in plan.intents and self.settings.unasked_recommendation_bias < 1:
             bias["recommendation"] = self.settings.unasked_recommendation_bias
         if REVIEW_FACT not in plan.intents and self.settings.title_bias < 1:
             bias["front"] = self.settings.title_bias
-        if not bias:
+        introductions = corpus.introductions if REVIEW_FACT not in plan.intents else frozenset()
+        if not bias and (not introductions or self.settings.introduction_bias >= 1):
             return fused
         kinds = {cid: corpus.paragraphs[cid].kind for cid in fused if cid in corpus.paragraphs}
-        return {cid: score * bias.get(kinds.get(cid), 1.0) for cid, score in fused.items()}
+        return {cid: score * bias.get(kinds.get(cid), 1.0) * (self.settings.introduction_bias if cid in introductions else 1.0)
+                for cid, score in fused.items()}
 
     @staticmethod
     def _addressed_first(fused: dict[str, float], plan: QueryPlan, corpus: _Corpus, report_ids) -> dict[str, float]:

@@ -30,8 +30,11 @@ _ABOUT_THE_REVIEW = re.compile(
     r"\b(?:last inspect\w*|previous inspection|before this (?:one|review|inspection)|under (?:what|which) "
     r"(?:law|act|section|powers?)|why (?:was|did) (?:the |this )?(?:review|inspection)|"
     r"how (?:was|were|did) (?:the |this |they |inspectors |the inspectors )?(?:\w+ )?(?:review|inspection|inspect|do the|"
-    r"carry out|conduct)|(?:review|inspection) (?:methods?|team)|what did (?:the |this )?(?:\w+ )?(?:review|inspection) "
-    r"(?:look at|cover|focus on|explore)|who did (?:the )?(?:inspectors|reviewers|they) "
+    r"carry out|conduct)|(?:review|inspection) (?:methods?|team)|"
+    # what the review or report covered: "what does the Leicester report cover?", "does the review take in ...?"
+    r"(?:what|who|which children) (?:did|does|do) (?:the |this )?(?:\w+ )?(?:review|inspection|report) "
+    r"(?:look at|cover|focus on|explore|include|take in)|^\s*(?:did|does) (?:the |this )?(?:\w+ )?(?:review|inspection|report) "
+    r"(?:look at|cover|include|take in)|who did (?:the )?(?:inspectors|reviewers|they) "
     r"(?:talk|speak|meet)|what (?:is|was) the (?:focus|scope) of)\b", re.I)
 _CASE_EXAMPLE = re.compile(r"\b(?:case examples?|examples?|in one case|a case where|one case|case stud(?:y|ies))\b",
                            re.I)
