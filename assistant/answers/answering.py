@@ -132,6 +132,7 @@ class Answerer:
             answer = self._finish(prepared, chosen.name, output)
             answer.notice = output.notice
         answer.notice = answer.notice or getattr(chosen, "notice", None)
+        answer.notice = _joined(answer.notice, listing_notice(prepared.context, answer))
         return answer
 
     def ask_stream(self, question: str, history: Iterable = (), filters=None, engine: str | None = None,
@@ -158,7 +159,8 @@ class Answerer:
                     streamed = True
                     yield "token", shown
             answer = self._finish(prepared, chosen.name, output)
-            answer.notice = output.notice or getattr(chosen, "notice", None)
+            answer.notice = _joined(output.notice or getattr(chosen, "notice", None),
+                                    listing_notice(prepared.context, answer))
             if streamed:
                 yield "answer", answer
                 return
@@ -196,6 +198,26 @@ class Answerer:
             return self._sentinel(prepared, engine)
         return Answer(prepared.question, prepared.resolved, checked.text, checked.citations, engine, True,
                       prepared.relevance, checked.unsupported, checked.removed, checked.repaired)
+
+
+def listing_notice(context: AnswerContext, answer: Answer) -> str | None:
+    """For "what was Alder Hey asked to do?": how many recommendations are addressed to the
+    organisation when the answer quotes fewer, and how to find the others."""
+    listing = context.listing
+    if listing is None or not answer.answerable:
+        return None
+    total = len(listing.recommendation_ids)
+    quoted = len({c.id for c in answer.citations} & set(listing.recommendation_ids))
+    if quoted >= total:
+        return None
+    whom = " and ".join(listing.organisations)
+    noun = "recommendation is" if total == 1 else "recommendations are"
+    return (f"{total} {noun} addressed to {whom} in these reports; this answer quotes {quoted}. Ask what {whom} "
+            f"was asked to do about a topic to find the others.")
+
+
+def _joined(*notices: str | None) -> str | None:
+    return " ".join(n for n in notices if n) or None
 
 
 def _pieces(text: str) -> Iterator[str]:

@@ -50,6 +50,14 @@ class ContextParagraph:
 
 
 @dataclass
+class AddresseeListing:
+    """A question asking what an organisation was told to do, and nothing else."""
+
+    organisations: list[str]  # as the recommendations' headings write them ("Alder Hey")
+    recommendation_ids: list[str]  # every recommendation in scope addressed to them, in report order
+
+
+@dataclass
 class AnswerContext:
     question: ResolvedQuestion
     paragraphs: list[ContextParagraph]
@@ -58,6 +66,7 @@ class AnswerContext:
     word_weights: dict[str, float] = field(default_factory=dict)  # idf of the corpus words
     # The companion embedder's best paragraph cosine over the searches made (None: no companion).
     companion_best: float | None = None
+    listing: AddresseeListing | None = None  # "what was Alder Hey asked to do?"
 
     def by_id(self) -> dict[str, Paragraph]:
         return {c.id: c.paragraph for c in self.paragraphs}
@@ -101,24 +110,30 @@ def gather_context(
 
     refs = set(plan_query(question.text, corpus.acronyms, corpus.names, expand=False).paragraph_refs)
     facts = set(fact_paragraphs(question.text, corpus.paragraphs, available))  # "when was the review?"
-    named_ids = facts | set(_asked_for_by_addressee(question, corpus, available))
+    listing = _addressee_listing(question, corpus, available, filters)
+    named_ids = facts | set(listing.recommendation_ids if listing else ())
     paragraphs = [ContextParagraph(corpus.paragraphs[r.id], r.score,
                                    "named" if r.para in refs or r.id in named_ids else "retrieved", r.para in refs)
                   for r in results]
     paragraphs = _add_linked(paragraphs, question, corpus.paragraphs, available, filters)
-    return AnswerContext(question, paragraphs, titles, order, corpus.word_weights, companion_best)
+    return AnswerContext(question, paragraphs, titles, order, corpus.word_weights, companion_best, listing)
 
 
-def _asked_for_by_addressee(question: ResolvedQuestion, corpus, available: list[str]) -> list[str]:
+def _addressee_listing(question: ResolvedQuestion, corpus, available: list[str],
+                       filters: Filters) -> AddresseeListing | None:
     """The recommendations a question asks for by naming whom they were addressed to and nothing
     else ("what was Alder Hey asked to do?"): like a paragraph named by its number, they are the
     answer, whatever their wording's similarity to the question."""
-    if not question.wants_recommendations:
-        return []
-    organisations = corpus.addressees.organisations(question.text)
-    if not corpus.addressees.asks_only_whom(question.text, organisations):
-        return []
-    return corpus.addressees.addressed(organisations, available)
+    if not question.wants_recommendations or (filters.kinds and "recommendation" not in filters.kinds):
+        return None
+    index = corpus.addressees
+    organisations = index.organisations(question.text)
+    if not index.asks_only_whom(question.text, organisations):
+        return None
+    addressed = index.addressed(organisations, [rid for rid in (question.report_ids or available) if rid in available])
+    if not addressed:
+        return None
+    return AddresseeListing(index.display_names(organisations), addressed)
 
 
 def _add_linked(paragraphs: list[ContextParagraph], question: ResolvedQuestion, stored: dict[str, Paragraph],
@@ -175,4 +190,4 @@ def pack_context(context: AnswerContext, budget_tokens: int) -> tuple[str, list[
 
 def restrict(context: AnswerContext, keep: Iterable[ContextParagraph]) -> AnswerContext:
     return AnswerContext(context.question, list(keep), context.report_titles, context.report_order,
-                         context.word_weights, context.companion_best)
+                         context.word_weights, context.companion_best, context.listing)

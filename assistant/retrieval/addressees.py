@@ -77,6 +77,8 @@ class AddresseeIndex:
         self.area_words = list(area_words)
         self._recommendations = [(cid, p.report_id, words_of(p.addressees)) for cid, p in paragraphs.items()
                                  if p.kind == "recommendation" and p.addressees]
+        self._headings = list(dict.fromkeys(p.addressees for p in paragraphs.values()
+                                            if p.kind == "recommendation" and p.addressees))
         self._lists = [list(words) for words in dict.fromkeys(tuple(w) for _, _, w in self._recommendations)]
         self._vocabulary = {w for words in self._lists for w in words}
         generic = GENERIC_WORDS | {_normal(w) for w in self.area_words}
@@ -118,6 +120,22 @@ class AddresseeIndex:
         scope = set(report_ids) if report_ids is not None else None
         return [cid for cid, report_id, words in self._recommendations
                 if (scope is None or report_id in scope) and any(_contains_run(words, run) for run in runs)]
+
+    def display_names(self, organisations: list[str]) -> list[str]:
+        """The organisations as the recommendations' headings write them ("alder hey" -> "Alder
+        Hey", "university hospital" -> "University Hospitals"), an acronym and the long form
+        spelled out for it once, as typed ("LPT")."""
+        typed = {_normal(a.lower()): " ".join(words_of(long_form)) for a, long_form in self.acronyms.items()}
+        spelled = {typed[o] for o in organisations if o in typed}
+        return list(dict.fromkeys(self._as_written(o) for o in organisations if o not in spelled))
+
+    def _as_written(self, organisation: str) -> str:
+        pattern = re.compile(r"\b" + r"\W+".join(re.escape(w) + r"[\w'\u2019]*" for w in organisation.split()), re.I)
+        for heading in self._headings:
+            match = pattern.search(heading)
+            if match:
+                return match.group(0)
+        return organisation.upper() if len(organisation) <= 4 else organisation.title()
 
     def asks_only_whom(self, question: str, organisations: list[str]) -> bool:
         """Whether the question asks for nothing but what an organisation was told to do ("what
