@@ -5,8 +5,8 @@ so neither embedder nor the word ranker finds it by the organisation's name.
 
 An organisation counts as named when a run of the question's words (acronyms spelled out as the
 reports define them) appears word for word in a recommendation's addressees and holds a word that
-says which organisation: one the reports write as a name (capitalised wherever they use it:
-"Alder", "Addaction", "CCG"), not "NHS", "trust" or an area's name, which many addressees share,
+says which organisation: one the reports write as a name (capitalised in most paragraphs that use
+it: "Alder", "Addaction", "CCG"), not "NHS", "trust" or an area's name, which many addressees share,
 and not an everyday word some name happens to contain ("care" of "Mersey Care", "on" of "Stoke on
 Trent")."""
 
