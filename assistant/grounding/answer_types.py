@@ -19,8 +19,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from assistant.grounding.relevance import (A_DURATION, ScoredSentence, counted_words, neighbour_in_paragraph, same_word,
-                                           topic_words)
+from assistant.grounding.relevance import (A_DURATION, ScoredSentence, counted_phrase, counted_words,
+                                           neighbour_in_paragraph, same_word, topic_words)
+from assistant.retrieval.query_analysis import synonym_groups
 from assistant.retrieval.words import content_words
 
 # Words that name the kind of value asked for, not what it is about.
@@ -131,6 +132,37 @@ def counts_beside(counted: set[str], text: str) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Qualifier:
+    """What narrows a count ("children in care"): its words, and the reports' other names for the
+    narrowed thing (the synonym group "children in care | looked after children | LAC | ...")."""
+
+    words: frozenset[str]
+    alternatives: tuple[str, ...]
+
+    @classmethod
+    def of(cls, question: str, report_titles: Iterable[str]) -> "Qualifier | None":
+        phrase = counted_phrase(question)
+        if phrase is None:
+            return None
+        counted, qualifier = phrase
+        words = frozenset(topic_words(qualifier, list(report_titles)))  # "in Sefton" narrows nothing
+        alternatives = tuple(term for group in synonym_groups()
+                             if any(_has_phrase(counted, t) or _has_phrase(qualifier, t) for t in group)
+                             for term in group)
+        return cls(words, alternatives) if words or alternatives else None
+
+    def met_by(self, text: str) -> bool:
+        if any(_has_phrase(text, term) for term in self.alternatives):
+            return True
+        return any(same_word(q, w) for q in self.words for w in content_words(text))
+
+
+def _has_phrase(text: str, term: str) -> bool:
+    plain = re.sub(r"[-\u2010-\u2014]", " ", text.lower())
+    return re.search(r"(?<![\w&])" + re.escape(term.replace("-", " ")) + r"(?![\w&])", plain) is not None
+
+
 def _shared(focus: set[str], text: str) -> int:
     words = content_words(text)
     return sum(1 for f in focus if any(same_word(f, w) for w in words))
@@ -162,6 +194,7 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     if not asked:
         return KindCheck([], [], [])
     counted = counted_words(asking) - {"time"}  # "how many times": the count is of the event
+    qualifier = Qualifier.of(asking, report_titles) if counted else None
     focus = _distinctive(topic_words(question, list(report_titles)) - _KIND_WORDS - counted, vocabulary.word_weights)
     retrieved = [s for s in scored if s.item.why == "retrieved"]
     lead = set(list(dict.fromkeys(s.item.id for s in retrieved))[:LEAD_PARAGRAPHS])
@@ -170,6 +203,8 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     for kind in asked:
         giving_kind = [s for s in candidates if _gives(kind, s.text, vocabulary)
                        and (kind != "number" or not counted or counts_beside(counted, s.text))
+                       and (kind != "number" or qualifier is None or qualifier.met_by(s.text)
+                            or _qualified_before(qualifier, s, scored))
                        and (not focus or _about(focus, s.text) or _about_before(focus, s, scored))]
         # The sentence sharing most of the question's distinctive words gives it; the best scored
         # breaks ties ("the longest wait was 52 weeks" vs "the average wait from referral to
@@ -187,3 +222,10 @@ def _about_before(focus: set[str], sentence: ScoredSentence, scored: list[Scored
     48% ..." after the sentence naming them)."""
     before = neighbour_in_paragraph(sentence, scored, before=True)
     return before is not None and _about(focus, before.text)
+
+
+def _qualified_before(qualifier: Qualifier, sentence: ScoredSentence, scored: list[ScoredSentence]) -> bool:
+    """Whether the sentence before it says what narrows the count ("Of the children in care, 48
+    ...")."""
+    before = neighbour_in_paragraph(sentence, scored, before=True)
+    return before is not None and qualifier.met_by(before.text)

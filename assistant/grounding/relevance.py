@@ -210,6 +210,26 @@ _HOW_MANY = re.compile(r"\bhow many ((?:[\w'\u2019-]+\s+){0,3}?[\w'\u2019-]+?)(?
                        re.I)
 
 
+# What follows the counted noun and narrows it: "how many children in care ...", "how many nurses on
+# the LAC team ..." ("of" usually continues the noun itself: "hours of training").
+_QUALIFIER = re.compile(r"\s+(in|on|under|with)\s+(?:the\s+)?((?:[\w'\u2019-]+\s+){0,2}?[\w'\u2019-]+?)(?=\s+(?:are|is|"
+                        r"do|does|did|were|was|have|has|had|can|could|will|would|live|work|get|there|in|at|on|for|"
+                        r"across|within)\b|\s*[?.,]|$)", re.I)
+
+
+def counted_phrase(question: str) -> tuple[str, str] | None:
+    """What a "how many" question counts when it narrows it: (the counted words with the
+    qualifier, the qualifier) ("how many children in care does Sefton have?" -> ("children in
+    care", "care")); None without a qualifier."""
+    match = _HOW_MANY.search(question)
+    if not match:
+        return None
+    qualifier = _QUALIFIER.match(question, match.end())
+    if not qualifier:
+        return None
+    return f"{match.group(1)} {qualifier.group(1)} {qualifier.group(2)}".lower(), qualifier.group(2).lower()
+
+
 def counted_words(question: str) -> set[str]:
     """What a "how many" question counts, its head noun ("How many social workers does Sefton
     employ?" -> {"worker"}); empty for other questions."""
