@@ -113,7 +113,7 @@ class Answerer:
         scored = score_sentences(worded, context, self.sentences)
         answering = _answering_sentences(resolved, scored)
         kinds = check_answer_kinds(resolved.text, answering, context.report_titles.values(),
-                                   Vocabulary(corpus.word_weights, corpus.capitalised), resolved.asked)
+                                   Vocabulary(corpus.word_weights, corpus.capitalised, corpus.acronyms), resolved.asked)
         request = AnswerRequest(context, scored, messages, kinds)
         unknown = unknown_word_share(resolved.text, corpus.vocabulary)
         relevance = answerability(answering, unknown, bool(kinds.missing), answer_settings.unknown_word_penalty,

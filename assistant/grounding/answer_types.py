@@ -16,10 +16,10 @@ not from what these reports discuss, so they carry over to reports nobody here h
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-from assistant.grounding.relevance import (A_DURATION, ScoredSentence, counted_phrase, counted_words,
+from assistant.grounding.relevance import (A_DURATION, ScoredSentence, counted_phrase, counted_text, counted_words,
                                            neighbour_in_paragraph, same_word, topic_words)
 from assistant.retrieval.query_analysis import synonym_groups
 from assistant.retrieval.words import content_words
@@ -100,6 +100,7 @@ class Vocabulary:
 
     word_weights: Mapping[str, float]
     capitalised: Mapping[str, int]
+    acronyms: Mapping[str, str] = field(default_factory=dict)  # as the reports define them: LAC -> looked after children
 
 
 def _gives(kind: str, text: str, vocabulary: Vocabulary) -> bool:
@@ -163,6 +164,33 @@ def _has_phrase(text: str, term: str) -> bool:
     return re.search(r"(?<![\w&])" + re.escape(term.replace("-", " ")) + r"(?![\w&])", plain) is not None
 
 
+def other_names(counted: str, acronyms: Mapping[str, str]) -> list[str]:
+    """What else the reports call what a question counts, when it is typed as shorthand or an
+    acronym ("LAC" -> "looked after children", "looked-after children", ...; "CYP" -> "children
+    and young people"): its synonym group's terms and the acronym's long form."""
+    names = [long_form for acronym, long_form in acronyms.items()
+             if re.fullmatch(rf"{re.escape(acronym)}s?", counted.strip(), re.I)]
+    for group in synonym_groups():
+        if any(_has_phrase(counted, term) for term in group):
+            names += [term for term in group if not _has_phrase(counted, term)]
+    return list(dict.fromkeys(names))
+
+
+_NUMBER_IN_WORDS = rf"(?:\d[\d,.]*%?|{_NUMBER_WORDS})"
+
+
+def counts_beside_names(names: list[str], text: str) -> bool:
+    """Whether a number stands within a few words of one of the names, read as phrases ("over 600
+    looked-after children", "79,000 children and young people")."""
+    plain = re.sub(r"[-\u2010-\u2014]", " ", _YEARS.sub(" ", text).lower())
+    gap = rf"(?:\s+[\w'\u2019%,.]+){{0,{NEAR_COUNT - 1}}}\s+"
+    for name in names:
+        phrase = re.escape(name.lower().replace("-", " "))
+        if re.search(rf"\b{_NUMBER_IN_WORDS}(?:\s+|{gap}){phrase}\b|\b{phrase}(?:\s+|{gap}){_NUMBER_IN_WORDS}\b", plain):
+            return True
+    return False
+
+
 def _shared(focus: set[str], text: str) -> int:
     words = content_words(text)
     return sum(1 for f in focus if any(same_word(f, w) for w in words))
@@ -195,6 +223,8 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
         return KindCheck([], [], [])
     counted = counted_words(asking) - {"time"}  # "how many times": the count is of the event
     qualifier = Qualifier.of(asking, report_titles) if counted else None
+    # "how many LAC ...?" counts what the reports call looked-after children
+    names = other_names(counted_text(asking) or "", vocabulary.acronyms) if counted else []
     focus = _distinctive(topic_words(question, list(report_titles)) - _KIND_WORDS - counted, vocabulary.word_weights)
     retrieved = [s for s in scored if s.item.why == "retrieved"]
     lead = set(list(dict.fromkeys(s.item.id for s in retrieved))[:LEAD_PARAGRAPHS])
@@ -202,7 +232,8 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     missing, giving = [], []
     for kind in asked:
         giving_kind = [s for s in candidates if _gives(kind, s.text, vocabulary)
-                       and (kind != "number" or not counted or counts_beside(counted, s.text))
+                       and (kind != "number" or not counted or counts_beside(counted, s.text)
+                            or counts_beside_names(names, s.text))
                        and (kind != "number" or qualifier is None or qualifier.met_by(s.text)
                             or _qualified_before(qualifier, s, scored))
                        and (not focus or _about(focus, s.text) or _about_before(focus, s, scored))]

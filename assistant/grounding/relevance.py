@@ -230,6 +230,12 @@ def counted_phrase(question: str) -> tuple[str, str] | None:
     return f"{match.group(1)} {qualifier.group(1)} {qualifier.group(2)}".lower(), qualifier.group(2).lower()
 
 
+def counted_text(question: str) -> str | None:
+    """What a "how many" question counts, as typed ("LAC", "social workers"); None for others."""
+    match = _HOW_MANY.search(question)
+    return match.group(1) if match else None
+
+
 def counted_words(question: str) -> set[str]:
     """What a "how many" question counts, its head noun ("How many social workers does Sefton
     employ?" -> {"worker"}); empty for other questions."""
