@@ -77,6 +77,7 @@ def test_a_count_typed_as_shorthand_stands_beside_the_reports_name_for_it():
     assert "looked after children" in names and "looked-after children" in names
     assert counts_beside_names(names, "There are currently over 600 looked-after children and young people.")
     assert not counts_beside_names(names, "In 2014 looked after children were seen by the team.")
+    assert not counts_beside_names(names, "the health needs of the 0-18 children looked after population")
     assert other_names("CYP", {}) == ["children and young people"]
     assert other_names("dentists", {}) == []
 

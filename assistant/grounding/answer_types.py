@@ -177,12 +177,14 @@ def other_names(counted: str, acronyms: Mapping[str, str]) -> list[str]:
 
 
 _NUMBER_IN_WORDS = rf"(?:\d[\d,.]*%?|{_NUMBER_WORDS})"
+# An age range ("the 0-18 children looked after population", "16-17 year olds") counts nothing.
+_RANGE = re.compile(r"\b\d+\s*[-\u2013]\s*\d+\b")
 
 
 def counts_beside_names(names: list[str], text: str) -> bool:
     """Whether a number stands within a few words of one of the names, read as phrases ("over 600
     looked-after children", "79,000 children and young people")."""
-    plain = re.sub(r"[-\u2010-\u2014]", " ", _YEARS.sub(" ", text).lower())
+    plain = re.sub(r"[-\u2010-\u2014]", " ", _RANGE.sub(" ", _YEARS.sub(" ", text)).lower())
     gap = rf"(?:\s+[\w'\u2019%,.]+){{0,{NEAR_COUNT - 1}}}\s+"
     for name in names:
         phrase = re.escape(name.lower().replace("-", " "))
