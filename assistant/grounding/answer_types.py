@@ -159,9 +159,13 @@ class Qualifier:
         return any(same_word(q, w) for q in self.words for w in content_words(text))
 
 
+def _plain(text: str) -> str:
+    """Lower case, hyphens and dashes as spaces ("looked-after" reads as "looked after")."""
+    return re.sub(r"[-\u2010-\u2014]", " ", text.lower())
+
+
 def _has_phrase(text: str, term: str) -> bool:
-    plain = re.sub(r"[-\u2010-\u2014]", " ", text.lower())
-    return re.search(r"(?<![\w&])" + re.escape(term.replace("-", " ")) + r"(?![\w&])", plain) is not None
+    return re.search(r"(?<![\w&])" + re.escape(_plain(term)) + r"(?![\w&])", _plain(text)) is not None
 
 
 def other_names(counted: str, acronyms: Mapping[str, str]) -> list[str]:
@@ -184,10 +188,10 @@ _RANGE = re.compile(r"\b\d+\s*[-\u2013]\s*\d+\b")
 def counts_beside_names(names: list[str], text: str) -> bool:
     """Whether a number stands within a few words of one of the names, read as phrases ("over 600
     looked-after children", "79,000 children and young people")."""
-    plain = re.sub(r"[-\u2010-\u2014]", " ", _RANGE.sub(" ", _YEARS.sub(" ", text)).lower())
+    plain = _plain(_RANGE.sub(" ", _YEARS.sub(" ", text)))
     gap = rf"(?:\s+[\w'\u2019%,.]+){{0,{NEAR_COUNT - 1}}}\s+"
     for name in names:
-        phrase = re.escape(name.lower().replace("-", " "))
+        phrase = re.escape(_plain(name))
         if re.search(rf"\b{_NUMBER_IN_WORDS}(?:\s+|{gap}){phrase}\b|\b{phrase}(?:\s+|{gap}){_NUMBER_IN_WORDS}\b", plain):
             return True
     return False
@@ -237,8 +241,8 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
                        and (kind != "number" or not counted or counts_beside(counted, s.text)
                             or counts_beside_names(names, s.text))
                        and (kind != "number" or qualifier is None or qualifier.met_by(s.text)
-                            or _qualified_before(qualifier, s, scored))
-                       and (not focus or _about(focus, s.text) or _about_before(focus, s, scored))]
+                            or _said_before(s, scored, qualifier.met_by))
+                       and (not focus or _about(focus, s.text) or _said_before(s, scored, lambda text: _about(focus, text)))]
         # The sentence sharing most of the question's distinctive words gives it; the best scored
         # breaks ties ("the longest wait was 52 weeks" vs "the average wait from referral to
         # treatment was 22 weeks", asked for the average wait from referral to treatment).
@@ -250,15 +254,8 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     return KindCheck(asked, missing, giving)
 
 
-def _about_before(focus: set[str], sentence: ScoredSentence, scored: list[ScoredSentence]) -> bool:
-    """Whether the sentence before it in its paragraph is about the focus ("Of these children,
-    48% ..." after the sentence naming them)."""
+def _said_before(sentence: ScoredSentence, scored: list[ScoredSentence], says) -> bool:
+    """Whether the sentence before it in its paragraph passes `says` ("Of these children, 48% ..."
+    after the sentence naming them)."""
     before = neighbour_in_paragraph(sentence, scored, before=True)
-    return before is not None and _about(focus, before.text)
-
-
-def _qualified_before(qualifier: Qualifier, sentence: ScoredSentence, scored: list[ScoredSentence]) -> bool:
-    """Whether the sentence before it says what narrows the count ("Of the children in care, 48
-    ...")."""
-    before = neighbour_in_paragraph(sentence, scored, before=True)
-    return before is not None and qualifier.met_by(before.text)
+    return before is not None and says(before.text)

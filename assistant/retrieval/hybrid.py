@@ -352,11 +352,11 @@ class HybridRetriever:
             bias["recommendation"] = self.settings.unasked_recommendation_bias
         if REVIEW_FACT not in plan.intents and self.settings.title_bias < 1:
             bias["front"] = self.settings.title_bias
-        introductions = corpus.introductions if REVIEW_FACT not in plan.intents else frozenset()
-        if not bias and (not introductions or self.settings.introduction_bias >= 1):
+        introduction = self.settings.introduction_bias if REVIEW_FACT not in plan.intents else 1.0
+        if not bias and introduction >= 1:
             return fused
         kinds = {cid: corpus.paragraphs[cid].kind for cid in fused if cid in corpus.paragraphs}
-        return {cid: score * bias.get(kinds.get(cid), 1.0) * (self.settings.introduction_bias if cid in introductions else 1.0)
+        return {cid: score * bias.get(kinds.get(cid), 1.0) * (introduction if cid in corpus.introductions else 1.0)
                 for cid, score in fused.items()}
 
     @staticmethod
