@@ -107,15 +107,17 @@ class Answerer:
         resolved = resolve_question(question, messages, corpus.names, answer_settings.history_turns)
         # Sentences are scored against the question in the reports' wording ("IHA" spelled out);
         # that vector is made while retrieval runs.
-        worded = expand_acronyms(resolved.text, corpus.acronyms)
+        acronyms = corpus.acronyms_for(resolved.text)  # "IHA", and shorthand the reports never define ("CPP")
+        asked = corpus.without_addressees(resolved.text) if resolved.wants_recommendations else resolved.text
+        worded = expand_acronyms(asked, acronyms)
         self.sentences.prefetch_query(worded)
         context = gather_context(self.retriever, resolved, filters, k or answer_settings.k, answer_settings.per_report_k)
         scored = score_sentences(worded, context, self.sentences)
         answering = _answering_sentences(resolved, scored)
         kinds = check_answer_kinds(resolved.text, answering, context.report_titles.values(),
-                                   Vocabulary(corpus.word_weights, corpus.capitalised, corpus.acronyms), resolved.asked)
+                                   Vocabulary(corpus.word_weights, corpus.capitalised, acronyms), resolved.asked)
         request = AnswerRequest(context, scored, messages, kinds)
-        unknown = unknown_word_share(resolved.text, corpus.vocabulary)
+        unknown = unknown_word_share(resolved.text, corpus.vocabulary, acronyms)
         relevance = answerability(answering, unknown, bool(kinds.missing), answer_settings.unknown_word_penalty,
                                   answer_settings.missing_kind_penalty, context.companion_best,
                                   answer_settings.companion_share)

@@ -111,7 +111,8 @@ def gather_context(
     refs = set(plan_query(question.text, corpus.acronyms, corpus.names, expand=False).paragraph_refs)
     facts = set(fact_paragraphs(question.text, corpus.paragraphs, available))  # "when was the review?"
     listing = _addressee_listing(question, corpus, available, filters)
-    named_ids = facts | set(listing.recommendation_ids if listing else ())
+    named_ids = facts | set(listing.recommendation_ids if listing else ()) | set(
+        _addressed_about(question, corpus, available, filters))
     paragraphs = [ContextParagraph(corpus.paragraphs[r.id], r.score,
                                    "named" if r.para in refs or r.id in named_ids else "retrieved", r.para in refs)
                   for r in results]
@@ -127,13 +128,30 @@ def _addressee_listing(question: ResolvedQuestion, corpus, available: list[str],
     if not question.wants_recommendations or (filters.kinds and "recommendation" not in filters.kinds):
         return None
     index = corpus.addressees
-    organisations = index.organisations(question.text)
-    if not index.asks_only_whom(question.text, organisations):
+    asked = corpus.spelled(question.text)  # "what was AH asked to do?": Alder Hey
+    organisations = index.organisations(asked)
+    if not index.asks_only_whom(asked, organisations):
         return None
     addressed = index.addressed(organisations, [rid for rid in (question.report_ids or available) if rid in available])
     if not addressed:
         return None
     return AddresseeListing(index.display_names(organisations), addressed)
+
+
+def _addressed_about(question: ResolvedQuestion, corpus, available: list[str], filters: Filters) -> list[str]:
+    """The recommendations a question asks for by whom they were addressed to and a topic they
+    name ("what was Alder Hey told to do about the MASH?"): those addressed to the organisation
+    that say the topic's words are the answer, however far their wording's similarity is from
+    a question made mostly of the organisation's name."""
+    if not question.wants_recommendations or (filters.kinds and "recommendation" not in filters.kinds):
+        return []
+    index = corpus.addressees
+    asked = corpus.spelled(question.text)
+    organisations = index.organisations(asked)
+    if not organisations or index.asks_only_whom(asked, organisations):
+        return []
+    scope = [rid for rid in (question.report_ids or available) if rid in available]
+    return index.about(asked, organisations, index.addressed(organisations, scope))
 
 
 def _add_linked(paragraphs: list[ContextParagraph], question: ResolvedQuestion, stored: dict[str, Paragraph],

@@ -187,10 +187,11 @@ def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbedd
     return sorted(scored, key=lambda s: -s.score)
 
 
-def unknown_word_share(question: str, vocabulary) -> float:
+def unknown_word_share(question: str, vocabulary, shorthand: Iterable[str] = ()) -> float:
     """Share of the question's topic words that no stored paragraph uses ("veterinary",
     "salary": nothing to cite). A word counts as known when the reports use it, a word with the
-    same first five letters ("surgeries"/"surgery"), or one of its everyday synonyms."""
+    same first five letters ("surgeries"/"surgery"), one of its everyday synonyms, or when it is
+    shorthand the reports spell out (`shorthand`: "IHA", "CPP")."""
     words = content_words(question) - FRAMING_WORDS
     if not words:
         return 0.0
@@ -200,7 +201,8 @@ def unknown_word_share(question: str, vocabulary) -> float:
         group_words = [content_words(term) for term in group]
         if any(terms and terms <= vocabulary for terms in group_words):
             known_through_synonym.update(w for terms in group_words for w in terms)
-    unknown = [w for w in words if w not in vocabulary and w not in known_through_synonym
+    spelled_out = content_words(" ".join(shorthand))
+    unknown = [w for w in words if w not in vocabulary and w not in known_through_synonym and w not in spelled_out
                and not (len(w) >= 5 and w[:5] in prefixes)]
     return len(unknown) / len(words)
 

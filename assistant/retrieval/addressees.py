@@ -17,7 +17,7 @@ from collections import Counter
 from typing import Iterable
 
 from assistant.retrieval.query_analysis import expand_acronyms
-from assistant.retrieval.words import FRAMING_WORDS, STOPWORDS, content_words
+from assistant.retrieval.words import FRAMING_WORDS, STOPWORDS, content_words, stem
 from ingest.models import Paragraph
 
 _WORD = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)?")
@@ -63,6 +63,11 @@ def name_like_words(paragraphs: Iterable[Paragraph]) -> frozenset[str]:
                      if count >= NAME_SHARE * used[w] and w not in STOPWORDS and not w.isdigit())
 
 
+def _said_form(word: str) -> str:
+    """One form of a content word for "does the text say it": stemmed, a plural "s" dropped ("GPs")."""
+    return stem(word[:-1] if len(word) > 2 and word.endswith("s") else word)
+
+
 def _contains_run(haystack: list[str], run: list[str]) -> bool:
     size = len(run)
     return any(all(_same(a, b) for a, b in zip(haystack[i:i + size], run)) for i in range(len(haystack) - size + 1))
@@ -77,6 +82,8 @@ class AddresseeIndex:
         self.area_words = list(area_words)
         self._recommendations = [(cid, p.report_id, words_of(p.addressees)) for cid, p in paragraphs.items()
                                  if p.kind == "recommendation" and p.addressees]
+        self._said = {cid: {_said_form(w) for w in content_words(p.text)} for cid, p in paragraphs.items()
+                      if p.kind == "recommendation" and p.addressees}
         self._headings = list(dict.fromkeys(p.addressees for p in paragraphs.values()
                                             if p.kind == "recommendation" and p.addressees))
         self._lists = [list(words) for words in dict.fromkeys(tuple(w) for _, _, w in self._recommendations)]
@@ -137,6 +144,39 @@ class AddresseeIndex:
                 return match.group(0)
         return organisation.upper() if len(organisation) <= 4 else organisation.title()
 
+    def _named_words(self, organisations: list[str], areas: bool = True) -> set[str]:
+        """The content words of the organisations (and of the area names), and the acronyms
+        standing for them."""
+        named = set().union(*(content_words(o) for o in organisations),
+                            *(content_words(a) for a in (self.area_words if areas else ())))
+        for acronym, long_form in self.acronyms.items():
+            if content_words(long_form) & named:
+                named |= content_words(acronym)
+        return named
+
+    def without_organisations(self, question: str, organisations: list[str]) -> str:
+        """The question less the words naming the organisations ("what was Alder Hey told to do
+        about the MASH?" -> "what was told to do about the MASH?"): what it asks about them."""
+        if not organisations:
+            return question
+        named = self._named_words(organisations, areas=False)
+        kept = [w for w in re.split(r"(\s+)", question)
+                if not (content_words(w) and all(any(_same(c, n) for n in named) for c in content_words(w)))]
+        return re.sub(r"\s{2,}", " ", "".join(kept)).strip()
+
+    def about(self, question: str, organisations: list[str], addressed: list[str]) -> list[str]:
+        """Of the recommendations addressed to the organisations, those that say every word the
+        question asks about beside them and the area ("what was Alder Hey told to do about the
+        MASH?": the two that name the MASH), an acronym said in full counting as said."""
+        topic = {w for w in content_words(question) - FRAMING_WORDS - self._named_words(organisations) if w.isalpha()}
+        if not topic:
+            return []
+        spelled = {a.lower(): {_said_form(w) for w in content_words(long_form)} for a, long_form in self.acronyms.items()}
+        # Each topic word as the ways of saying it: itself, or its acronym's long form in full.
+        ways = [[{_said_form(w)}, *([spelled[w]] if w in spelled else [])] for w in topic]
+        return [cid for cid in addressed
+                if all(any(way <= self._said.get(cid, set()) for way in word_ways) for word_ways in ways)]
+
     def asks_only_whom(self, question: str, organisations: list[str]) -> bool:
         """Whether the question asks for nothing but what an organisation was told to do ("what
         was Alder Hey asked to do?", "recs for UHL"), not for one topic among its recommendations
@@ -144,9 +184,6 @@ class AddresseeIndex:
         acronym standing for it), the area and the framing."""
         if not organisations:
             return False
-        named = set().union(*(content_words(o) for o in organisations), *(content_words(a) for a in self.area_words))
-        for acronym, long_form in self.acronyms.items():
-            if content_words(long_form) & named:
-                named |= content_words(acronym)
+        named = self._named_words(organisations)
         left = content_words(question) - FRAMING_WORDS - named
         return all(not w.isalpha() or any(_same(w, n) for n in named) for w in left)

@@ -20,7 +20,9 @@ from assistant.retrieval.addressees import AddresseeIndex
 from assistant.retrieval.intent import RECOMMENDATION, REVIEW_FACT
 from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.review_facts import fact_paragraphs
-from assistant.retrieval.query_analysis import NameEvidence, QueryPlan, ReportNames, learn_acronyms, plan_query
+from assistant.retrieval.initialisms import InitialismGuesser
+from assistant.retrieval.query_analysis import (NameEvidence, QueryPlan, ReportNames, learn_acronyms, plan_query,
+                                                shorthand_in, spelled_out, synonym_terms)
 from assistant.retrieval.words import content_words
 from assistant.settings import RetrievalSettings
 from ingest.models import PARAGRAPH_KINDS, Paragraph
@@ -62,14 +64,47 @@ class _Corpus:
     capitalised: Counter  # capitalised word (lower-cased) -> how often the reports use it
     addressees: AddresseeIndex  # whom the recommendations are addressed to
     introductions: frozenset[str]  # paragraphs introducing the report or a section (is_introduction)
+    initialisms: InitialismGuesser  # undefined shorthand: "CPP" -> "child protection plans"
 
     @property
     def vocabulary(self):
         return self.word_weights.keys()
 
+    def shorthand_for(self, question: str) -> dict[str, str]:
+        """What the question's shorthand that the reports never write stands for, as typed ->
+        the reports' words: staff shorthand of the synonym list ("HVs") and initials of a phrase
+        the reports use ("CPP")."""
+        typed = shorthand_in(question, self.vocabulary)
+        guessed = self.initialisms.expansions(question, [*self.acronyms, *synonym_terms()])
+        return {**typed, **guessed}
+
+    def acronyms_for(self, question: str) -> dict[str, str]:
+        """The acronyms the reports define, and the question's shorthand (shorthand_for)."""
+        shorthand = self.shorthand_for(question)
+        return {**self.acronyms, **shorthand} if shorthand else self.acronyms
+
+    def spelled(self, question: str) -> str:
+        """The question with its shorthand in the reports' words (query_analysis.spelled_out)."""
+        return spelled_out(question, self.shorthand_for(question))
+
+    def without_addressees(self, question: str) -> str:
+        """The question less the organisations it names that recommendations are addressed to
+        ("what was Alder Hey told to do about the MASH?" -> "what was told to do about the
+        MASH?"): a recommendation's text rarely names whom it is for, so only the rest of the
+        question can be compared with it."""
+        spelled = self.spelled(question)
+        organisations = self.addressees.organisations(spelled)
+        if not self.addressees.addressed(organisations):
+            return question
+        return self.addressees.without_organisations(spelled, organisations)
+
+    def plan(self, query: str, expand: bool) -> QueryPlan:
+        shorthand = self.shorthand_for(query)
+        return plan_query(query, {**self.acronyms, **shorthand}, self.names, expand, shorthand)
+
     def addressed(self, question: str, report_ids: Iterable[str] | None = None) -> list[str]:
         """The recommendations addressed to an organisation the question names (addressees.py)."""
-        return self.addressees.addressed(self.addressees.organisations(question), report_ids)
+        return self.addressees.addressed(self.addressees.organisations(self.spelled(question)), report_ids)
 
 
 # "This report records the findings of ...", "This section records our findings about ...",
@@ -211,6 +246,7 @@ class HybridRetriever:
             capitalised=capitalised,
             introductions=frozenset(p.citation_id for p in paragraphs if is_introduction(p)),
             addressees=AddresseeIndex({p.citation_id: p for p in paragraphs}, acronyms, area_words(reports, versions)),
+            initialisms=InitialismGuesser((p.text for p in paragraphs), word_counts),
         )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
@@ -228,7 +264,7 @@ class HybridRetriever:
         corpus = self.corpus()
         if report_ids is not None:
             refuse_unknown_reports(report_ids, corpus.reports)
-        plan = plan_query(query, corpus.acronyms, corpus.names, self.settings.expand_queries)
+        plan = corpus.plan(query, self.settings.expand_queries)
         n = max(self.settings.candidates, k)
 
         rankings, companion_best = self._rankings(plan, corpus, n, report_ids, kinds)
@@ -270,7 +306,7 @@ class HybridRetriever:
         refuse_unknown_reports(scope, corpus.reports)
         if not scope:
             return {}
-        plan = plan_query(query, corpus.acronyms, corpus.names, self.settings.expand_queries)
+        plan = corpus.plan(query, self.settings.expand_queries)
         wanted = set(scope)
         in_scope = sum(1 for p in corpus.paragraphs.values() if p.report_id in wanted and p.kind in kinds)
         n = max(1, min(in_scope, per_report * len(scope) * self.settings.per_report_pool))
@@ -303,10 +339,11 @@ class HybridRetriever:
         companion = companion_of(self._embedder())
         pending = None
         if companion is not None and settings.companion_weight:
-            # The companion embeds the question as asked (the acronym and synonym expansions were
-            # tuned for the first model and the word ranker; dev recall@5 0.862 as asked vs 0.828
-            # expanded), on another thread while the first model's rankings are made.
-            pending = self._companion_worker().submit(companion.embed_query, plan.query)
+            # The companion embeds the question as asked, its shorthand spelled out (the appended
+            # synonym expansions were tuned for the first model and the word ranker; dev recall@5
+            # 0.862 as asked vs 0.828 expanded), on another thread while the first model's
+            # rankings are made.
+            pending = self._companion_worker().submit(companion.embed_query, plan.spelled or plan.query)
         # One forward pass for the query and its unknown words (a second embedding call cost
         # about as much as the first on 2 cores); a query alone is embedded as a query.
         if unknown:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from importlib import resources
 
 from assistant.retrieval.intent import Intent, intents_of
-from assistant.retrieval.words import stems
+from assistant.retrieval.words import content_words, stems
 from ingest.models import Paragraph
 
 _PARAGRAPH_REF = re.compile(r"\b(?:paragraphs?|paras?|findings?|sections?|§)\s*(\d{1,2}(?:\.\d{1,3}){1,2})\b", re.I)
@@ -30,6 +30,7 @@ class QueryPlan:
     paragraph_refs: list[str] = field(default_factory=list)  # "3.9", "rec:2.1"
     named_reports: list[str] = field(default_factory=list)
     intents: list[Intent] = field(default_factory=list)  # what the question asks for, from its form
+    spelled: str = ""  # the query with shorthand the reports never write in their words (spelled_out)
 
 
 def _initials_match(words: list[str], acronym: str) -> bool:
@@ -71,6 +72,41 @@ def synonym_groups() -> list[list[str]]:
         if line.strip() and not line.startswith("#"):
             groups.append([term.strip().lower() for term in line.split("|") if term.strip()])
     return groups
+
+
+@lru_cache(maxsize=1)
+def synonym_terms() -> frozenset[str]:
+    return frozenset(term for group in synonym_groups() for term in group)
+
+
+_TYPED_WORD = re.compile(r"(?<![\w&])[A-Za-z][A-Za-z0-9&]*(?![\w&])")
+
+
+def shorthand_in(query: str, vocabulary) -> dict[str, str]:
+    """Staff shorthand of the synonym list that the reports never use, as typed in the query ->
+    the first other term of its group that the reports do use ("HVs" -> "health visitors", "CPC"
+    -> "child protection conference")."""
+    found: dict[str, str] = {}
+    for match in _TYPED_WORD.finditer(query):
+        word = match.group(0)
+        lowered = word.lower()
+        if lowered not in synonym_terms() or word in found or content_words(lowered) <= vocabulary:
+            continue  # not shorthand, or a word the reports use ("records")
+        group = next(group for group in synonym_groups() if lowered in group)
+        long_form = next((term for term in group if term != lowered and len(term) > 3
+                          and content_words(term) and content_words(term) <= vocabulary), None)
+        if long_form:
+            found[word] = long_form
+    return found
+
+
+def spelled_out(query: str, acronyms: dict[str, str]) -> str:
+    """The query with each acronym and piece of shorthand it uses replaced by the reports' words
+    ("do LWH MWs ..." -> "do liverpool women's hospital midwife ...")."""
+    for acronym, long_form in sorted(acronyms.items(), key=lambda item: -len(item[0])):
+        if acronym in query:
+            query = re.sub(rf"(?<![\w&]){re.escape(acronym)}s?(?![\w&])", lambda _: long_form, query)
+    return query
 
 
 def _contains(text: str, text_stems: tuple[str, ...], term: str) -> bool:
@@ -172,11 +208,15 @@ def paragraph_refs(query: str) -> list[str]:
     return list(dict.fromkeys(refs))
 
 
-def plan_query(query: str, acronyms: dict[str, str], names: ReportNames | None, expand: bool = True) -> QueryPlan:
+def plan_query(query: str, acronyms: dict[str, str], names: ReportNames | None, expand: bool = True,
+               shorthand: dict[str, str] | None = None) -> QueryPlan:
+    """`acronyms` expand the query for the word ranker and the first embedder; `shorthand` (the
+    part the reports never write) is spelled out in `spelled`."""
     return QueryPlan(
         query=query,
         expanded=expand_query(query, acronyms) if expand else query,
         paragraph_refs=paragraph_refs(query),
         named_reports=names.named_in(query) if names else [],
         intents=intents_of(query),
+        spelled=spelled_out(query, shorthand or {}),
     )

@@ -1,0 +1,116 @@
+"""Shorthand the reports use in full but never define: "CPP" for "child protection plan", "CSC"
+for "children's social care", "LWH" for "Liverpool Women's Hospital". Staff type these; the
+reports spell them out. A question's unknown short word is read as the initials of a phrase the
+reports use often, when one phrase clearly outnumbers every other phrase with those initials.
+
+Acronyms the reports define ("(IHA)") are learned elsewhere (query_analysis.learn_acronyms) and
+come first; so do the everyday synonyms (data/synonyms.tsv)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from typing import Iterable
+
+from assistant.retrieval.words import FRAMING_WORDS, STOPWORDS, stems
+
+# Joining words an initialism skips ("children and young people" -> CYP).
+_MINOR_WORDS = ("and", "of", "the", "for", "in", "to", "on", "with", "at", "by")
+# A word of a question that may be shorthand: letters, possibly joined by "&" ("S&O"), with a
+# plural "s" after capitals ("CPPs").
+_SHORT_WORD = re.compile(r"(?<![\w&'\u2019-])([A-Za-z](?:&?[A-Za-z]){1,5})(?![\w&'\u2019-])")
+_PHRASE_WORD = re.compile(r"[a-z][\w'\u2019-]*")
+
+# The phrase must be used at least this often, and this many times as often as the next phrase
+# with the same initials ("EH": "early help" 18, "emotional health" 13: no guess).
+MIN_USES = 5
+MIN_LEAD = 3.0
+MAX_REMEMBERED = 10_000  # guesses kept per corpus
+
+
+def _letters(word: str) -> str | None:
+    """The initials a typed word stands for ("CPPs" -> "cpp"; "S&O" -> "s&o", "&" for "and"), or
+    None when it does not look like shorthand."""
+    if len(word) >= 3 and word[:-1].replace("&", "").isupper() and word.endswith("s"):
+        word = word[:-1]
+    return word.lower() if 2 <= len(word.replace("&", "")) <= 5 else None
+
+
+class InitialismGuesser:
+    """Guesses, from the stored paragraphs, what undefined shorthand in a question stands for.
+    Guesses are worked out once per word and corpus (a scan of the paragraphs for that word's
+    initials), so questions without shorthand cost nothing."""
+
+    def __init__(self, texts: Iterable[str], known_words: Iterable[str]):
+        self._text = "\n".join(t.lower() for t in texts)
+        self._known = frozenset(known_words)
+        self._guesses: dict[str, str | None] = {}
+        self._lock = threading.Lock()
+
+    def expansions(self, question: str, already: Iterable[str] = ()) -> dict[str, str]:
+        """Each shorthand word of the question (as typed) -> the phrase it stands for. Words in
+        `already` (acronyms the reports define, synonym terms) and words the reports use are
+        left alone."""
+        handled = {a.lower() for a in already}
+        found: dict[str, str] = {}
+        for match in _SHORT_WORD.finditer(question):
+            word = match.group(1)
+            lowered = word.lower()
+            if lowered in handled or lowered.rstrip("s") in handled or word in found:
+                continue
+            if lowered in self._known or lowered in STOPWORDS or lowered in FRAMING_WORDS:
+                continue
+            letters = _letters(word)
+            phrase = self._guess(letters) if letters else None
+            if phrase:
+                found[word] = phrase
+        return found
+
+    def _guess(self, letters: str) -> str | None:
+        with self._lock:
+            if letters in self._guesses:
+                return self._guesses[letters]
+        guess = _most_used_phrase(self._text, letters)
+        with self._lock:
+            if len(self._guesses) >= MAX_REMEMBERED:
+                self._guesses.clear()
+            self._guesses[letters] = guess
+        return guess
+
+
+_JOINER = r"(?:\s+(?:" + "|".join(_MINOR_WORDS) + r"))*\s+"
+
+
+def _initials_pattern(letters: str) -> re.Pattern:
+    """Phrases with these initials, minor words between them ("s&o" wants "and" where the "&" is)."""
+    pattern = ""
+    for position, letter in enumerate(letters):
+        if letter == "&":
+            continue
+        if pattern:
+            pattern += r"\s+and\s+" if letters[position - 1] == "&" else _JOINER
+        pattern += rf"{re.escape(letter)}[\w'\u2019-]*"
+    return re.compile(r"(?<![\w'\u2019-])" + pattern + r"(?![\w'\u2019-])")
+
+
+def _most_used_phrase(text: str, letters: str) -> str | None:
+    """The phrase with these initials the text uses most, when it uses it at least MIN_USES times
+    and MIN_LEAD times as often as the next (forms of one phrase count together: "child
+    protection plan" and "plans"); phrases with a stop word ("did not") are no names."""
+    uses: Counter = Counter()
+    forms: dict[tuple, Counter] = {}
+    for match in _initials_pattern(letters).finditer(text):
+        phrase = re.sub(r"\s+", " ", match.group(0))
+        words = [w for w in _PHRASE_WORD.findall(phrase) if w not in _MINOR_WORDS]
+        if len(words) != len(letters.replace("&", "")) or any(w in STOPWORDS for w in words):
+            continue
+        key = stems(" ".join(words))
+        uses[key] += 1
+        forms.setdefault(key, Counter())[phrase] += 1
+    ranked = uses.most_common(2)
+    if not ranked or ranked[0][1] < MIN_USES:
+        return None
+    if len(ranked) > 1 and ranked[0][1] < MIN_LEAD * ranked[1][1]:
+        return None
+    return forms[ranked[0][0]].most_common(1)[0][0]
