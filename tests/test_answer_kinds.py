@@ -52,6 +52,8 @@ def test_a_count_must_stand_beside_what_is_counted():
     assert counts_beside({"children"}, "In total, we considered the experiences of 140 children and young people.")
     assert counts_beside({"experience"}, "we took into account the experiences of 116 children")
     assert not counts_beside({"bed"}, "Those aged 16 and 17 are admitted to the emergency decision unit.")
+    # An age range names a service, it counts nobody.
+    assert not counts_beside({"visitor"}, "We heard from parents accessing the 0-19 enhanced health visiting service.")
 
 
 @pytest.mark.parametrize("question,phrase", [

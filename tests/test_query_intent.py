@@ -21,6 +21,8 @@ from tests.conftest import REPORTS_DIR
     ("last inspection of leicester health services before this one?", ["review fact"]),
     ("In the Leicester A&E example, how did staff find out?", ["case example"]),
     ("What did a Sefton mother say about her health visitor?", ["what people said"]),
+    ("what did care leavers say about moving areas in leicester", ["what people said"]),
+    ("what did foster carers tell inspectors about CAMHS", ["what people said"]),
     # What inspectors found is a finding, not a fact about the review.
     ("What did inspectors find about waiting times for CAMHS?", []),
     ("What did inspectors say about cancer treatment for adults?", []),
@@ -108,8 +110,9 @@ def test_a_question_about_the_reviews_legal_basis_cites_the_paragraph_that_state
     # ... and the title page names the area and "children looked after".
     ("title_bias", "Do health services in Leicester City hear the voice of children looked after?", "front"),
     # ... and "This report records the findings of the review of health services in ... Sefton"
-    # introduces the report without a finding.
-    ("introduction_bias", "do HVs go to core groups for CPP kids in sefton", "summary"),
+    # introduces the report without a finding. (It outranked the findings for "do HVs go to core
+    # groups for CPP kids in sefton" too, until "CPP" was read as "child protection plans".)
+    ("introduction_bias", "ED staff child outcomes sefton", "summary"),
 ])
 def test_paragraphs_that_restate_the_question_give_way_to_what_it_asks(real_service, setting, question, restating_kind):
     """Without the bias the restating paragraph ranks first; with it, a finding does."""

@@ -121,10 +121,15 @@ def _gives(kind: str, text: str, vocabulary: Vocabulary) -> bool:
                for first, last in _CAPITALISED_PAIR.findall(text))
 
 
+_NUMBER_IN_WORDS = rf"(?:\d[\d,.]*%?|{_NUMBER_WORDS})"
+# An age range ("the 0-18 children looked after population", "16-17 year olds") counts nothing.
+_RANGE = re.compile(r"\b\d+\s*[-\u2013]\s*\d+\b")
+
+
 def counts_beside(counted: set[str], text: str) -> bool:
     """Whether a number stands within a few words of what is counted ("140 children", "the
     experiences of 116 children")."""
-    tokens = re.findall(r"[\w%,.'\u2019-]+", _YEARS.sub(" ", text))
+    tokens = re.findall(r"[\w%,.'\u2019-]+", _RANGE.sub(" ", _YEARS.sub(" ", text)))  # "the 0-19 service": no count
     for i, token in enumerate(tokens):
         if _NUMBER_TOKEN.match(token.strip(",.")):
             near = tokens[max(0, i - NEAR_COUNT):i] + tokens[i + 1:i + 1 + NEAR_COUNT]
@@ -180,9 +185,6 @@ def other_names(counted: str, acronyms: Mapping[str, str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-_NUMBER_IN_WORDS = rf"(?:\d[\d,.]*%?|{_NUMBER_WORDS})"
-# An age range ("the 0-18 children looked after population", "16-17 year olds") counts nothing.
-_RANGE = re.compile(r"\b\d+\s*[-\u2013]\s*\d+\b")
 
 
 def counts_beside_names(names: list[str], text: str) -> bool:

@@ -38,8 +38,10 @@ _ABOUT_THE_REVIEW = re.compile(
     r"(?:talk|speak|meet)|what (?:is|was) the (?:focus|scope) of)\b", re.I)
 _CASE_EXAMPLE = re.compile(r"\b(?:case examples?|examples?|in one case|a case where|one case|case stud(?:y|ies))\b",
                            re.I)
-_TOLD_US = re.compile(r"\b(?:what did (?:a |one |the )?(?:\w+ )?(?:parents?|mothers?|fathers?|carers?|young (?:people|person)|"
-                      r"child(?:ren)?|mums?|dads?) (?:say|tell|think|feel)|(?:parents?|carers?|young people|children) "
+# The people whose words the reports quote: children, families and carers, as they are asked about.
+_PEOPLE = (r"(?:parents?|mothers?|fathers?|(?:foster )?carers?|care leavers?|famil(?:y|ies)|young (?:people|person)|"
+           r"teenagers?|kids|child(?:ren)?(?: in care)?|looked after children|lac|mums?|dads?|patients?|service users?)")
+_TOLD_US = re.compile(rf"\b(?:what did (?:a |one |the )?(?:\w+ )?{_PEOPLE} (?:say|tell|think|feel)|{_PEOPLE} "
                       r"(?:said|told|say|think|feel)|views? of|feedback from)\b", re.I)
 
 
