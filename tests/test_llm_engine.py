@@ -56,6 +56,17 @@ def test_a_well_cited_reply_passes_unchanged_and_the_prompt_carries_the_rules(re
     assert real_service.paragraph(citation.id).text[citation.start:citation.end] == citation.quote
 
 
+def test_the_model_is_told_what_shorthand_the_question_uses_stands_for(real_service):
+    """"LWH" and "MWs" are never written in the reports; the model reads the question with them
+    spelled out as retrieval did."""
+    question = "do LWH enhanced MWs hold a caseload for safeguarding concerns"
+    with scripted_llm([good_reply]) as llm:
+        llm_service(real_service, llm.url).ask(question)
+    (request,) = llm.requests
+    user = request["messages"][1]["content"]
+    assert f"{question} (read as: do liverpool women's hospital enhanced midwife hold a caseload" in user
+
+
 def made_up_paraphrased_and_injected(messages) -> str:
     cid, sentence = first_sentence(messages)
     paraphrase = sentence.replace("do not have access to", "cannot see").replace("complete", "full")

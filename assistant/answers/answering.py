@@ -116,7 +116,7 @@ class Answerer:
         answering = _answering_sentences(resolved, scored)
         kinds = check_answer_kinds(resolved.text, answering, context.report_titles.values(),
                                    Vocabulary(corpus.word_weights, corpus.capitalised, acronyms), resolved.asked)
-        request = AnswerRequest(context, scored, messages, kinds)
+        request = AnswerRequest(context, scored, messages, kinds, corpus.spelled(resolved.text))
         unknown = unknown_word_share(resolved.text, corpus.vocabulary, acronyms)
         relevance = answerability(answering, unknown, bool(kinds.missing), answer_settings.unknown_word_penalty,
                                   answer_settings.missing_kind_penalty, context.companion_best,

@@ -17,6 +17,16 @@ class AnswerRequest:
     scored: list[ScoredSentence]  # context sentences, best first
     history: list[dict] = field(default_factory=list)
     kinds: KindCheck | None = None  # the kinds of value asked for, and the sentences that give them
+    # The question as the reports would word it: a follow-up resolved, shorthand spelled out.
+    read_as: str | None = None
+
+    def question_for_model(self) -> str:
+        """The question as asked, and how it was read when that differs ("do HVs go to core groups
+        for CPP kids? (read as: do health visitors go to core groups for child protection plans
+        kids?)")."""
+        question = self.context.question
+        read = self.read_as or question.text
+        return question.original if read == question.original else f"{question.original} (read as: {read})"
 
 
 @dataclass

@@ -56,17 +56,17 @@ class ChatEngine:
         context_text, included = pack_context(request.context, self.llm_settings.context_tokens)
         prompt = ChatPromptTemplate.from_messages([
             ("system", load_prompt("answer_system.md")), ("human", load_prompt("answer_user.md"))])
-        question = request.context.question
         conversation = ""
         if request.history:
             lines = [f"{m['role']}: {m['content'][:400]}" for m in request.history[-4:]]
             conversation = "Earlier conversation:\n" + "\n".join(lines) + "\n\n"
-        text = question.original if question.text == question.original else f"{question.original} (read as: {question.text})"
+        text = request.question_for_model()
         messages = prompt.format_messages(
             sentinel=cannot_answer_sentinel(), max_sentences=self.answer_settings.max_sentences,
             conversation=conversation, question=text, context=context_text)
         # Only the paragraphs that were handed to the model may be cited.
-        packed = AnswerRequest(restrict(request.context, included), request.scored, request.history)
+        packed = AnswerRequest(restrict(request.context, included), request.scored, request.history,
+                               read_as=request.read_as)
         return messages, packed
 
     def answer(self, request: AnswerRequest) -> EngineOutput:

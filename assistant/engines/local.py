@@ -278,12 +278,11 @@ class LocalEngine:
     def _answer_prompt(self, request: AnswerRequest) -> tuple[list[dict], SentenceSheet, list[ScoredSentence]]:
         shown, evidence = self.evidence(request)
         sheet = listed_sheet(shown, request.context.report_titles)
-        question = request.context.question
         conversation = ""
         if request.history:
             lines = [f"{m['role']}: {m['content'][:300]}" for m in request.history[-2:]]
             conversation = "Earlier in this conversation:\n" + "\n".join(lines) + "\n\n"
-        text = question.original if question.text == question.original else f"{question.original} (read as: {question.text})"
+        text = request.question_for_model()
         system = load_prompt("local_answer_system.md").strip()
         user = load_prompt("local_answer_user.md").format(conversation=conversation, sheet=sheet.text, question=text)
         return [{"role": "system", "content": system}, {"role": "user", "content": user.strip()}], sheet, evidence
