@@ -185,8 +185,6 @@ def other_names(counted: str, acronyms: Mapping[str, str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-
-
 def counts_beside_names(names: list[str], text: str) -> bool:
     """Whether a number stands within a few words of one of the names, read as phrases ("over 600
     looked-after children", "79,000 children and young people")."""

@@ -110,9 +110,8 @@ def gather_context(
 
     refs = set(plan_query(question.text, corpus.acronyms, corpus.names, expand=False).paragraph_refs)
     facts = set(fact_paragraphs(question.text, corpus.paragraphs, available))  # "when was the review?"
-    listing = _addressee_listing(question, corpus, available, filters)
-    named_ids = facts | set(listing.recommendation_ids if listing else ()) | set(
-        _addressed_about(question, corpus, available, filters))
+    listing, addressed = _addressed_recommendations(question, corpus, available, filters)
+    named_ids = facts | set(addressed)
     paragraphs = [ContextParagraph(corpus.paragraphs[r.id], r.score,
                                    "named" if r.para in refs or r.id in named_ids else "retrieved", r.para in refs)
                   for r in results]
@@ -120,38 +119,24 @@ def gather_context(
     return AnswerContext(question, paragraphs, titles, order, corpus.word_weights, companion_best, listing)
 
 
-def _addressee_listing(question: ResolvedQuestion, corpus, available: list[str],
-                       filters: Filters) -> AddresseeListing | None:
-    """The recommendations a question asks for by naming whom they were addressed to and nothing
-    else ("what was Alder Hey asked to do?"): like a paragraph named by its number, they are the
-    answer, whatever their wording's similarity to the question."""
+def _addressed_recommendations(question: ResolvedQuestion, corpus, available: list[str],
+                               filters: Filters) -> tuple[AddresseeListing | None, list[str]]:
+    """The recommendations a question asks for by whom they were addressed to. Like a paragraph
+    named by its number they are the answer, whatever their wording's similarity to a question
+    made mostly of the organisation's name: all of them when it asks nothing else ("what was
+    Alder Hey asked to do?", with the listing that counts them), those that say the words of its
+    topic when it names one ("... about the MASH?")."""
     if not question.wants_recommendations or (filters.kinds and "recommendation" not in filters.kinds):
-        return None
+        return None, []
     index = corpus.addressees
     asked = corpus.spelled(question.text)  # "what was AH asked to do?": Alder Hey
     organisations = index.organisations(asked)
-    if not index.asks_only_whom(asked, organisations):
-        return None
+    if not organisations:
+        return None, []
     addressed = index.addressed(organisations, [rid for rid in (question.report_ids or available) if rid in available])
-    if not addressed:
-        return None
-    return AddresseeListing(index.display_names(organisations), addressed)
-
-
-def _addressed_about(question: ResolvedQuestion, corpus, available: list[str], filters: Filters) -> list[str]:
-    """The recommendations a question asks for by whom they were addressed to and a topic they
-    name ("what was Alder Hey told to do about the MASH?"): those addressed to the organisation
-    that say the topic's words are the answer, however far their wording's similarity is from
-    a question made mostly of the organisation's name."""
-    if not question.wants_recommendations or (filters.kinds and "recommendation" not in filters.kinds):
-        return []
-    index = corpus.addressees
-    asked = corpus.spelled(question.text)
-    organisations = index.organisations(asked)
-    if not organisations or index.asks_only_whom(asked, organisations):
-        return []
-    scope = [rid for rid in (question.report_ids or available) if rid in available]
-    return index.about(asked, organisations, index.addressed(organisations, scope))
+    if index.asks_only_whom(asked, organisations):
+        return (AddresseeListing(index.display_names(organisations), addressed) if addressed else None), addressed
+    return None, index.about(asked, organisations, addressed)
 
 
 def _add_linked(paragraphs: list[ContextParagraph], question: ResolvedQuestion, stored: dict[str, Paragraph],

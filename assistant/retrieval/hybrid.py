@@ -100,7 +100,8 @@ class _Corpus:
 
     def plan(self, query: str, expand: bool) -> QueryPlan:
         shorthand = self.shorthand_for(query)
-        return plan_query(query, {**self.acronyms, **shorthand}, self.names, expand, shorthand)
+        return plan_query(query, {**self.acronyms, **shorthand} if shorthand else self.acronyms, self.names, expand,
+                          shorthand)
 
     def addressed(self, question: str, report_ids: Iterable[str] | None = None) -> list[str]:
         """The recommendations addressed to an organisation the question names (addressees.py)."""

@@ -13,7 +13,7 @@ import threading
 from collections import Counter
 from typing import Iterable
 
-from assistant.retrieval.words import FRAMING_WORDS, STOPWORDS, stems
+from assistant.retrieval.words import FRAMING_WORDS, STOPWORDS, content_words, stems
 
 # Joining words an initialism skips ("children and young people" -> CYP).
 _MINOR_WORDS = ("and", "of", "the", "for", "in", "to", "on", "with", "at", "by")
@@ -27,6 +27,12 @@ _PHRASE_WORD = re.compile(r"[a-z][\w'\u2019-]*")
 MIN_USES = 5
 MIN_LEAD = 3.0
 MAX_REMEMBERED = 10_000  # guesses kept per corpus
+
+
+def _looks_like_shorthand(word: str) -> bool:
+    """Typed in capitals ("CPP", "AH"), with "&" ("s&o"), or without a vowel ("cpp", "lwh"): an
+    everyday word the reports do not use ("jabs", "lately") is not worth a scan of the reports."""
+    return "&" in word or word[:2].isupper() or not re.search(r"[aeiou]", word, re.I)
 
 
 def _letters(word: str) -> str | None:
@@ -59,7 +65,9 @@ class InitialismGuesser:
             lowered = word.lower()
             if lowered in handled or lowered.rstrip("s") in handled or word in found:
                 continue
-            if lowered in self._known or lowered in STOPWORDS or lowered in FRAMING_WORDS:
+            if lowered in STOPWORDS or lowered in FRAMING_WORDS or not _looks_like_shorthand(word):
+                continue
+            if self._known.issuperset(content_words(lowered) or {lowered}):  # a word the reports use ("nurses")
                 continue
             letters = _letters(word)
             phrase = self._guess(letters) if letters else None
