@@ -262,3 +262,19 @@ def test_an_answer_does_not_quote_a_bare_pointer_to_a_recommendation(real_servic
     answer = real_service.ask(question, engine="extractive")
     assert "sefton-2018#2.5" in {c.id for c in answer.citations}
     assert not [c.quote for c in answer.citations if only_points_to_recommendations(c.quote)], answer.answer
+
+
+@pytest.mark.parametrize("question,verdict", [
+    # dev g24 and the first set's r35: without the bonus their answers quote only the evidence.
+    ("Do Sefton's child mental health services consider the parents' own problems when working with a child?",
+     "The consideration of 'Think Family' and hidden harm as a result of concerning parental behaviour is inconsistent in CAMHS."),
+    ("Are the views of children heard by health commissioners in Sefton?",
+     "The voice of children and young people in Sefton is inconsistently captured."),
+])
+def test_a_finding_is_answered_with_its_judgement_not_only_its_evidence(real_service, question, verdict, monkeypatch):
+    """A finding opens with its judgement and goes on with the evidence; the evidence's sentences
+    are often nearer the question's words, and alone they leave out what the inspectors
+    concluded."""
+    assert verdict in real_service.ask(question, engine="extractive").answer
+    monkeypatch.setattr("assistant.grounding.relevance.VERDICT_BONUS", 0.0)
+    assert verdict not in real_service.ask(question, engine="extractive").answer
