@@ -25,12 +25,7 @@ def vocabulary(paragraphs):
 
 @pytest.fixture(scope="module")
 def guesser(paragraphs, vocabulary):
-    return InitialismGuesser([p.text for p in paragraphs], vocabulary)
-
-
-@pytest.fixture(scope="module")
-def handled(paragraphs):
-    return [*learn_acronyms(paragraphs), *synonym_terms()]
+    return InitialismGuesser([p.text for p in paragraphs], vocabulary, [*learn_acronyms(paragraphs), *synonym_terms()])
 
 
 @pytest.mark.parametrize("question,expected", [
@@ -39,8 +34,8 @@ def handled(paragraphs):
     ("are S&O nurses trained to level 3", {"S&O": "southport and ormskirk"}),
     ("what did csc do with the referral", {"csc": "children's social care"}),
 ])
-def test_undefined_initials_are_read_as_the_phrase_the_reports_use(guesser, handled, question, expected):
-    assert guesser.expansions(question, handled) == expected
+def test_undefined_initials_are_read_as_the_phrase_the_reports_use(guesser, question, expected):
+    assert guesser.expansions(question) == expected
 
 
 @pytest.mark.parametrize("question", [
@@ -53,14 +48,14 @@ def test_undefined_initials_are_read_as_the_phrase_the_reports_use(guesser, hand
     "IHAs for LAC by HVs",
     "what did the CAMHS team do",
 ])
-def test_no_guess_without_a_clear_leader(guesser, handled, question):
-    assert guesser.expansions(question, handled) == {}
+def test_no_guess_without_a_clear_leader(guesser, question):
+    assert guesser.expansions(question) == {}
 
 
-def test_a_phrase_with_a_stop_word_names_nothing(guesser, handled):
+def test_a_phrase_with_a_stop_word_names_nothing(guesser):
     """"did not" and "do not" are the commonest "DN" phrases; only "designated nurse" could be a
     name, and "director of nursing" is half as common, so no guess is made."""
-    assert guesser.expansions("DN", handled) == {}
+    assert guesser.expansions("DN") == {}
 
 
 def test_staff_shorthand_is_spelled_out_in_the_reports_words(vocabulary):

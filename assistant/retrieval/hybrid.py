@@ -75,7 +75,7 @@ class _Corpus:
         the reports' words: staff shorthand of the synonym list ("HVs") and initials of a phrase
         the reports use ("CPP")."""
         typed = shorthand_in(question, self.vocabulary)
-        guessed = self.initialisms.expansions(question, [*self.acronyms, *synonym_terms()])
+        guessed = self.initialisms.expansions(question)
         return {**typed, **guessed}
 
     def acronyms_for(self, question: str) -> dict[str, str]:
@@ -247,7 +247,7 @@ class HybridRetriever:
             capitalised=capitalised,
             introductions=frozenset(p.citation_id for p in paragraphs if is_introduction(p)),
             addressees=AddresseeIndex({p.citation_id: p for p in paragraphs}, acronyms, area_words(reports, versions)),
-            initialisms=InitialismGuesser((p.text for p in paragraphs), word_counts),
+            initialisms=InitialismGuesser((p.text for p in paragraphs), word_counts, [*acronyms, *synonym_terms()]),
         )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,

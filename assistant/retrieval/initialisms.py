@@ -48,17 +48,18 @@ class InitialismGuesser:
     Guesses are worked out once per word and corpus (a scan of the paragraphs for that word's
     initials), so questions without shorthand cost nothing."""
 
-    def __init__(self, texts: Iterable[str], known_words: Iterable[str]):
+    def __init__(self, texts: Iterable[str], known_words: Iterable[str], handled: Iterable[str] = ()):
+        """`handled`: shorthand read elsewhere (acronyms the reports define, synonym terms)."""
         self._text = "\n".join(t.lower() for t in texts)
         self._known = frozenset(known_words)
+        self._handled = frozenset(word.lower() for word in handled)
         self._guesses: dict[str, str | None] = {}
         self._lock = threading.Lock()
 
-    def expansions(self, question: str, already: Iterable[str] = ()) -> dict[str, str]:
-        """Each shorthand word of the question (as typed) -> the phrase it stands for. Words in
-        `already` (acronyms the reports define, synonym terms) and words the reports use are
-        left alone."""
-        handled = {a.lower() for a in already}
+    def expansions(self, question: str) -> dict[str, str]:
+        """Each shorthand word of the question (as typed) -> the phrase it stands for. Handled
+        shorthand and words the reports use are left alone."""
+        handled = self._handled
         found: dict[str, str] = {}
         for match in _SHORT_WORD.finditer(question):
             word = match.group(1)
