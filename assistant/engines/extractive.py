@@ -98,9 +98,10 @@ class ExtractiveEngine:
             chosen = chosen[: max(1, limit - len(giving))] + giving
         chosen = with_following(chosen, scored, self.settings.max_sentences_with_following)
         chosen = with_antecedents(chosen, scored)
-        # Read paragraph by paragraph (best paragraph first), sentences in text order.
+        # Read paragraph by paragraph, sentences in text order: first the paragraph giving the value
+        # asked for ("over 600 looked-after children" for "LAC numbers"), then best first.
         rank = {}
-        for sentence in chosen:
+        for sentence in [s for s in (request.kinds.giving if request.kinds else []) if s in chosen] + chosen:
             rank.setdefault(sentence.item.id, len(rank))
         return sorted(chosen, key=lambda s: (rank[s.item.id], s.start))
 

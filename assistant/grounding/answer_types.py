@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-from assistant.grounding.relevance import (A_DURATION, ScoredSentence, counted_phrase, counted_text, counted_words,
-                                           neighbour_in_paragraph, same_word, topic_words)
-from assistant.retrieval.query_analysis import synonym_groups
+from assistant.grounding.relevance import (A_DURATION, A_SHARE, ASKS_A_COUNT, ScoredSentence, counted_phrase,
+                                           counted_text, counted_words, neighbour_in_paragraph, same_word, topic_words)
+from assistant.retrieval.query_analysis import synonym_groups_called_by
 from assistant.retrieval.words import content_words
 
 # Words that name the kind of value asked for, not what it is about.
@@ -44,7 +44,6 @@ _A_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|half|quarter|once|twice|single
 _NUMBER_TOKEN = re.compile(rf"^(?:\d[\d,.]*%?|{_NUMBER_WORDS})$", re.I)
 # A year ("in 2015", "2013/14", "2014-2015") dates a sentence; it counts nothing.
 _YEARS = re.compile(r"\b(?:19|20)\d\d(?:[/-](?:19|20)?\d\d)?\b")
-_A_PERCENTAGE = re.compile(r"\d\s*%|per ?cent|\b(?:half|quarter|third|two thirds)\b", re.I)
 _AGAINST_AN_AVERAGE = re.compile(r"\b(?:higher|lower|worse|better|above|below|similar to|in line with)\b.{0,40}"
                                  r"\b(?:average|nationally|national|england|the rest of)\b", re.I)
 _AN_AMOUNT = re.compile(r"£\s?\d|\b\d[\d,.]*\s*(?:pounds|million|billion|bn|m|k)\b|\b(?:million|billion) pounds\b", re.I)
@@ -67,7 +66,7 @@ class AnswerKind:
 KINDS = (
     AnswerKind("percentage", re.compile(r"\b(?:percentage|proportion|share of|what share|per ?cent|what fraction)\b|%",
                                         re.I)),
-    AnswerKind("number", re.compile(r"\b(?:how many|number of|no\.? of|average|avg|ratio|what (?:figure|score|total))\b",
+    AnswerKind("number", re.compile(rf"\b(?:{ASKS_A_COUNT}|average|avg|ratio|what (?:figure|score|total))\b",
                                     re.I)),
     # "How much did the council spend on it?", "What is the CAMHS budget?": an amount of money.
     AnswerKind("money", re.compile(r"\b(?:how much (?:money|funding|budget)|how much (?:[\w'\u2019-]+ ){1,5}(?:cost|spen[dt]|paid|"
@@ -105,11 +104,11 @@ class Vocabulary:
 
 def _gives(kind: str, text: str, vocabulary: Vocabulary) -> bool:
     if kind == "percentage":
-        return bool(_A_PERCENTAGE.search(text))
+        return bool(A_SHARE.search(text))
     if kind == "number":
-        return bool(_A_NUMBER.search(_YEARS.sub(" ", text)))
+        return bool(_A_NUMBER.search(_no_dates_or_ranges(text)))
     if kind == "rate":  # a figure, or the reports' way of giving a rate: against an average
-        return bool(_A_NUMBER.search(_YEARS.sub(" ", text)) or _AGAINST_AN_AVERAGE.search(text))
+        return bool(_A_NUMBER.search(_no_dates_or_ranges(text)) or _AGAINST_AN_AVERAGE.search(text))
     if kind == "rating":
         return bool(_A_RATING.search(text))
     if kind == "money":
@@ -126,10 +125,15 @@ _NUMBER_IN_WORDS = rf"(?:\d[\d,.]*%?|{_NUMBER_WORDS})"
 _RANGE = re.compile(r"\b\d+\s*[-\u2013]\s*\d+\b")
 
 
+def _no_dates_or_ranges(text: str) -> str:
+    """The text without years and age ranges, which count nothing ("in 2015", "the 0-19 service")."""
+    return _RANGE.sub(" ", _YEARS.sub(" ", text))
+
+
 def counts_beside(counted: set[str], text: str) -> bool:
     """Whether a number stands within a few words of what is counted ("140 children", "the
     experiences of 116 children")."""
-    tokens = re.findall(r"[\w%,.'\u2019-]+", _RANGE.sub(" ", _YEARS.sub(" ", text)))  # "the 0-19 service": no count
+    tokens = re.findall(r"[\w%,.'\u2019-]+", _no_dates_or_ranges(text))
     for i, token in enumerate(tokens):
         if _NUMBER_TOKEN.match(token.strip(",.")):
             near = tokens[max(0, i - NEAR_COUNT):i] + tokens[i + 1:i + 1 + NEAR_COUNT]
@@ -153,9 +157,8 @@ class Qualifier:
             return None
         counted, qualifier = phrase
         words = frozenset(topic_words(qualifier, list(report_titles)))  # "in Sefton" narrows nothing
-        alternatives = tuple(term for group in synonym_groups()
-                             if any(_has_phrase(counted, t) or _has_phrase(qualifier, t) for t in group)
-                             for term in group)
+        alternatives = tuple(term for group in synonym_groups_called_by(
+                             lambda t: _has_phrase(counted, t) or _has_phrase(qualifier, t)) for term in group)
         return cls(words, alternatives) if words or alternatives else None
 
     def met_by(self, text: str) -> bool:
@@ -179,16 +182,15 @@ def other_names(counted: str, acronyms: Mapping[str, str]) -> list[str]:
     and young people"): its synonym group's terms and the acronym's long form."""
     names = [long_form for acronym, long_form in acronyms.items()
              if re.fullmatch(rf"{re.escape(acronym)}s?", counted.strip(), re.I)]
-    for group in synonym_groups():
-        if any(_has_phrase(counted, term) for term in group):
-            names += [term for term in group if not _has_phrase(counted, term)]
+    for group in synonym_groups_called_by(lambda term: _has_phrase(counted, term)):
+        names += [term for term in group if not _has_phrase(counted, term)]
     return list(dict.fromkeys(names))
 
 
 def counts_beside_names(names: list[str], text: str) -> bool:
     """Whether a number stands within a few words of one of the names, read as phrases ("over 600
     looked-after children", "79,000 children and young people")."""
-    plain = _plain(_RANGE.sub(" ", _YEARS.sub(" ", text)))
+    plain = _plain(_no_dates_or_ranges(text))
     gap = rf"(?:\s+[\w'\u2019%,.]+){{0,{NEAR_COUNT - 1}}}\s+"
     for name in names:
         phrase = re.escape(_plain(name))

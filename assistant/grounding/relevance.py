@@ -24,11 +24,18 @@ A_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)  # what answers "how
 # A length of time: "28 days", "six weeks", "12-15 hours", "20 working days".
 A_DURATION = re.compile(rf"\b(?:\d+|{_NUMBER_WORDS})\s*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?)\b",
                         re.I)
+# A share: a percentage, or a fraction of something ("almost half of the children", "half as
+# long"); not a fraction word in a compound ("a half-day training", "third sector", "her third
+# pregnancy").
+A_SHARE = re.compile(r"\d\s*%|per ?cent|\b(?:half|(?:a|one|three) quarters?|(?:a|one|two) thirds?|(?:a|one) fifth)\s+"
+                     r"(?:of|as)\b", re.I)
+# Asking for a count: "how many", "the number of", "CP plan numbers", "caseload per nurse" (not "as
+# per the policy", not "per cent").
+ASKS_A_COUNT = r"how many|number of|no\.? of|numbers|(?<!as )per (?!cent)\w+"
 # What kind of figure a question asks for, and what a sentence giving it looks like.
 _FIGURE_KINDS = [
-    (re.compile(r"\b(?:percentage|proportion|share|what rate|per ?cent|%)", re.I),
-     re.compile(r"%|per ?cent|\b(?:half|quarter|third)\b", re.I)),
-    (re.compile(r"\b(?:how many|number of|how much|how often|what number|count)\b", re.I), A_NUMBER),
+    (re.compile(r"\b(?:percentage|proportion|share|what rate|per ?cent|%)", re.I), A_SHARE),
+    (re.compile(rf"\b(?:{ASKS_A_COUNT}|how much|how often|what number|count)\b", re.I), A_NUMBER),
     (re.compile(r"\b(?:when|what date|which year|what year|dates?)\b", re.I),
      re.compile(rf"\b(?:{_MONTHS}|(?:19|20)\d\d)\b", re.I)),
     (re.compile(r"\b(?:how long|how quickly|how soon|within how|what age|how old|deadline|timescales?)\b", re.I),
@@ -228,32 +235,51 @@ _QUALIFIER = re.compile(r"\s+(in|on|under|with)\s+(?:the\s+)?((?:[\w'\u2019-]+\s
                         r"across|within)\b|\s*[?.,]|$)", re.I)
 
 
+# Staff ask for a count by naming it: "CP plan numbers in sefton", "LAC numbers?" (the words
+# before "numbers", up to a word that only frames the question).
+_NUMBERS_OF = re.compile(r"((?:[\w'\u2019&-]+\s+){0,2}[\w'\u2019&-]+)\s+numbers\b", re.I)
+
+
+def _counted(question: str) -> tuple[str, int] | None:
+    """What a question counts, as typed, and where in the question the counted words end."""
+    match = _HOW_MANY.search(question)
+    if match:
+        return match.group(1), match.end()
+    match = _NUMBERS_OF.search(question)
+    if not match:
+        return None
+    words = match.group(1).split()
+    while words and not content_words(words[0]) - FRAMING_WORDS:  # "what are", "the"
+        words.pop(0)
+    return (" ".join(words), match.end()) if words else None
+
+
 def counted_phrase(question: str) -> tuple[str, str] | None:
     """What a "how many" question counts when it narrows it: (the counted words with the
     qualifier, the qualifier) ("how many children in care does Sefton have?" -> ("children in
     care", "care")); None without a qualifier."""
-    match = _HOW_MANY.search(question)
-    if not match:
+    counted = _counted(question)
+    if not counted:
         return None
-    qualifier = _QUALIFIER.match(question, match.end())
+    qualifier = _QUALIFIER.match(question, counted[1])
     if not qualifier:
         return None
-    return f"{match.group(1)} {qualifier.group(1)} {qualifier.group(2)}".lower(), qualifier.group(2).lower()
+    return f"{counted[0]} {qualifier.group(1)} {qualifier.group(2)}".lower(), qualifier.group(2).lower()
 
 
 def counted_text(question: str) -> str | None:
     """What a "how many" question counts, as typed ("LAC", "social workers"); None for others."""
-    match = _HOW_MANY.search(question)
-    return match.group(1) if match else None
+    counted = _counted(question)
+    return counted[0] if counted else None
 
 
 def counted_words(question: str) -> set[str]:
     """What a "how many" question counts, its head noun ("How many social workers does Sefton
-    employ?" -> {"worker"}); empty for other questions."""
-    match = _HOW_MANY.search(question)
-    if not match:
+    employ?" -> {"worker"}; "how many kids 0-19" -> {"kid"}); empty for other questions."""
+    text = counted_text(question)
+    if not text:
         return set()
-    words = [w for w in re.findall(r"[a-z0-9%]+", match.group(1).lower()) if content_words(w)]
+    words = [w for w in re.findall(r"[a-z0-9%]+", text.lower()) if content_words(w) and not w[0].isdigit()]
     head = content_words(words[-1]) if words else set()
     return {w for w in head if w.isalpha()}
 

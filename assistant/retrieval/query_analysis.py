@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Callable
 
 from assistant.retrieval.intent import Intent, intents_of
 from assistant.retrieval.words import content_words, stems
@@ -65,13 +66,30 @@ def learn_acronyms(paragraphs: list[Paragraph]) -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def synonym_groups() -> list[list[str]]:
+def _synonym_lines() -> list[tuple[list[str], list[str]]]:
+    """Each line of the synonym list as (the terms that call up its group, the rest of the group).
+    A line "kids | kid => children" is one way: "kids" calls up "children", and "children", which
+    nearly every question says, calls up nothing."""
     text = resources.files("assistant").joinpath("data/synonyms.tsv").read_text(encoding="utf-8")
-    groups = []
+    lines = []
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
-            groups.append([term.strip().lower() for term in line.split("|") if term.strip()])
-    return groups
+            calling, _, called = line.partition("=>")
+            lines.append(([t.strip().lower() for t in calling.split("|") if t.strip()],
+                          [t.strip().lower() for t in called.split("|") if t.strip()]))
+    return lines
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> list[list[str]]:
+    """Every group of the synonym list, all its terms (one-way lines too)."""
+    return [calling + called for calling, called in _synonym_lines()]
+
+
+def synonym_groups_called_by(has_term: Callable[[str], bool]) -> list[list[str]]:
+    """The groups a text calls up: those with a term it uses (`has_term`), one-way lines only by
+    their left side ("kids" calls up "children"; "children" does not call up "kids")."""
+    return [calling + called for calling, called in _synonym_lines() if any(has_term(term) for term in calling)]
 
 
 @lru_cache(maxsize=1)
@@ -141,9 +159,8 @@ def expand_query(query: str, acronyms: dict[str, str]) -> str:
     lowered = query.lower()
     query_stems = stems(lowered)
     additions = _acronym_additions(query, acronyms)
-    for group in synonym_groups():
-        if any(_contains(lowered, query_stems, term) for term in group):
-            additions.extend(term for term in group if not _contains(lowered, query_stems, term))
+    for group in synonym_groups_called_by(lambda term: _contains(lowered, query_stems, term)):
+        additions.extend(term for term in group if not _contains(lowered, query_stems, term))
     seen = set()
     unique = [a for a in additions if not (a in seen or seen.add(a))]
     return f"{query} {' '.join(unique)}" if unique else query
