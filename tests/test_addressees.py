@@ -112,6 +112,16 @@ def test_the_topic_orders_the_addressed_recommendations(real_service):
     assert real_service.ask("What did Alder Hey need to do about CAMHS?", engine="extractive").notice is None
 
 
+def test_a_topic_asked_for_with_staff_framing_words_finds_the_addressed_recommendations(real_service):
+    """"get" and "re" frame the question; read as its topic, no UHL recommendation said them and
+    it was declined (relevance 0.41)."""
+    answer = real_service.ask("what recs did UHL get re ED", engine="extractive")
+    assert answer.answerable, answer.answer
+    for citation in answer.citations:
+        paragraph = real_service.paragraph(citation.id)
+        assert "University Hospitals" in paragraph.addressees and "emergency department" in paragraph.text.lower()
+
+
 @pytest.mark.parametrize("question,wants", [
     ("What did inspectors want done about GP input to health assessments?", True),
     ("recs for sefton on IHA timeliness", True),

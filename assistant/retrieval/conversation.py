@@ -108,7 +108,7 @@ def _resolve_one(question: str, topic: ResolvedQuestion | None, last_cited: list
         return ResolvedQuestion(question, question, cross_report=cross,
                                 wants_recommendations=wants_recommendations)
 
-    if paragraph_refs(question):
+    if paragraph_refs(question, names):
         # "and paragraph 2.2?": a new paragraph in the same report, not the earlier topic.
         return ResolvedQuestion(question, question, follow_up=True, report_ids=named or topic.report_ids,
                                 cross_report=cross, wants_recommendations=wants_recommendations)

@@ -10,10 +10,12 @@ from importlib import resources
 from typing import Callable
 
 from assistant.retrieval.intent import Intent, intents_of
-from assistant.retrieval.words import content_words, stems
+from assistant.retrieval.words import FRAMING_WORDS, content_words, stems
 from ingest.models import Paragraph
 
 _PARAGRAPH_REF = re.compile(r"\b(?:paragraphs?|paras?|findings?|sections?|§)\s*(\d{1,2}(?:\.\d{1,3}){1,2})\b", re.I)
+_BARE_NUMBER = re.compile(r"(?<![\w.])(\d{1,2}(?:\.\d{1,3}){1,2})(?![\w%]|\.\d)")
+_SAYING = frozenset("say says said cover covers mean means state states whats".split())
 _RECOMMENDATION_REF = re.compile(r"\b(?:recommendations?|recs?)\.?\s*(?:no\.?\s*)?(\d{1,2}\.\d{1,2})\b", re.I)
 _BRACKETED_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&]{1,8})\)")
 _WORDS_BEFORE = re.compile(r"(?<![\w'\u2019-])((?:[\w'\u2019-]+\s+){0,9}[\w'\u2019-]+)\s*$")
@@ -218,10 +220,16 @@ class ReportNames:
         return found
 
 
-def paragraph_refs(query: str) -> list[str]:
-    """Paragraphs a query names: "paragraph 3.9" -> "3.9", "recommendation 2.1" -> "rec:2.1"."""
+def paragraph_refs(query: str, names: ReportNames | None = None) -> list[str]:
+    """Paragraphs a query names: "paragraph 3.9" -> "3.9", "recommendation 2.1" -> "rec:2.1";
+    with the reports' names, a bare number too when nothing but the report is said beside it
+    ("sefton 3.14?", "what does 5.2.1 say") - elsewhere it may be a figure ("a 2.5 week wait")."""
     refs = [m.group(1) for m in _PARAGRAPH_REF.finditer(query)]
     refs += [f"rec:{m.group(1)}" for m in _RECOMMENDATION_REF.finditer(query)]
+    if not refs and names is not None and (bare := _BARE_NUMBER.findall(query)):
+        beside = content_words(_BARE_NUMBER.sub(" ", query)) - FRAMING_WORDS - _SAYING
+        if all(word in names.names or word == "city" for word in beside):
+            refs = bare
     return list(dict.fromkeys(refs))
 
 
@@ -232,7 +240,7 @@ def plan_query(query: str, acronyms: dict[str, str], names: ReportNames | None, 
     return QueryPlan(
         query=query,
         expanded=expand_query(query, acronyms) if expand else query,
-        paragraph_refs=paragraph_refs(query),
+        paragraph_refs=paragraph_refs(query, names),
         named_reports=names.named_in(query) if names else [],
         intents=intents_of(query),
         spelled=spelled_out(query, shorthand or {}),

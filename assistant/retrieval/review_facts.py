@@ -22,11 +22,11 @@ class ReviewField:
 _REVIEW = r"(?:review|inspection)"
 FIELDS = (
     # "When was it published?" asks for the other date; "under which law was the review carried
-    # out?", "how was it carried out?", "where did it take place?" and "when was the previous
-    # inspection?" ask for something else about the review.
+    # out?", "how was it carried out?", "where did it take place?", "when was the previous
+    # inspection?" and "when is the next one due?" ask for something else about the review.
     ReviewField("review dates", re.compile(
         rf"^(?!.*\b(?:publish\w*|publication)\b)(?!.*\b(?:under (?:what|which)|how|why|where)\b)"
-        rf"(?!.*\b(?:previous|last|earlier|prior|former) (?:\w+ )?{_REVIEW}s?\b).*(?:\b(?:when|what dates?|which dates?) (?:was|did|were|is|does) "
+        rf"(?!.*\b(?:previous|last|earlier|prior|former|next|future|upcoming|following) (?:\w+ )?{_REVIEW}s?\b).*(?:\b(?:when|what dates?|which dates?) (?:was|did|were|is|does) "
         rf"(?:the |this |that )?(?:\w+ ){{0,4}}{_REVIEW}|\b{_REVIEW}s?\b.{{0,30}}\b(?:dates?|t(?:ook|akes?) place|happen\w*|"
         rf"carried out|held)\b|\bdates? of (?:the |this )?(?:\w+ )?{_REVIEW}|\bwhen (?:was|were|did) (?:the )?"
         rf"inspectors? (?:visit|come|on site|carry out))", re.I),

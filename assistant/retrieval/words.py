@@ -10,7 +10,7 @@ STOPWORDS = frozenset(
     "a an the and or but of to in on at by for with from as is are was were be been being it its this "
     "that these those there their they them he she his her we our you your i not no do does did has have "
     "had can could may might will would should which who whom what when where how than then so such "
-    "also all any some into about over under more most very".split()
+    "also all any some into about over under more most very re regarding concerning".split()
 )
 
 
@@ -18,7 +18,7 @@ STOPWORDS = frozenset(
 FRAMING_WORDS = frozenset(
     "recommend recommended recommendation recommendations rec recs inspector inspectors review report reports say said "
     "find found ask asked want wanted done tell told happen happened area areas anything something made make "
-    "need needed must action actions".split())
+    "need needed must action actions get got given".split())
 
 
 def content_words(text: str) -> set[str]:
