@@ -68,6 +68,12 @@ def paragraphs():
     # The earlier inspection, and the law the review was carried out under, are not its dates.
     ("When was the previous inspection in Sefton?", [], []),
     ("when is the next inspection of sefton due", [], []),
+    # How the review was done: all of "How we carried out the review"; what it found is not.
+    ("which cases did the leicester inspectors track", ["method"],
+     [f"leicester-city-2016#how-we-carried-out-the-review.{n}" for n in range(1, 5)]),
+    ("how was the sefton review carried out", ["method"],
+     [f"sefton-2018#how-we-carried-out-the-review.{n}" for n in range(1, 5)]),
+    ("In the cases inspectors looked at in Sefton, were referrals good?", [], []),
     ("Under which law was the sefton review carried out?", ["legal basis"],
      ["sefton-2018#about-the-review.1", "sefton-2018#about-the-review.8"]),
 ])
@@ -164,6 +170,17 @@ def test_a_paragraph_named_by_number_is_answered_with_its_substance(real_service
     quotes = [c.quote for c in answer.citations]
     assert {c.id for c in answer.citations} == {paragraph_id}
     assert quotes == substance[:real_service.settings.answer.max_sentences]
+
+
+@pytest.mark.parametrize("question,paragraph_id", [
+    ("which cases did the leicester inspectors track", "leicester-city-2016#how-we-carried-out-the-review.2"),
+    ("did the sefton review look at LAC cases too", "sefton-2018#how-we-carried-out-the-review.3"),
+])
+def test_a_question_about_how_the_review_was_done_cites_how_it_was_carried_out(real_service, question, paragraph_id):
+    """Neither paragraph was in the top 10 before: "LAC" and "cases" matched findings."""
+    assert paragraph_id in [r.id for r in real_service.search(question, k=4)]
+    answer = real_service.ask(question, engine="extractive")
+    assert answer.answerable and paragraph_id in {c.id for c in answer.citations}, answer.answer
 
 
 def test_a_bare_number_beside_other_words_is_a_figure_not_a_paragraph(real_service):

@@ -282,7 +282,10 @@ class HybridRetriever:
         ranked = sorted(fused, key=lambda cid: -fused[cid])
 
         named = self._named_paragraphs(plan, corpus, report_ids, kinds)
-        named += [cid for cid in self._review_facts(plan, corpus, report_ids, kinds) if cid not in named]
+        # The facts asked for, best fused first ("which cases did they track?": of the paragraphs of
+        # "How we carried out the review", the one about tracking cases).
+        facts = self._review_facts(plan, corpus, report_ids, kinds)
+        named += sorted((cid for cid in facts if cid not in named), key=lambda cid: -fused.get(cid, 0.0))
         top_score = max(fused.values(), default=0.0)
         ordered = named + [cid for cid in ranked if cid not in named]
         results = []

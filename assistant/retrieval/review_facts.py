@@ -61,6 +61,17 @@ _CASES_ASKED = re.compile(
     r"review|examin|check|audit)\w* (?:\w+ ){0,3}how many\b|\bnumber of (?:cases|children|young people)\b.{0,40}"
     r"\b(?:look|track|sampl|consider|review|took into account)", re.I)
 _CASES_SECTION = re.compile(r"how we carried out", re.I)
+# How the review was done: "how was the review carried out?", "which cases did the inspectors
+# track?", "did the sefton review look at LAC cases too?" - answered by "How we carried out the
+# review", all of it (a question counting the cases asks for its total alone).
+_METHOD_ASKED = re.compile(
+    r"\bhow (?:was|were|is) (?:the |this )?(?:\w+ )?(?:review|inspection) (?:carried out|done|conducted|run)\b|"
+    r"\bhow did (?:the |they |inspectors |the inspectors |reviewers )?(?:\w+ )?(?:carry out|conduct|do) (?:the |this )?"
+    r"(?:\w+ )?(?:review|inspection)\b|\b(?:what|which) (?:methods?|approach)\b.{0,30}\b(?:review|inspection|inspectors)\b|"
+    r"\b(?:which|what) (?:kinds? of |sorts? of |types? of )?(?:cases|children|families|experiences)\b.{0,20}\b(?:did|do|were) "
+    r"(?:the |they |inspectors |the inspectors |reviewers |the reviewers )?(?:\w+ )?(?:\w+ )?(?:track|sampl|look at|follow|"
+    r"choose|chose|pick|select)\w*|\b(?:did|does|do) (?:the |this )?(?:\w+ )?(?:review|inspection|inspectors|reviewers) "
+    r"(?:also )?(?:track|sampl|look at|follow|examin|consider)\w* (?:\w+ ){0,3}(?:cases|experiences)\b", re.I)
 _TOTAL = re.compile(r"\b(?:in total|total of)\b.*\d", re.I)
 # The review's legal basis, stated in "About the review" ("conducted under Section 48 of the
 # Health and Social Care Act 2008").
@@ -79,6 +90,8 @@ def asked_fields(question: str) -> list[str]:
         names.append("cases")
     if _LAW_ASKED.search(question):
         names.append("legal basis")
+    if "cases" not in names and _METHOD_ASKED.search(question):
+        names.append("method")
     return names
 
 
@@ -98,6 +111,8 @@ def fact_paragraphs(question: str, paragraphs: dict[str, Paragraph], report_ids:
         elif "cases" in wanted and _CASES_SECTION.search(paragraph.section) and _TOTAL.search(paragraph.text):
             found.append(cid)
         elif "legal basis" in wanted and _LAW_SECTION.search(paragraph.section) and _LAW_STATED.search(paragraph.text):
+            found.append(cid)
+        elif "method" in wanted and _CASES_SECTION.search(paragraph.section):
             found.append(cid)
     order = {rid: i for i, rid in enumerate(report_ids)}
     return sorted(found, key=lambda cid: (order[paragraphs[cid].report_id], paragraphs[cid].order))
