@@ -116,6 +116,9 @@ def test_an_amount_is_money_and_a_length_of_time_is_a_figure_or_said_in_words():
     from assistant.grounding.answer_types import Vocabulary, _gives
 
     vocabulary = Vocabulary({}, {})
+    assert _gives("rating", "The overall judgement for both areas was 'inadequate'.", vocabulary)
+    assert _gives("rating", "Overall effectiveness of services was found to be good.", vocabulary)
+    assert not _gives("rating", "Regular meetings are held at GP practices; this is good practice.", vocabulary)
     assert _gives("money", "The CCG invested £1.2 million in the service.", vocabulary)
     assert _gives("money", "Funding of 250k was agreed.", vocabulary)
     assert not _gives("money", "Additional investment is needed to reduce waiting times.", vocabulary)

@@ -50,8 +50,11 @@ _AN_AMOUNT = re.compile(r"£\s?\d|\b\d[\d,.]*\s*(?:pounds|million|billion|bn|m|k
 _A_LENGTH_IN_WORDS = re.compile(r"\b(?:lengthy|long(?:er|est)? (?:waits?|waiting|delays?|periods?|times?)|prolonged|"
                                 r"delay(?:s|ed)?|backlogs?|promptly|quickly|swiftly|timely|without delay|same day|no wait\w*|"
                                 r"(?:hours|days|weeks|months|years)\b(?! ago))", re.I)
-# The ratings inspection frameworks give (CQC, Ofsted).
-_A_RATING = re.compile(r"\b(?:outstanding|good|requires? improvement|inadequate|adequate|satisfactory)\b", re.I)
+# The ratings inspection frameworks give (CQC, Ofsted). "Good" and its like are ratings only beside
+# a word that rates ("found to be good", "rated good"): the reports call much "good practice".
+_A_RATING = re.compile(r"\b(?:outstanding|requires? improvement|inadequate)\b|\b(?:rated|rating|judged|judgement|judgment|"
+                       r"graded|grade|found to be|effectiveness)\b(?:\W+\w+){0,5}?\W+(?:good|adequate|satisfactory)\b",
+                       re.I)
 _CAPITALISED_PAIR = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _PEOPLE = ("chief executive|director|head|lead|chair|manager|doctor|nurse|midwife|gp|officer|consultant|"
            "paediatrician|commissioner")
