@@ -51,3 +51,19 @@ def test_acronyms_are_learned_from_the_reports_and_expand_queries(real_service):
     assert acronyms["FGM"] == "female genital mutilation"
     expanded = expand_query("Waits for CAMHS after A&E", acronyms)
     assert "child and adolescent mental health services" in expanded and "emergency department" in expanded
+
+
+def test_the_word_ranker_counts_each_query_word_once():
+    """A synonym group repeats its shared words ("children in care | looked after children | ..."):
+    counted each time, "children" outweighed what the question asked about them."""
+    from evals.check_data import load_paragraphs
+    from tests.conftest import REPORTS_DIR
+    from vectorstore.lexical import LexicalIndex
+
+    paragraphs = load_paragraphs(REPORTS_DIR)
+    index = LexicalIndex(list(paragraphs.values()))
+    assert index.search("children children children looked after named nurse", 10) == \
+        index.search("children looked after named nurse", 10)
+    expanded = expand_query("is there a named nurse for children in care in the provider service", {})
+    best, _ = index.search(expanded, 1)[0]
+    assert "named nurse" in paragraphs[best].text.lower()

@@ -54,7 +54,10 @@ class LexicalIndex:
     ) -> list[tuple[str, float]]:
         if not self.citation_ids:
             return []
-        tokens = _tokenize([query], self.stemmer)[0]
+        # Each word once: a query expanded with a synonym group ("children in care" + "looked after
+        # children | children looked after | child in care | ...") would otherwise count "children"
+        # five times and outweigh what the question asks about them.
+        tokens = list(dict.fromkeys(_tokenize([query], self.stemmer)[0]))
         if not tokens:
             return []
         scores = np.asarray(self.retriever.get_scores(tokens), dtype=np.float64)
