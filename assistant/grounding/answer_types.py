@@ -160,8 +160,13 @@ class Qualifier:
             return None
         counted, qualifier = phrase
         words = frozenset(topic_words(qualifier, list(report_titles)))  # "in Sefton" narrows nothing
+        # The reports' other names for the narrowed thing: groups called up by the qualifier, or by a
+        # term of the count that takes in the qualifier ("children in care"), not by the counted
+        # noun alone ("kids" calls up "children", which any count of children would meet).
+        narrowing = content_words(qualifier)
         alternatives = tuple(term for group in synonym_groups_called_by(
-                             lambda t: _has_phrase(counted, t) or _has_phrase(qualifier, t)) for term in group)
+            lambda t: _has_phrase(qualifier, t) or (_has_phrase(counted, t) and bool(content_words(t) & narrowing)))
+            for term in group)
         return cls(words, alternatives) if words or alternatives else None
 
     def met_by(self, text: str) -> bool:
