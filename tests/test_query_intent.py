@@ -74,6 +74,8 @@ def paragraphs():
     ("how was the sefton review carried out", ["method"],
      [f"sefton-2018#how-we-carried-out-the-review.{n}" for n in range(1, 5)]),
     ("In the cases inspectors looked at in Sefton, were referrals good?", [], []),
+    # Children looked after by nurses are no cases looked at by inspectors.
+    ("Could Leicester's children in care nurses tell inspectors how many very young children they look after?", [], []),
     ("Under which law was the sefton review carried out?", ["legal basis"],
      ["sefton-2018#about-the-review.1", "sefton-2018#about-the-review.8"]),
 ])
@@ -240,6 +242,7 @@ def test_everyday_wording_is_matched_in_any_form_of_its_words():
     assert "did not attend" in expand_query("What happens when adults miss appointments?", {})
     assert "did not attend" in expand_query("children who missed appointments", {})
     assert "did not attend" not in expand_query("What happens when adults miss the bus?", {})
+    assert "gps" in expand_query("Are family doctors asked for input?", {})
 
 
 @pytest.mark.parametrize("typed,meant", [

@@ -55,11 +55,13 @@ FIELDS = (
     ReviewField("deputy chief inspector", re.compile(r"\b(?:deputy )?chief inspector\b", re.I),
                 re.compile(r"^\s*cqc deputy chief inspector\b", re.I)),
 )
+# "look at", not "look after" ("how many children do the LAC nurses look after?" counts no cases).
+_LOOK_AT = r"look(?:ed|ing)? (?:at|into|through)"
 _CASES_ASKED = re.compile(
-    r"\bhow many (?:\w+ ){0,3}(?:children|cases|young people|families|experiences)\b.{0,60}\b(?:look|track|sampl|"
-    r"consider|review|took into account|taken into account|examin|check|audit)|\b(?:look|track|sampl|consider|"
-    r"review|examin|check|audit)\w* (?:\w+ ){0,3}how many\b|\bnumber of (?:cases|children|young people)\b.{0,40}"
-    r"\b(?:look|track|sampl|consider|review|took into account)", re.I)
+    rf"\bhow many (?:\w+ ){{0,3}}(?:children|cases|young people|families|experiences)\b.{{0,60}}\b(?:{_LOOK_AT}|track|sampl|"
+    rf"consider|review|took into account|taken into account|examin|check|audit)|\b(?:{_LOOK_AT}|track|sampl|consider|"
+    rf"review|examin|check|audit)\w* (?:\w+ ){{0,3}}how many\b|\bnumber of (?:cases|children|young people)\b.{{0,40}}"
+    rf"\b(?:{_LOOK_AT}|track|sampl|consider|review|took into account)", re.I)
 _CASES_SECTION = re.compile(r"how we carried out", re.I)
 # How the review was done: "how was the review carried out?", "which cases did the inspectors
 # track?", "did the sefton review look at LAC cases too?" - answered by "How we carried out the
