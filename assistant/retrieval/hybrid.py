@@ -8,7 +8,7 @@ import re
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -65,10 +65,24 @@ class _Corpus:
     addressees: AddresseeIndex  # whom the recommendations are addressed to
     introductions: frozenset[str]  # paragraphs introducing the report or a section (is_introduction)
     initialisms: InitialismGuesser  # undefined shorthand: "CPP" -> "child protection plans"
+    acronyms_by_letters: dict[str, str] = field(default_factory=dict)  # "cin" -> "CiN", for acronyms the
+    # reports never write in lower case (so "camhs", "CIN" typed by staff are theirs)
 
     @property
     def vocabulary(self):
         return self.word_weights.keys()
+
+    def typed_acronyms(self, question: str) -> dict[str, str]:
+        """The reports' acronyms typed in another case ("camhs", "CIN" for "CiN"), as typed -> the
+        long form: only acronyms the reports never write in lower case, so no word is mistaken."""
+        found = {}
+        for token in set(_TYPED_TOKEN.findall(question)):
+            for candidate in (token, token[:-1] if len(token) > 2 and token[-1] in "sS" else None):
+                acronym = self.acronyms_by_letters.get(candidate.lower()) if candidate else None
+                if acronym and candidate != acronym:
+                    found[candidate] = self.acronyms[acronym]
+                    break
+        return found
 
     def shorthand_for(self, question: str) -> dict[str, str]:
         """What the question's shorthand that the reports never write stands for, as typed ->
@@ -79,9 +93,10 @@ class _Corpus:
         return {**typed, **guessed}
 
     def acronyms_for(self, question: str) -> dict[str, str]:
-        """The acronyms the reports define, and the question's shorthand (shorthand_for)."""
-        shorthand = self.shorthand_for(question)
-        return {**self.acronyms, **shorthand} if shorthand else self.acronyms
+        """The acronyms the reports define (as defined and as typed), and the question's shorthand
+        (shorthand_for)."""
+        extra = {**self.typed_acronyms(question), **self.shorthand_for(question)}
+        return {**self.acronyms, **extra} if extra else self.acronyms
 
     def spelled(self, question: str) -> str:
         """The question with its shorthand in the reports' words (query_analysis.spelled_out)."""
@@ -100,8 +115,7 @@ class _Corpus:
 
     def plan(self, query: str, expand: bool) -> QueryPlan:
         shorthand = self.shorthand_for(query)
-        return plan_query(query, {**self.acronyms, **shorthand} if shorthand else self.acronyms, self.names, expand,
-                          shorthand)
+        return plan_query(query, self.acronyms_for(query), self.names, expand, shorthand)
 
     def addressed(self, question: str, report_ids: Iterable[str] | None = None) -> list[str]:
         """The recommendations addressed to an organisation the question names (addressees.py)."""
@@ -111,6 +125,18 @@ class _Corpus:
 # "This report records the findings of ...", "This section records our findings about ...",
 # "This report follows the child's journey ...": the report's template introducing itself.
 _INTRODUCTION = re.compile(r"^\s*this (?:report|section) (?:records|follows|sets out|describes)\b", re.I)
+
+
+_TYPED_TOKEN = re.compile(r"(?<![\w&])[A-Za-z][A-Za-z&]+(?![\w&])")
+
+
+def acronyms_by_letters(acronyms: dict[str, str], paragraphs: list[Paragraph]) -> dict[str, str]:
+    """Lower-cased acronym -> the acronym as defined, for the acronyms whose lower-case form the
+    reports never write as a word (none here; "it", "sens" would be)."""
+    written = set()
+    for paragraph in paragraphs:
+        written.update(_TYPED_TOKEN.findall(paragraph.text))
+    return {acronym.lower(): acronym for acronym in acronyms if acronym.lower() not in written}
 
 
 def is_introduction(paragraph: Paragraph) -> bool:
@@ -248,6 +274,7 @@ class HybridRetriever:
             introductions=frozenset(p.citation_id for p in paragraphs if is_introduction(p)),
             addressees=AddresseeIndex({p.citation_id: p for p in paragraphs}, acronyms, area_words(reports, versions)),
             initialisms=InitialismGuesser((p.text for p in paragraphs), word_counts, [*acronyms, *synonym_terms()]),
+            acronyms_by_letters=acronyms_by_letters(acronyms, paragraphs),
         )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,

@@ -70,10 +70,13 @@ class InitialismGuesser:
                 continue
             if self._known.issuperset(content_words(lowered) or {lowered}):  # a word the reports use ("nurses")
                 continue
-            letters = _letters(word)
-            phrase = self._guess(letters) if letters else None
-            if phrase:
-                found[word] = phrase
+            # Typed in lower case, a final "s" may be a plural ("cpps") or an initial ("lwh", "cps").
+            plural = word.islower() and len(word) >= 3 and word.endswith("s")
+            for letters in (_letters(word), _letters(word[:-1]) if plural else None):
+                phrase = self._guess(letters) if letters else None
+                if phrase:
+                    found[word] = phrase
+                    break
         return found
 
     def _guess(self, letters: str) -> str | None:
