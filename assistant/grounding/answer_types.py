@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
-from assistant.grounding.relevance import (A_DURATION, A_SHARE, ASKS_A_COUNT, ScoredSentence, counted_phrase,
+from assistant.grounding.relevance import (A_DURATION, A_SHARE, ScoredSentence, asks_for_a_count, counted_phrase,
                                            counted_text, counted_words, neighbour_in_paragraph, same_word, topic_words)
 from assistant.retrieval.query_analysis import synonym_groups_called_by
 from assistant.retrieval.words import content_words
@@ -60,35 +60,37 @@ _PEOPLE = ("chief executive|director|head|lead|chair|manager|doctor|nurse|midwif
            "paediatrician|commissioner")
 
 
+_NUMBER_ASKED = re.compile(r"\b(?:average|avg|ratio|what (?:figure|score|total))\b", re.I)
+
+
 @dataclass(frozen=True)
 class AnswerKind:
     name: str
-    asked: re.Pattern
+    asked: Callable[[str], object]  # true when a question asks for this kind
 
 
 KINDS = (
     AnswerKind("percentage", re.compile(r"\b(?:percentage|proportion|share of|what share|per ?cent|what fraction)\b|%",
-                                        re.I)),
-    AnswerKind("number", re.compile(rf"\b(?:{ASKS_A_COUNT}|average|avg|ratio|what (?:figure|score|total))\b",
-                                    re.I)),
+                                        re.I).search),
+    AnswerKind("number", lambda q: asks_for_a_count(q) or _NUMBER_ASKED.search(q)),
     # "How much did the council spend on it?", "What is the CAMHS budget?": an amount of money.
     AnswerKind("money", re.compile(r"\b(?:how much (?:money|funding|budget)|how much (?:[\w'\u2019-]+ ){1,5}(?:cost|spen[dt]|paid|"
                                    r"funded|invest\w*|earn\w*)|what (?:is|was|are|were) (?:[\w'\u2019-]+ ){0,5}(?:budgets?|"
                                    r"salary|salaries|cost|spend|funding)|how (?:big|large) is (?:[\w'\u2019-]+ ){0,5}budget)\b",
-                                   re.I)),
+                                   re.I).search),
     # "How long is the wait for an autism assessment?", "CAMHS waiting times": a length of time.
     AnswerKind("duration", re.compile(r"\b(?:how long|wait(?:ing)? (?:times?|lists?)|(?:average|longest|typical|mean|median) "
-                                      r"waits?)\b", re.I)),
-    AnswerKind("rate", re.compile(r"\brates?\b", re.I)),
-    AnswerKind("rating", re.compile(r"\b(?:rating|rated|grade|graded|judgement|judgment|judged)\b", re.I)),
+                                      r"waits?)\b", re.I).search),
+    AnswerKind("rate", re.compile(r"\brates?\b", re.I).search),
+    AnswerKind("rating", re.compile(r"\b(?:rating|rated|grade|graded|judgement|judgment|judged)\b", re.I).search),
     AnswerKind("name", re.compile(rf"\b(?:names? of|what is (?:the|their|his|her) name|who (?:is|was|are|were) "
-                                  rf"(?:the|its|their)(?: \w+){{0,3}} (?:{_PEOPLE})s?\b)", re.I)),
+                                  rf"(?:the|its|their)(?: \w+){{0,3}} (?:{_PEOPLE})s?\b)", re.I).search),
 )
 
 
 def asked_kinds(question: str) -> list[str]:
     """The kinds of value a question asks for (a percentage is a number, so it is asked once)."""
-    kinds = [kind.name for kind in KINDS if kind.asked.search(question)]
+    kinds = [kind.name for kind in KINDS if kind.asked(question)]
     for general in ("number", "rate"):
         if "percentage" in kinds and general in kinds:
             kinds.remove(general)

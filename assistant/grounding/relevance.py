@@ -29,23 +29,35 @@ A_DURATION = re.compile(rf"\b(?:\d+|{_NUMBER_WORDS})\s*(?:working\s+)?(?:days?|w
 # pregnancy").
 A_SHARE = re.compile(r"\d\s*%|per ?cent|\b(?:half|(?:a|one|three) quarters?|(?:a|one|two) thirds?|(?:a|one) fifth)\s+"
                      r"(?:of|as)\b", re.I)
-# Asking for a count: "how many", "the number of", "CP plan numbers", "caseload per nurse" (not "as
-# per the policy", not "per cent").
-ASKS_A_COUNT = r"how many|number of|no\.? of|numbers|(?<!as )per (?!cent)\w+"
+# Asking for a count: "how many", "caseload per nurse" (not "as per the policy", not "per cent"), or
+# naming the count ("the number of", "CP plan numbers") - unless the question judges the count
+# rather than asks it ("why are CSE referral numbers low?", "are staff numbers enough?").
+_ASKS_HOW_MANY = re.compile(r"\b(?:how many|(?<!as )per (?!cent)\w+)\b", re.I)
+_NAMES_A_COUNT = re.compile(r"\b(?:number of|no\.? of|numbers)\b", re.I)
+_JUDGES_A_COUNT = re.compile(r"^\s*(?:why|are|is|do|does|did|has|have|were|was|will|should|can)\b|\b(?:low|lower|high|"
+                             r"higher|ris(?:e|es|ing)|rose|fall(?:s|ing)?|fell|enough|sufficient|increas\w*|decreas\w*|"
+                             r"reduc\w*|improv\w*|drop\w*|trends?)\b", re.I)
+
+
+def asks_for_a_count(question: str) -> bool:
+    return bool(_ASKS_HOW_MANY.search(question)) or (
+        bool(_NAMES_A_COUNT.search(question)) and not _JUDGES_A_COUNT.search(question))
+
+
 # What kind of figure a question asks for, and what a sentence giving it looks like.
 _FIGURE_KINDS = [
-    (re.compile(r"\b(?:percentage|proportion|share|what rate|per ?cent|%)", re.I), A_SHARE),
-    (re.compile(rf"\b(?:{ASKS_A_COUNT}|how much|how often|what number|count)\b", re.I), A_NUMBER),
-    (re.compile(r"\b(?:when|what date|which year|what year|dates?)\b", re.I),
+    (re.compile(r"\b(?:percentage|proportion|share|what rate|per ?cent|%)", re.I).search, A_SHARE),
+    (lambda q: asks_for_a_count(q) or re.search(r"\b(?:how much|how often|what number|count)\b", q, re.I), A_NUMBER),
+    (re.compile(r"\b(?:when|what date|which year|what year|dates?)\b", re.I).search,
      re.compile(rf"\b(?:{_MONTHS}|(?:19|20)\d\d)\b", re.I)),
-    (re.compile(r"\b(?:how long|how quickly|how soon|within how|what age|how old|deadline|timescales?)\b", re.I),
+    (re.compile(r"\b(?:how long|how quickly|how soon|within how|what age|how old|deadline|timescales?)\b", re.I).search,
      re.compile(rf"{A_DURATION.pattern}|\bages?\s+\d", re.I)),
 ]
 
 
 def figure_patterns(question: str) -> list[re.Pattern]:
     """Patterns of the figures a question asks for ("how many" -> a number, "when" -> a date)."""
-    return [answer for asks, answer in _FIGURE_KINDS if asks.search(question)]
+    return [answer for asks, answer in _FIGURE_KINDS if asks(question)]
 
 
 def gives_figure(sentence: str, patterns: list[re.Pattern]) -> bool:
@@ -245,7 +257,7 @@ def _counted(question: str) -> tuple[str, int] | None:
     match = _HOW_MANY.search(question)
     if match:
         return match.group(1), match.end()
-    match = _NUMBERS_OF.search(question)
+    match = _NUMBERS_OF.search(question) if asks_for_a_count(question) else None
     if not match:
         return None
     words = match.group(1).split()
