@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.grounding.answer_types import Qualifier, asked_kinds, counts_beside, counts_beside_names, other_names
-from assistant.grounding.relevance import A_SHARE, counted_phrase, counted_words
+from assistant.grounding.relevance import A_SHARE, counted_phrase, counted_text, counted_words
 
 
 @pytest.mark.parametrize("question,kinds", [
@@ -72,6 +72,11 @@ def test_a_count_must_stand_beside_what_is_counted():
 ])
 def test_what_narrows_a_count_is_read_from_the_question(question, phrase):
     assert counted_phrase(question) == phrase
+
+
+def test_a_participle_that_narrows_a_count_stays_with_it():
+    assert counted_text("how many children looked after in leicester") == "children looked after"
+    assert counted_text("how many IHAs completed in 28 days") == "IHAs"
 
 
 def test_what_a_count_counts_is_its_last_word_not_an_age_range():
@@ -174,6 +179,8 @@ def test_a_value_the_reports_never_give_is_not_answered(real_service, question):
     # answered with the paragraph that gives it first.
     ("how many kids 0-19 in sefton", "sefton-2018#context.1", "59,300"),
     ("LAC numbers leicester", "leicester-city-2016#context.9", "over 600"),
+    # Counted "done" before (declined, relevance 0.24).
+    ("how many IHAs done in 28 days in april 2015 leicester", "leicester-city-2016#4.1", "zero"),
     ("What is the rate of self-harm admissions for young people in Sefton?", "sefton-2018#context.4", "higher than"),
     ("What is the longest wait for CAMHS in Sefton?", "sefton-2018#5.1.14", "52 weeks"),
     # A length of time said in words answers "how long" too.

@@ -197,6 +197,8 @@ def test_a_bare_number_beside_other_words_is_a_figure_not_a_paragraph(real_servi
     ("How many young people's experiences did the inspection team consider?", {"experience"}),
     ("Roughly how many looked after children live in Leicester?", {"children"}),
     ("What did the review find about CAMHS?", set()),
+    # The counted noun ends before a verb ("done"), not before a participle that narrows it.
+    ("how many IHAs done in 28 days in april 2015 leicester", {"ihas"}),
 ])
 def test_how_many_questions_know_what_they_count(question, counted):
     assert counted_words(question) == counted

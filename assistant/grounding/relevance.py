@@ -235,9 +235,12 @@ def unknown_word_share(question: str, vocabulary, shorthand: Iterable[str] = ())
     return len(unknown) / len(words)
 
 
+# The counted noun ends before a verb ("how many IHAs [were] done in 28 days", "how many IHAs
+# completed", "how many children live ..."); not before a participle that narrows it ("children
+# looked after", "children placed out of area").
 _HOW_MANY = re.compile(r"\bhow many ((?:[\w'\u2019-]+\s+){0,3}?[\w'\u2019-]+?)(?=\s+(?:are|is|do|does|did|were|was|have|"
-                       r"has|had|can|could|will|would|in|at|of|on|per|for|a|an|the|live|work|get|there)\b|\s*[?.,]|$)",
-                       re.I)
+                       r"has|had|can|could|will|would|in|at|of|on|per|for|a|an|the|live|work|get|there|done|seen|given|"
+                       r"made|held|taken|undertaken|completed|carried|delivered|offered)\b|\s*[?.,]|$)", re.I)
 
 
 # What follows the counted noun and narrows it: "how many children in care ...", "how many nurses on
