@@ -40,14 +40,22 @@ _JUDGES_A_COUNT = re.compile(r"^\s*(?:why|are|is|do|does|did|has|have|were|was|w
 
 
 def asks_for_a_count(question: str) -> bool:
+    """Whether the question asks how many of something there are (see above)."""
     return bool(_ASKS_HOW_MANY.search(question)) or (
         bool(_NAMES_A_COUNT.search(question)) and not _JUDGES_A_COUNT.search(question))
+
+
+_OTHER_NUMBER_ASKED = re.compile(r"\b(?:how much|how often|what number|count)\b", re.I)
+
+
+def _asks_a_number(question: str) -> bool:
+    return asks_for_a_count(question) or bool(_OTHER_NUMBER_ASKED.search(question))
 
 
 # What kind of figure a question asks for, and what a sentence giving it looks like.
 _FIGURE_KINDS = [
     (re.compile(r"\b(?:percentage|proportion|share|what rate|per ?cent|%)", re.I).search, A_SHARE),
-    (lambda q: asks_for_a_count(q) or re.search(r"\b(?:how much|how often|what number|count)\b", q, re.I), A_NUMBER),
+    (_asks_a_number, A_NUMBER),
     (re.compile(r"\b(?:when|what date|which year|what year|dates?)\b", re.I).search,
      re.compile(rf"\b(?:{_MONTHS}|(?:19|20)\d\d)\b", re.I)),
     (re.compile(r"\b(?:how long|how quickly|how soon|within how|what age|how old|deadline|timescales?)\b", re.I).search,

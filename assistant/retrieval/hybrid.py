@@ -65,8 +65,8 @@ class _Corpus:
     addressees: AddresseeIndex  # whom the recommendations are addressed to
     introductions: frozenset[str]  # paragraphs introducing the report or a section (is_introduction)
     initialisms: InitialismGuesser  # undefined shorthand: "CPP" -> "child protection plans"
-    acronyms_by_letters: dict[str, str] = field(default_factory=dict)  # "cin" -> "CiN", for acronyms the
-    # reports never write in lower case (so "camhs", "CIN" typed by staff are theirs)
+    # "cin" -> "CiN": the acronyms the reports never write in lower case ("camhs", "CIN" typed are theirs)
+    acronyms_by_letters: dict[str, str] = field(default_factory=dict)
 
     @property
     def vocabulary(self):
@@ -92,10 +92,11 @@ class _Corpus:
         guessed = self.initialisms.expansions(question)
         return {**typed, **guessed}
 
-    def acronyms_for(self, question: str) -> dict[str, str]:
+    def acronyms_for(self, question: str, shorthand: dict[str, str] | None = None) -> dict[str, str]:
         """The acronyms the reports define (as defined and as typed), and the question's shorthand
-        (shorthand_for)."""
-        extra = {**self.typed_acronyms(question), **self.shorthand_for(question)}
+        (shorthand_for, unless the caller has it)."""
+        shorthand = self.shorthand_for(question) if shorthand is None else shorthand
+        extra = {**self.typed_acronyms(question), **shorthand}
         return {**self.acronyms, **extra} if extra else self.acronyms
 
     def spelled(self, question: str) -> str:
@@ -115,7 +116,7 @@ class _Corpus:
 
     def plan(self, query: str, expand: bool) -> QueryPlan:
         shorthand = self.shorthand_for(query)
-        return plan_query(query, self.acronyms_for(query), self.names, expand, shorthand)
+        return plan_query(query, self.acronyms_for(query, shorthand), self.names, expand, shorthand)
 
     def addressed(self, question: str, report_ids: Iterable[str] | None = None) -> list[str]:
         """The recommendations addressed to an organisation the question names (addressees.py)."""
@@ -132,7 +133,7 @@ _TYPED_TOKEN = re.compile(r"(?<![\w&])[A-Za-z][A-Za-z&]+(?![\w&])")
 
 def acronyms_by_letters(acronyms: dict[str, str], paragraphs: list[Paragraph]) -> dict[str, str]:
     """Lower-cased acronym -> the acronym as defined, for the acronyms whose lower-case form the
-    reports never write as a word (none here; "it", "sens" would be)."""
+    reports never write as a word (an acronym such as "IT" would be left out: "it" is a word)."""
     written = set()
     for paragraph in paragraphs:
         written.update(_TYPED_TOKEN.findall(paragraph.text))
