@@ -185,6 +185,14 @@ def test_a_question_about_how_the_review_was_done_cites_how_it_was_carried_out(r
     assert answer.answerable and paragraph_id in {c.id for c in answer.citations}, answer.answer
 
 
+def test_a_comparison_typed_with_vs_is_answered_from_both_reports(real_service):
+    """"vs" read as a topic word the reports never use: the unknown-word penalty declined it
+    (relevance 0.44)."""
+    answer = real_service.ask("IHA timeliness sefton vs leicester", engine="extractive")
+    assert answer.answerable, answer.answer
+    assert {"sefton-2018#4.1", "leicester-city-2016#4.1"} <= {c.id for c in answer.citations}
+
+
 def test_a_bare_number_beside_other_words_is_a_figure_not_a_paragraph(real_service):
     names = real_service.retriever.corpus().names
     assert paragraph_refs("leicester city 2.2", names) == ["2.2"]

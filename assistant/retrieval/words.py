@@ -10,7 +10,7 @@ STOPWORDS = frozenset(
     "a an the and or but of to in on at by for with from as is are was were be been being it its this "
     "that these those there their they them he she his her we our you your i not no do does did has have "
     "had can could may might will would should which who whom what when where how than then so such "
-    "also all any some into about over under more most very re regarding concerning".split()
+    "also all any some into about over under more most very re regarding concerning vs versus".split()
 )
 
 
