@@ -93,7 +93,8 @@ class ExtractiveEngine:
                 chosen = chosen[: limit - 1] + [with_figure[0]]
         # The sentence that gives the count, percentage, rating or name asked for, though it may
         # score below the others ("48%" in the sentence after the one naming the assessments).
-        giving = [s for s in (request.kinds.giving if request.kinds else []) if s in scored and s not in chosen]
+        asked_values = request.kinds.giving if request.kinds else []
+        giving = [s for s in asked_values if s in scored and s not in chosen]
         if giving:
             chosen = chosen[: max(1, limit - len(giving))] + giving
         chosen = with_following(chosen, scored, self.settings.max_sentences_with_following)
@@ -101,7 +102,7 @@ class ExtractiveEngine:
         # Read paragraph by paragraph, sentences in text order: first the paragraph giving the value
         # asked for ("over 600 looked-after children" for "LAC numbers"), then best first.
         rank = {}
-        for sentence in [s for s in (request.kinds.giving if request.kinds else []) if s in chosen] + chosen:
+        for sentence in [s for s in asked_values if s in chosen] + chosen:
             rank.setdefault(sentence.item.id, len(rank))
         return sorted(chosen, key=lambda s: (rank[s.item.id], s.start))
 

@@ -8,7 +8,7 @@ import re
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterable
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -66,7 +66,7 @@ class _Corpus:
     introductions: frozenset[str]  # paragraphs introducing the report or a section (is_introduction)
     initialisms: InitialismGuesser  # undefined shorthand: "CPP" -> "child protection plans"
     # "cin" -> "CiN": the acronyms the reports never write in lower case ("camhs", "CIN" typed are theirs)
-    acronyms_by_letters: dict[str, str] = field(default_factory=dict)
+    acronyms_by_letters: dict[str, str]
 
     @property
     def vocabulary(self):

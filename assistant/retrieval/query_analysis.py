@@ -199,6 +199,7 @@ class ReportNames:
 
     def __init__(self, reports: dict[str, dict], evidence: dict[str, NameEvidence]):
         self.names: dict[str, str] = {}  # lower-case word -> report id
+        self.area_words: set[str] = set()  # every word of the areas' names ("leicester", "city")
         for report_id, own in evidence.items():
             others = [e for rid, e in evidence.items() if rid != report_id]
             for word, count in own.capitalised.items():
@@ -207,6 +208,7 @@ class ReportNames:
         for report_id, record in reports.items():
             for word in re.findall(r"[A-Za-z]{3,}", record.get("area", "")):
                 self.names[word.lower()] = report_id
+                self.area_words.add(word.lower())
         common = {"the", "and", "for", "with", "this", "that", "city", "review", "services"}
         for word in common:
             self.names.pop(word, None)
@@ -228,7 +230,7 @@ def paragraph_refs(query: str, names: ReportNames | None = None) -> list[str]:
     refs += [f"rec:{m.group(1)}" for m in _RECOMMENDATION_REF.finditer(query)]
     if not refs and names is not None and (bare := _BARE_NUMBER.findall(query)):
         beside = content_words(_BARE_NUMBER.sub(" ", query)) - FRAMING_WORDS - _SAYING
-        if all(word in names.names or word == "city" for word in beside):
+        if all(word in names.names or word in names.area_words for word in beside):
             refs = bare
     return list(dict.fromkeys(refs))
 
