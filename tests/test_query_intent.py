@@ -39,6 +39,18 @@ from tests.conftest import REPORTS_DIR
     ("What did the trust need to do about its records?", ["recommendation"]),
     ("What did inspectors ask the CCG to do about GP training?", ["recommendation"]),
     ("What did the inspectors want done about waiting lists?", ["recommendation"]),
+    # ... asked with a word of obligation and a verb of doing, or as what was asked for (each was
+    # read as asking what was found, and the recommendation was not in the top 10).
+    ("what do sefton need to fix re IHA delays", ["recommendation"]),
+    ("what should the designated LAC nurse in leicester be freed up to do", ["recommendation"]),
+    ("what should leicester substance misuse services improve with HVs and SNs", ["recommendation"]),
+    ("what needs to change in leicester drug and alcohol services re safeguarding", ["recommendation"]),
+    ("adults not engaging with SM services sefton - what did CQC ask for", ["recommendation"]),
+    ("How should GPs share information with health visitors in Sefton?", ["recommendation"]),
+    ("What actions should the Sefton CCGs take?", ["recommendation"]),
+    ("What should happen when a child misses a health appointment?", []),
+    ("What has Sefton done to improve IHA timeliness?", []),
+    ("Does Sefton need to improve IHA timeliness?", []),
     # ... and what happens in practice, which a recommendation does not answer.
     ("Are school nurses asked to attend child protection conferences?", []),
     ("In Sefton, are GPs asked to share information with health visitors?", []),
@@ -62,6 +74,7 @@ def paragraphs():
     ("What did inspectors find about CAMHS in Sefton?", [], []),
     ("which CCGs were in the sefton review", ["CCGs"], ["sefton-2018#front.7"]),
     ("when was the leicester report published", ["publication date"], ["leicester-city-2016#front.5"]),
+    ("NHSE region for sefton", ["NHS England area"], ["sefton-2018#front.8"]),
     ("how many children's cases did they look at in leicester", ["cases"],
      ["leicester-city-2016#how-we-carried-out-the-review.4"]),
     ("When did each of the two Sefton reviews take place?", ["review dates"], ["sefton-2018#front.3"]),
@@ -143,6 +156,10 @@ def test_what_was_recommended_still_finds_the_recommendation_first(real_service)
 @pytest.mark.parametrize("question,recommendation", [
     ("what was leicester told to do about IHA/RHA quality", "leicester-city-2016#rec:2.9"),
     ("What were Sefton told to do about initial health assessments for children in care?", "sefton-2018#rec:1.6"),
+    # Asked without "recommend" or "told to": not in the top 10 before.
+    ("what do sefton need to fix re IHA delays", "sefton-2018#rec:1.6"),
+    ("adults not engaging with SM services sefton - what did CQC ask for", "sefton-2018#rec:6.1"),
+    ("what should the designated LAC nurse in leicester be freed up to do", "leicester-city-2016#rec:2.17"),
 ])
 def test_recommendation_questions_cite_the_recommendation(real_service, question, recommendation):
     assert recommendation in [r.id for r in real_service.search(question, k=5)]

@@ -17,11 +17,18 @@ from assistant.retrieval.review_facts import asked_fields
 
 _RECOMMENDATION = re.compile(
     r"\b(?:recommend\w*|recs?|told to|asked to|advised to|urged to|required to|should (?:they|it|the \w+) do|"
-    r"what (?:must|should) \w+(?: \w+)? do|what (?:action|actions|improvements?) (?:were|was|are|is)|"
+    r"what (?:actions?|improvements?|changes|steps) (?:were|was|are|is|should|must|do|does|did)|"
     r"(?:action|improvement)s? (?:required|needed|asked for)|"
     # "what did the CCGs need to do", "what did inspectors ask the CCGs to do", "what did they want done"
     r"what (?:did|do|does|should|would|will) (?:[\w'\u2019-]+ ){1,4}(?:need|have|ought|ask|want|expect|require)\w* "
-    r"(?:[\w'\u2019-]+ ){0,4}to do|what (?:did|do|does) (?:[\w'\u2019-]+ ){1,3}want\w* (?:\w+ )?done)\b", re.I)
+    r"(?:[\w'\u2019-]+ ){0,4}to do|what (?:did|do|does) (?:[\w'\u2019-]+ ){1,3}want\w* (?:\w+ )?done|"
+    # what is to be done, asked with a word of obligation and a verb of doing: "what should the
+    # designated nurse be freed up to do", "what do sefton need to fix", "how should AMH track referrals"
+    r"how (?:should|must|ought) |what (?:[\w'\u2019/-]+ ){0,4}?(?:should|must|ought to|needs? to|has to|have to)"
+    r"(?: [\w'\u2019/-]+){0,12}? (?:do|fix|change|improve|address|tackle|sort out|put in place|introduce|"
+    r"develop|strengthen|implement|establish|make|take)|"
+    # what the review asked for: "what did CQC ask for", "what was called for"
+    r"what (?:did (?:[\w'\u2019-]+ ){1,3}|(?:was|were) (?:\w+ )?)(?:ask|call|press|push)(?:ed)? for)\b", re.I)
 # "Are GPs asked to contribute to health assessments?" asks what happens in practice, not what the
 # review asked for.
 _PRACTICE = re.compile(r"^\s*(?:[^,?]*,\s*)?(?:are|is|do|does)\b(?!.*\b(?:recommend\w*|recs?)\b)(?!.*\bto do\b)", re.I)
