@@ -48,7 +48,7 @@ FIELDS = (
                                    r"included|involved|in (?:the|this) (?:\w+ )?review|part of)|\bwhich (?:ccgs?|"
                                    r"clinical commissioning groups?) (?:were|was|are)\b", re.I),
                 re.compile(r"^\s*ccgs? included\b", re.I)),
-    ReviewField("NHS England area", re.compile(r"\bnhs england (?:area|region)\b", re.I),
+    ReviewField("NHS England area", re.compile(r"\b(?:nhs england|nhse) (?:area|region)\b", re.I),
                 re.compile(r"^\s*nhs england area\b", re.I)),
     ReviewField("CQC region", re.compile(r"\bcqc region\b|\bwhich (?:cqc )?region\b", re.I),
                 re.compile(r"^\s*cqc region\b", re.I)),
