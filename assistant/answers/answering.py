@@ -11,7 +11,8 @@ from assistant.errors import InvalidInputError
 from assistant.grounding.answer_types import Vocabulary, check_answer_kinds
 from assistant.grounding.citations import CheckedText, Citation, check_citations
 from assistant.grounding.context import AnswerContext, Filters, gather_context
-from assistant.grounding.relevance import SentenceEmbeddingCache, answerability, score_sentences, unknown_word_share
+from assistant.grounding.relevance import (SentenceEmbeddingCache, answerability, asks_after_the_reports,
+                                          score_sentences, unknown_word_share)
 from assistant.markers import HeldBackStream, neutralise
 from assistant.retrieval.conversation import ResolvedQuestion, normalise_history, resolve_question
 from assistant.retrieval.hybrid import HybridRetriever
@@ -118,7 +119,10 @@ class Answerer:
                                    Vocabulary(corpus.word_weights, corpus.capitalised, acronyms), resolved.asked)
         request = AnswerRequest(context, scored, messages, kinds, corpus.spelled(resolved.text))
         unknown = unknown_word_share(resolved.text, corpus.vocabulary, acronyms)
-        relevance = answerability(answering, unknown, bool(kinds.missing), answer_settings.unknown_word_penalty,
+        # A value asked of a year after the reviews is missing however the reports discuss the topic.
+        asked_of = corpus.names.named_in(resolved.text) or resolved.report_ids or list(context.report_titles)
+        missing = bool(kinds.missing) or asks_after_the_reports(resolved.text, asked_of)
+        relevance = answerability(answering, unknown, missing, answer_settings.unknown_word_penalty,
                                   answer_settings.missing_kind_penalty, context.companion_best,
                                   answer_settings.companion_share)
         return _Prepared(question, resolved, context, request, relevance)

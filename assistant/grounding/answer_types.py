@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
 from assistant.grounding.relevance import (A_DURATION, A_SHARE, ScoredSentence, asks_for_a_count, counted_phrase,
-                                           counted_text, counted_words, neighbour_in_paragraph, same_word, topic_words)
+                                           counted_text, counted_words, judges_a_value, neighbour_in_paragraph,
+                                           same_word, topic_words)
 from assistant.retrieval.query_analysis import synonym_groups_called_by
 from assistant.retrieval.words import content_words
 
@@ -61,6 +62,19 @@ _PEOPLE = ("chief executive|director|head|lead|chair|manager|doctor|nurse|midwif
 
 
 _NUMBER_ASKED = re.compile(r"\b(?:average|avg|ratio|what (?:figure|score|total))\b", re.I)
+# Staff name an amount rather than ask "how much": "budget for the LAC team", "spend on CAMHS"
+# (not "budget pressures", and not when the question judges it: "is the budget enough?").
+_NAMES_AN_AMOUNT = re.compile(r"\b(?:budgets?|spend(?:ing)? on)\b(?!\s+(?:pressures?|cuts?|constraints?|restraints?|"
+                              r"reductions?|savings?))", re.I)
+_ASKS_AN_AMOUNT = re.compile(
+    r"\b(?:how much (?:money|funding|budget)|how much (?:[\w'\u2019-]+ ){1,5}(?:cost|spen[dt]|paid|funded|invest\w*|earn\w*)|"
+    r"what (?:is|was|are|were) (?:[\w'\u2019-]+ ){0,5}(?:budgets?|salary|salaries|cost|spend|funding)|how (?:big|large) is "
+    r"(?:[\w'\u2019-]+ ){0,5}budget)\b", re.I)
+
+
+def _asks_an_amount(question: str) -> bool:
+    return bool(_ASKS_AN_AMOUNT.search(question)) or (
+        bool(_NAMES_AN_AMOUNT.search(question)) and not judges_a_value(question))
 
 
 @dataclass(frozen=True)
@@ -74,10 +88,7 @@ KINDS = (
                                         re.I).search),
     AnswerKind("number", lambda q: asks_for_a_count(q) or _NUMBER_ASKED.search(q)),
     # "How much did the council spend on it?", "What is the CAMHS budget?": an amount of money.
-    AnswerKind("money", re.compile(r"\b(?:how much (?:money|funding|budget)|how much (?:[\w'\u2019-]+ ){1,5}(?:cost|spen[dt]|paid|"
-                                   r"funded|invest\w*|earn\w*)|what (?:is|was|are|were) (?:[\w'\u2019-]+ ){0,5}(?:budgets?|"
-                                   r"salary|salaries|cost|spend|funding)|how (?:big|large) is (?:[\w'\u2019-]+ ){0,5}budget)\b",
-                                   re.I).search),
+    AnswerKind("money", _asks_an_amount),
     # "How long is the wait for an autism assessment?", "CAMHS waiting times": a length of time.
     AnswerKind("duration", re.compile(r"\b(?:how long|wait(?:ing)? (?:times?|lists?)|(?:average|longest|typical|mean|median) "
                                       r"waits?)\b", re.I).search),
@@ -128,11 +139,16 @@ def _gives(kind: str, text: str, vocabulary: Vocabulary) -> bool:
 _NUMBER_IN_WORDS = rf"(?:\d[\d,.]*%?|{_NUMBER_WORDS})"
 # An age range ("the 0-18 children looked after population", "16-17 year olds") counts nothing.
 _RANGE = re.compile(r"\b\d+\s*[-\u2013]\s*\d+\b")
+# An age counts nothing either: "females aged under 18", "under-16s", "14-year-old patients".
+_AGE = re.compile(r"\baged?\s+(?:under\s+|below\s+|between\s+)?\d+\b|\bunder[- ]\d+s?\b|\b\d+[- ]years?[- ]olds?\b", re.I)
+# Nor does a pointer to a numbered part of a report ("(Recommendation 3.11)", "paragraph 5.2").
+_POINTER = re.compile(r"\b(?:recommendations?|paragraphs?|sections?)\s+\d+(?:\.\d+)*", re.I)
 
 
 def _no_dates_or_ranges(text: str) -> str:
-    """The text without years and age ranges, which count nothing ("in 2015", "the 0-19 service")."""
-    return _RANGE.sub(" ", _YEARS.sub(" ", text))
+    """The text without years, age ranges, ages and pointers to numbered parts, which count
+    nothing ("in 2015", "the 0-19 service", "aged under 18", "(Recommendation 3.11)")."""
+    return _POINTER.sub(" ", _AGE.sub(" ", _RANGE.sub(" ", _YEARS.sub(" ", text))))
 
 
 def counts_beside(counted: set[str], text: str) -> bool:

@@ -33,16 +33,24 @@ A_SHARE = re.compile(r"\d\s*%|per ?cent|\b(?:half|(?:a|one|three) quarters?|(?:a
 # naming the count ("the number of", "CP plan numbers") - unless the question judges the count
 # rather than asks it ("why are CSE referral numbers low?", "are staff numbers enough?").
 _ASKS_HOW_MANY = re.compile(r"\b(?:how many|(?<!as )per (?!cent)\w+)\b", re.I)
-_NAMES_A_COUNT = re.compile(r"\b(?:number of|no\.? of|numbers)\b", re.I)
+# Not a number that names someone ("UASC NHS numbers", "contact numbers for the team").
+_NAMES_A_COUNT = re.compile(r"\b(?:number of|no\.? of|(?<!nhs )(?<!phone )(?<!telephone )(?<!contact )(?<!mobile )"
+                            r"(?<!reference )numbers)\b", re.I)
 _JUDGES_A_COUNT = re.compile(r"^\s*(?:why|are|is|do|does|did|has|have|were|was|will|should|can)\b|\b(?:low|lower|high|"
                              r"higher|ris(?:e|es|ing)|rose|fall(?:s|ing)?|fell|enough|sufficient|increas\w*|decreas\w*|"
                              r"reduc\w*|improv\w*|drop\w*|trends?)\b", re.I)
 
 
+def judges_a_value(question: str) -> bool:
+    """Whether the question judges a figure rather than asks it ("why are CSE referral numbers
+    low?", "is the CAMHS budget enough?")."""
+    return bool(_JUDGES_A_COUNT.search(question))
+
+
 def asks_for_a_count(question: str) -> bool:
     """Whether the question asks how many of something there are (see above)."""
     return bool(_ASKS_HOW_MANY.search(question)) or (
-        bool(_NAMES_A_COUNT.search(question)) and not _JUDGES_A_COUNT.search(question))
+        bool(_NAMES_A_COUNT.search(question)) and not judges_a_value(question))
 
 
 _OTHER_NUMBER_ASKED = re.compile(r"\b(?:how much|how often|what number|count)\b", re.I)
@@ -221,6 +229,25 @@ def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbedd
             score += VERDICT_BONUS
         scored.append(ScoredSentence(item, start, end, float(cosine), overlap, score))
     return sorted(scored, key=lambda s: -s.score)
+
+
+# A year the question asks about ("CAMHS waiting times in 2017", "IHAs done in 2019/20"); not a
+# deadline or a span's end ("by 2020", "up to 2018").
+_ASKED_YEAR = re.compile(r"(?<!\bby )(?<!\buntil )(?<!\bbefore )(?<!\bto )(?<![-/\d])\b((?:19|20)\d\d)\b")
+
+
+def review_year(report_id: str) -> int | None:
+    """The year of the review, which ends each report id ("sefton-2018" -> 2018)."""
+    year = report_id.rsplit("-", 1)[-1]
+    return int(year) if year.isdigit() else None
+
+
+def asks_after_the_reports(question: str, report_ids: Iterable[str]) -> bool:
+    """Whether every year the question asks about comes after every review it could be answered
+    from: a 2016 review gives no 2017 waiting times, however closely it discusses them."""
+    asked = [int(year) for year in _ASKED_YEAR.findall(question)]
+    years = [year for year in map(review_year, report_ids) if year is not None]
+    return bool(asked and years) and min(asked) > max(years)
 
 
 def unknown_word_share(question: str, vocabulary, shorthand: Iterable[str] = ()) -> float:
