@@ -74,6 +74,8 @@ def paragraphs():
     ("What did inspectors find about CAMHS in Sefton?", [], []),
     ("which CCGs were in the sefton review", ["CCGs"], ["sefton-2018#front.7"]),
     ("when was the leicester report published", ["publication date"], ["leicester-city-2016#front.5"]),
+    ("when did the sefton report come out", ["publication date"], ["sefton-2018#front.4"]),
+    ("what recommendation came out of sefton 3.18", [], []),
     ("NHSE region for sefton", ["NHS England area"], ["sefton-2018#front.8"]),
     ("how many children's cases did they look at in leicester", ["cases"],
      ["leicester-city-2016#how-we-carried-out-the-review.4"]),
@@ -177,6 +179,10 @@ def test_a_recommendation_named_by_number_comes_first(real_service):
     # A bare number beside nothing but the report's name (declined before: relevance 0.44).
     ("sefton 3.14?", "sefton-2018#3.14"),
     ("what does 5.2.13 say in sefton", "sefton-2018#5.2.13"),
+    # A number of three parts, or one straight after the report's name, beside other words
+    # (declined before: 0.40; answered from 2.1, not 1.24).
+    ("summarise 5.2.6 sefton", "sefton-2018#5.2.6"),
+    ("leicester 1.24 - what was the concern", "leicester-city-2016#1.24"),
 ])
 def test_a_paragraph_named_by_number_is_answered_with_its_substance(real_service, question, paragraph_id):
     """Every sentence of the paragraph (up to the answer's limit), in order, not one sentence or
@@ -189,6 +195,14 @@ def test_a_paragraph_named_by_number_is_answered_with_its_substance(real_service
     quotes = [c.quote for c in answer.citations]
     assert {c.id for c in answer.citations} == {paragraph_id}
     assert quotes == substance[:real_service.settings.answer.max_sentences]
+
+
+def test_a_named_paragraph_asked_what_it_led_to_answers_with_its_recommendation_first(real_service):
+    """Answered before with 1.24's sentences alone, or with the publication date ("came out")."""
+    answer = real_service.ask("what recommendation came out of leicester 1.24", engine="extractive")
+    cited = [c.id for c in answer.citations]
+    assert cited[0] == "leicester-city-2016#rec:6.3" and "leicester-city-2016#1.24" in cited, answer.answer
+    assert answer.answer.count("Recommendation 6.3") == 1  # labelled once, not before each sentence
 
 
 @pytest.mark.parametrize("question,paragraph_id", [
@@ -214,6 +228,9 @@ def test_a_bare_number_beside_other_words_is_a_figure_not_a_paragraph(real_servi
     names = real_service.retriever.corpus().names
     assert paragraph_refs("leicester city 2.2", names) == ["2.2"]
     assert paragraph_refs("is the wait 2.5 weeks in sefton", names) == []
+    assert paragraph_refs("average wait sefton 2.5 weeks?", names) == []
+    assert paragraph_refs("what came out of 5.2.6 in sefton", names) == ["5.2.6"]
+    assert paragraph_refs("sefton 3.18 - what was the concern", names) == ["3.18"]
     assert paragraph_refs("sefton 3.14", None) == []  # without the reports' names, only "paragraph 3.14"
 
 

@@ -41,7 +41,7 @@ class ExtractiveEngine:
             segments.append(Segment(context.report_titles.get(report_id, report_id), kind="heading"))
             if not chosen:
                 segments.append(Segment("No paragraph of this report answers the question.", kind="own", prefix="- "))
-            segments.extend(quoted_segment(sentence) for sentence in chosen)
+            segments.extend(quoted_segments(chosen))
         return EngineOutput(segments)
 
     def evidence_by_report(self, request: AnswerRequest) -> dict[str, list[ScoredSentence]]:
@@ -71,6 +71,11 @@ class ExtractiveEngine:
         if whole:
             # A paragraph asked for by its number is answered with its substance: its sentences in
             # text order, up to the limit.
+            # Asked what it led to ("what recommendation came out of leicester 1.24"), the
+            # recommendation it points to comes first.
+            led_to = ({rec for s in whole for rec in s.item.paragraph.recommendations}
+                      if request.context.question.wants_recommendations else set())
+            whole = [s for s in scored if s.item.id in led_to] + whole
             rank = {}
             for sentence in whole:
                 rank.setdefault(sentence.item.id, len(rank))
@@ -183,13 +188,21 @@ def with_antecedents(chosen: list[ScoredSentence], scored: list[ScoredSentence])
     return result
 
 
-def quoted_segment(sentence: ScoredSentence) -> Segment:
-    """A report sentence quoted as a bullet citing its paragraph (a recommendation says whose)."""
+def quoted_segment(sentence: ScoredSentence, labelled: bool = True) -> Segment:
+    """A report sentence quoted as a bullet citing its paragraph (a recommendation says which and
+    whose, unless `labelled` is false)."""
     paragraph = sentence.item.paragraph
     prefix = "- "
-    if paragraph.kind == "recommendation" and paragraph.number:
+    if labelled and paragraph.kind == "recommendation" and paragraph.number:
         prefix = f"- Recommendation {paragraph.number}" + (f" ({paragraph.addressees})" if paragraph.addressees else "") + ": "
     return Segment(sentence.text, [Claim(paragraph.citation_id, sentence.text)], prefix=prefix)
+
+
+def quoted_segments(sentences: list[ScoredSentence]) -> list[Segment]:
+    """The sentences quoted in order; a recommendation is labelled once, at its first sentence of
+    a run, not before each of its sentences."""
+    return [quoted_segment(sentence, i == 0 or sentences[i - 1].item.id != sentence.item.id)
+            for i, sentence in enumerate(sentences)]
 
 
 def recommendation_for(provider: str | None, precedents) -> dict | None:

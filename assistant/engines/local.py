@@ -19,7 +19,7 @@ from typing import Iterator
 from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, EngineOutput, JudgementRequest
 from assistant.grounding.citations import Segment
 from assistant.engines.chat import split_draft
-from assistant.engines.extractive import ExtractiveEngine, impact_sentence, quoted_segment
+from assistant.engines.extractive import ExtractiveEngine, impact_sentence, quoted_segments
 from assistant.engines.local_models import (ModelUnavailableError, installed_path, packaged, verify_file)
 from assistant.errors import EngineBusyError, LLMError
 from assistant.grounding.context import AnswerContext, ContextParagraph, restrict
@@ -331,7 +331,7 @@ class LocalEngine:
         if missing:
             segments[-1].line_end = True
             segments.append(Segment(QUOTED_HEADING, kind="heading", prefix="\n"))
-            segments.extend(quoted_segment(sentence) for sentence in missing)
+            segments.extend(quoted_segments(missing))
         return EngineOutput(segments, raw_text=text, shown=_shown_context(request.context, sheet, missing))
 
     # -- drafting --------------------------------------------------------------------------

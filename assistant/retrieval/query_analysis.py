@@ -15,7 +15,8 @@ from ingest.models import Paragraph
 
 _PARAGRAPH_REF = re.compile(r"\b(?:paragraphs?|paras?|findings?|sections?|§)\s*(\d{1,2}(?:\.\d{1,3}){1,2})\b", re.I)
 _BARE_NUMBER = re.compile(r"(?<![\w.])(\d{1,2}(?:\.\d{1,3}){1,2})(?![\w%]|\.\d)")
-_SAYING = frozenset("say says said cover covers mean means state states whats".split())
+_SAYING = frozenset("say says said cover covers mean means state states whats summarise summarize summary explain "
+                    "describe".split())
 _RECOMMENDATION_REF = re.compile(r"\b(?:recommendations?|recs?)\.?\s*(?:no\.?\s*)?(\d{1,2}\.\d{1,2})\b", re.I)
 _BRACKETED_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&]{1,8})\)")
 _WORDS_BEFORE = re.compile(r"(?<![\w'\u2019-])((?:[\w'\u2019-]+\s+){0,9}[\w'\u2019-]+)\s*$")
@@ -232,7 +233,19 @@ def paragraph_refs(query: str, names: ReportNames | None = None) -> list[str]:
         beside = content_words(_BARE_NUMBER.sub(" ", query)) - FRAMING_WORDS - _SAYING
         if all(word in names.names or word in names.area_words for word in beside):
             refs = bare
+        else:  # "leicester 1.24 - what was the concern", "what came out of 5.2.6": a number of three
+            # parts, or one straight after the report's name, numbers a paragraph, not a quantity
+            refs = [number for number in bare if number.count(".") == 2 or _after_a_name(query, number, names)]
     return list(dict.fromkeys(refs))
+
+
+# What makes a number straight after the report's name a quantity: "sefton 2.5 weeks".
+_A_UNIT = r"(?:days?|weeks?|months?|years?|hours?|times|per|percent|fte|wte|million|m|k)\b"
+
+
+def _after_a_name(query: str, number: str, names: ReportNames) -> bool:
+    before = re.search(rf"([A-Za-z]+)\W+{re.escape(number)}(?![\w%]|\.\d)(?!\s*{_A_UNIT})", query, re.I)
+    return before is not None and before.group(1).lower() in names.area_words
 
 
 def plan_query(query: str, acronyms: dict[str, str], names: ReportNames | None, expand: bool = True,
