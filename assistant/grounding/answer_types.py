@@ -97,7 +97,8 @@ KINDS = (
                                   re.I).search),
     AnswerKind("rating", re.compile(r"\b(?:rating|rated|grade|graded|judgement|judgment|judged)\b", re.I).search),
     AnswerKind("name", re.compile(rf"\b(?:names? of|what is (?:the|their|his|her) name|who (?:is|was|are|were) "
-                                  rf"(?:the|its|their)(?: \w+){{0,3}} (?:{_PEOPLE})s?\b)", re.I).search),
+                                  rf"(?:the|its|their)(?: \w+){{0,3}} (?:{_PEOPLE})s?|who (?:chairs|chaired))\b",
+                                  re.I).search),
 )
 
 
@@ -131,8 +132,9 @@ def _gives(kind: str, text: str, vocabulary: Vocabulary) -> bool:
         return bool(_A_RATING.search(text))
     if kind == "money":
         return bool(_AN_AMOUNT.search(text))
-    if kind == "duration":  # a length of time, as a figure or in words ("waiting months", "a lengthy wait")
-        return bool(A_DURATION.search(_YEARS.sub(" ", text)) or _A_LENGTH_IN_WORDS.search(text))
+    if kind == "duration":  # a length of time, as a figure or in words ("waiting months", "a lengthy wait"),
+        text = _AGED.sub(" ", _YEARS.sub(" ", text))  # not an age ("children aged under five years")
+        return bool(A_DURATION.search(text) or _A_LENGTH_IN_WORDS.search(text))
     return any(vocabulary.capitalised.get(first.lower(), 0) < RARE_CAPITALISED
                and vocabulary.capitalised.get(last.lower(), 0) < RARE_CAPITALISED
                for first, last in _CAPITALISED_PAIR.findall(text))
@@ -141,8 +143,13 @@ def _gives(kind: str, text: str, vocabulary: Vocabulary) -> bool:
 _NUMBER_IN_WORDS = rf"(?:\d[\d,.]*%?|{_NUMBER_WORDS})"
 # An age range ("the 0-18 children looked after population", "16-17 year olds") counts nothing.
 _RANGE = re.compile(r"\b\d+\s*[-\u2013]\s*\d+\b")
-# An age counts nothing either: "females aged under 18", "under-16s", "14-year-old patients".
-_AGE = re.compile(r"\baged?\s+(?:under\s+|below\s+|between\s+)?\d+\b|\bunder[- ]\d+s?\b|\b\d+[- ]years?[- ]olds?\b", re.I)
+# An age counts nothing either: "females aged under 18", "under-16s", "14-year-old patients", "when
+# she was six weeks old". Said with "aged" it is no wait either ("children aged under five years");
+# "six weeks old ... six months old by the time of her appointment" may be how a wait is told.
+_AGED = re.compile(rf"\baged?\s+(?:under\s+|below\s+|over\s+|between\s+)?(?:\d+|{_NUMBER_WORDS}|one)(?:\s+years?)?\b",
+                   re.I)
+_AGE = re.compile(rf"{_AGED.pattern}|\bunder[- ]\d+s?\b|\b(?:\d+|{_NUMBER_WORDS}|one)[- ](?:days?|weeks?|months?|years?)"
+                  r"[- ]olds?\b", re.I)
 # Nor does a pointer to a numbered part of a report ("(Recommendation 3.11)", "paragraph 5.2").
 _POINTER = re.compile(r"\b(?:recommendations?|paragraphs?|sections?)\s+\d+(?:\.\d+)*", re.I)
 
