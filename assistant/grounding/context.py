@@ -75,10 +75,16 @@ class AnswerContext:
         return [c for c in self.paragraphs if c.paragraph.report_id == report_id]
 
 
+def review_year(report_id: str) -> int | None:
+    """The year of the review, which ends each report id ("sefton-2018" -> 2018)."""
+    year = report_id.rsplit("-", 1)[-1]
+    return int(year) if year.isdigit() else None
+
+
 def report_title(record: dict) -> str:
     """'Leicester City (2016)': the area and the year of the review."""
-    year = record.get("report_id", "").rsplit("-", 1)[-1]
-    return f"{record.get('area') or record.get('report_id')} ({year})" if year.isdigit() else record.get("area", "")
+    year = review_year(record.get("report_id", ""))
+    return f"{record.get('area') or record.get('report_id')} ({year})" if year is not None else record.get("area", "")
 
 
 def gather_context(

@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from assistant.grounding.context import AnswerContext, ContextParagraph
+from assistant.grounding.context import AnswerContext, ContextParagraph, review_year
 from assistant.retrieval.query_analysis import synonym_groups
 from assistant.retrieval.words import FRAMING_WORDS, content_words, stem
 from vectorstore.chunking import sentence_spans
@@ -234,12 +234,6 @@ def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbedd
 # A year the question asks about ("CAMHS waiting times in 2017", "IHAs done in 2019/20"); not a
 # deadline or a span's end ("by 2020", "up to 2018").
 _ASKED_YEAR = re.compile(r"(?<!\bby )(?<!\buntil )(?<!\bbefore )(?<!\bto )(?<![-/\d])\b((?:19|20)\d\d)\b")
-
-
-def review_year(report_id: str) -> int | None:
-    """The year of the review, which ends each report id ("sefton-2018" -> 2018)."""
-    year = report_id.rsplit("-", 1)[-1]
-    return int(year) if year.isdigit() else None
 
 
 def asks_after_the_reports(question: str, report_ids: Iterable[str]) -> bool:

@@ -31,7 +31,8 @@ FIELDS = (
         rf"carried out|held)\b|\bdates? of (?:the |this )?(?:\w+ )?{_REVIEW}|\bwhen (?:was|were|did) (?:the )?"
         rf"inspectors? (?:visit|come|on site|carry out))", re.I),
         re.compile(r"^\s*date of (?:the )?review\b", re.I)),
-    ReviewField("publication date", re.compile(r"\b(?:publish\w*|publication|c[ao]mes? out(?! of)|released(?! from))\b", re.I),
+    ReviewField("publication date",
+                re.compile(r"\b(?:publish\w*|publication|c[ao]mes? out(?! of)|released(?! from))\b", re.I),
                 re.compile(r"^\s*date of publication\b", re.I)),
     ReviewField("inspectors", re.compile(
         r"\bwho (?:were|was|are) (?:the )?(?:cqc )?inspectors?\b|\b(?:names?|list) of (?:the )?(?:cqc )?inspectors?\b"
