@@ -89,6 +89,22 @@ def paragraphs():
     ("how was the sefton review carried out", ["method"],
      [f"sefton-2018#how-we-carried-out-the-review.{n}" for n in range(1, 5)]),
     ("In the cases inspectors looked at in Sefton, were referrals good?", [], []),
+    # Asked in everyday words (each was declined or answered from a finding before).
+    ("Which NHS bodies were looked at in Leicester?", ["providers"], ["leicester-city-2016#front.7"]),
+    ("How many kids records did the inspectors go through in Sefton?", ["cases"],
+     ["sefton-2018#how-we-carried-out-the-review.4"]),
+    ("When was the Leicester visit?", ["review dates"], ["leicester-city-2016#front.4"]),
+    ("how long were inspectors in sefton for", ["review dates"], ["sefton-2018#front.3"]),
+    ("how many inspectors went to leicester", ["inspectors"], ["leicester-city-2016#front.6"]),
+    ("what did the inspectors do on their visit to sefton", ["method"],
+     [f"sefton-2018#how-we-carried-out-the-review.{n}" for n in range(1, 5)]),
+    # What follows the review: "Next steps".
+    ("Whats the deadline for the sefton action plan?", ["next steps"],
+     ["sefton-2018#next-steps.1", "sefton-2018#next-steps.2"]),
+    ("Which organisations had to respond to the Sefton report?", ["next steps"],
+     ["sefton-2018#next-steps.1", "sefton-2018#next-steps.2"]),
+    ("does leicester have an action plan for CSE", [], []),
+    ("how long do children wait for CAMHS in sefton", [], []),
     # Children looked after by nurses are no cases looked at by inspectors.
     ("Could Leicester's children in care nurses tell inspectors how many very young children they look after?", [], []),
     ("Under which law was the sefton review carried out?", ["legal basis"],

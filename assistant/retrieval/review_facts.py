@@ -29,21 +29,28 @@ FIELDS = (
         rf"(?!.*\b(?:previous|last|earlier|prior|former|next|future|upcoming|following) (?:\w+ )?{_REVIEW}s?\b).*(?:\b(?:when|what dates?|which dates?) (?:was|did|were|is|does) "
         rf"(?:the |this |that )?(?:\w+ ){{0,4}}{_REVIEW}|\b{_REVIEW}s?\b.{{0,30}}\b(?:dates?|t(?:ook|akes?) place|happen\w*|"
         rf"carried out|held)\b|\bdates? of (?:the |this )?(?:\w+ )?{_REVIEW}|\bwhen (?:was|were|did) (?:the )?"
-        rf"inspectors? (?:visit|come|on site|carry out))", re.I),
+        rf"inspectors? (?:visit|come|on site|carry out))"
+        # the visit, and how long it lasted: "when was the Leicester visit?", "how long were
+        # inspectors in sefton for?"
+        rf"|\bwhen (?:was|were|did) (?:the |this )?(?:\w+ ){{0,2}}(?:visit|site visit|fieldwork)\b"
+        rf"|\bhow long (?:was|were|did) (?:the )?(?:cqc )?(?:inspectors?|reviewers?|inspection team|{_REVIEW}|visit)\b"
+        rf"(?! (?:wait|take to))", re.I),
         re.compile(r"^\s*date of (?:the )?review\b", re.I)),
     ReviewField("publication date",
                 re.compile(r"\b(?:publish\w*|publication|c[ao]mes? out(?! of)|released(?! from))\b", re.I),
                 re.compile(r"^\s*date of publication\b", re.I)),
     ReviewField("inspectors", re.compile(
+        r"^(?!.*\bhow long\b).*?(?:\bhow many (?:cqc )?inspectors\b|"
         r"\bwho (?:were|was|are) (?:the )?(?:cqc )?inspectors?\b|\b(?:names?|list) of (?:the )?(?:cqc )?inspectors?\b"
         r"|\b(?:which|what) (?:cqc )?inspectors?\b|\binspectors? (?:on|for|in|were|was|names?)\b"
         r"|\binspectors? (?:took part|were involved|carried out)\b|\bwho (?:was|were) (?:in|on) the (?:inspection|review) team\b"
-        r"|\bwho (?:carried out|did|led|conducted|inspected|reviewed) (?:the |this )?(?:\w+ )?(?:review|inspection)\b", re.I),
+        r"|\bwho (?:carried out|did|led|conducted|inspected|reviewed) (?:the |this )?(?:\w+ )?(?:review|inspection)\b)", re.I),
         re.compile(r"^\s*name\(?s?\)? of (?:the )?cqc inspectors?\b", re.I)),
     ReviewField("providers", re.compile(
-        r"\b(?:providers?|trusts?|provider services|organisations?)\b.{0,40}\b(?:covered|included|involved|inspected|"
-        r"reviewed|looked at|part of|took part) (?:in |by )?(?:the |this )?(?:\w+ )?(?:review|inspection)\b|\b(?:providers?|trusts?|"
-        r"provider services|organisations?) (?:were |was )?(?:covered|included|inspected|reviewed)\b", re.I),
+        r"\b(?:providers?|trusts?|provider services|organi[sz]ations?|(?:nhs )?bodies)\b.{0,40}\b(?:covered|included|"
+        r"involved|inspected|reviewed|looked at|part of|took part) (?:in |by )?(?:the |this )?(?:\w+ )?(?:review|inspection)\b|"
+        r"\b(?:providers?|trusts?|provider services|organi[sz]ations?|(?:nhs )?bodies) (?:were |was )?(?:covered|included|"
+        r"inspected|reviewed|looked at)\b", re.I),
         re.compile(r"^\s*provider services included\b", re.I)),
     ReviewField("CCGs", re.compile(r"\b(?:ccgs?|clinical commissioning groups?|commissioning groups?)\b.{0,40}\b(?:covered|"
                                    r"included|involved|in (?:the|this) (?:\w+ )?review|part of)|\bwhich (?:ccgs?|"
@@ -59,8 +66,9 @@ FIELDS = (
 # "look at", not "look after" ("how many children do the LAC nurses look after?" counts no cases).
 _LOOK_AT = r"look(?:ed|ing)? (?:at|into|through)"
 _CASES_ASKED = re.compile(
-    rf"\bhow many (?:\w+ ){{0,3}}(?:children|cases|young people|families|experiences)\b.{{0,60}}\b(?:{_LOOK_AT}|track|sampl|"
-    rf"consider|review|took into account|taken into account|examin|check|audit)|\b(?:{_LOOK_AT}|track|sampl|consider|"
+    rf"\bhow many (?:\w+ ){{0,3}}(?:children|kids|cases|young people|families|experiences|records|files)\b.{{0,60}}"
+    rf"\b(?:{_LOOK_AT}|track|sampl|consider|review|took into account|taken into account|examin|check|audit|"
+    rf"(?:go|went|gone) through)|\b(?:{_LOOK_AT}|track|sampl|consider|"
     rf"review|examin|check|audit)\w* (?:\w+ ){{0,3}}how many\b|\bnumber of (?:cases|children|young people)\b.{{0,40}}"
     rf"\b(?:{_LOOK_AT}|track|sampl|consider|review|took into account)", re.I)
 _CASES_SECTION = re.compile(r"how we carried out", re.I)
@@ -69,6 +77,7 @@ _CASES_SECTION = re.compile(r"how we carried out", re.I)
 # review", all of it (a question counting the cases asks for its total alone).
 _METHOD_ASKED = re.compile(
     r"\bhow (?:was|were|is) (?:the |this )?(?:\w+ )?(?:review|inspection) (?:carried out|done|conducted|run)\b|"
+    r"\bwhat did (?:the )?(?:cqc )?(?:inspectors|reviewers|inspection team) do\b(?! (?:about|with|for|to)\b)|"
     r"\bhow did (?:the |they |inspectors |the inspectors |reviewers )?(?:\w+ )?(?:carry out|conduct|do) (?:the |this )?"
     r"(?:\w+ )?(?:review|inspection)\b|\b(?:what|which) (?:methods?|approach)\b.{0,30}\b(?:review|inspection|inspectors)\b|"
     r"\b(?:which|what) (?:kinds? of |sorts? of |types? of )?(?:cases|children|families|experiences)\b.{0,20}\b(?:did|do|were) "
@@ -76,6 +85,16 @@ _METHOD_ASKED = re.compile(
     r"choose|chose|pick|select)\w*|\b(?:did|does|do) (?:the |this )?(?:\w+ )?(?:review|inspection|inspectors|reviewers) "
     r"(?:also )?(?:track|sampl|look at|follow|examin|consider)\w* (?:\w+ ){0,3}(?:cases|experiences)\b", re.I)
 _TOTAL = re.compile(r"\b(?:in total|total of)\b.*\d", re.I)
+# What follows the review, stated in "Next steps": who must send an action plan, by when, and how
+# progress is followed up ("whats the deadline for the sefton action plan?", "which organisations
+# had to respond to the report?"); not an action plan for something else ("an action plan for CSE").
+_NEXT_STEPS_ASKED = re.compile(
+    r"\baction plan\b.{0,40}\b(?:due|deadline|submit\w*|sen[dt]|required|cqc|within|respond\w*)\b|"
+    r"\b(?:when|who|where|how long|deadline)\b.{0,40}\baction plan\b|\bnext steps?\b|"
+    r"\bwhat happens (?:next|now|after (?:the|this) (?:review|report|inspection))\b|"
+    r"\b(?:respond|response|reply) to (?:the |this )?(?:\w+ )?(?:report|review|recommendations)\b|"
+    r"\bhow (?:will|is|was) (?:the )?progress\b", re.I)
+_NEXT_STEPS_SECTION = re.compile(r"^\s*next steps\s*$", re.I)
 # The review's legal basis, stated in "About the review" ("conducted under Section 48 of the
 # Health and Social Care Act 2008").
 _LAW_ASKED = re.compile(
@@ -95,6 +114,8 @@ def asked_fields(question: str) -> list[str]:
         names.append("legal basis")
     if "cases" not in names and _METHOD_ASKED.search(question):
         names.append("method")
+    if _NEXT_STEPS_ASKED.search(question):
+        names.append("next steps")
     return names
 
 
@@ -116,6 +137,8 @@ def fact_paragraphs(question: str, paragraphs: dict[str, Paragraph], report_ids:
         elif "legal basis" in wanted and _LAW_SECTION.search(paragraph.section) and _LAW_STATED.search(paragraph.text):
             found.append(cid)
         elif "method" in wanted and _CASES_SECTION.search(paragraph.section):
+            found.append(cid)
+        elif "next steps" in wanted and _NEXT_STEPS_SECTION.search(paragraph.section):
             found.append(cid)
     order = {rid: i for i, rid in enumerate(report_ids)}
     return sorted(found, key=lambda cid: (order[paragraphs[cid].report_id], paragraphs[cid].order))
