@@ -48,7 +48,15 @@ from tests.conftest import REPORTS_DIR
     ("adults not engaging with SM services sefton - what did CQC ask for", ["recommendation"]),
     ("How should GPs share information with health visitors in Sefton?", ["recommendation"]),
     ("What actions should the Sefton CCGs take?", ["recommendation"]),
+    ("What change to the missed-appointment policy was asked for in Leicester?", ["recommendation"]),
+    ("Should the Leicester hospital safeguarding team keep its access to SystmOne?", ["recommendation"]),
+    ("Who should be told that a young person is in care?", ["recommendation"]),
+    ("What support for GP practices did CQC call for in Sefton?", ["recommendation"]),
+    ("What training should Leicester ward staff get for young people with mental health problems?",
+     ["recommendation"]),
+    ("What did the review say Sefton managers should do with referrals to the MASH?", ["recommendation"]),
     ("What should happen when a child misses a health appointment?", []),
+    ("What do school nurses need to know about CSE?", []),
     ("What has Sefton done to improve IHA timeliness?", []),
     ("Does Sefton need to improve IHA timeliness?", []),
     # ... and what happens in practice, which a recommendation does not answer.
@@ -178,6 +186,8 @@ def test_what_was_recommended_still_finds_the_recommendation_first(real_service)
     ("what do sefton need to fix re IHA delays", "sefton-2018#rec:1.6"),
     ("adults not engaging with SM services sefton - what did CQC ask for", "sefton-2018#rec:6.1"),
     ("what should the designated LAC nurse in leicester be freed up to do", "leicester-city-2016#rec:2.17"),
+    ("What change to the missed-appointment policy was asked for in Leicester?", "leicester-city-2016#rec:10.3"),
+    ("What did the review say Sefton managers should do with referrals to the MASH?", "sefton-2018#rec:4.4"),
 ])
 def test_recommendation_questions_cite_the_recommendation(real_service, question, recommendation):
     assert recommendation in [r.id for r in real_service.search(question, k=5)]

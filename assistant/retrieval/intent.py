@@ -22,13 +22,19 @@ _RECOMMENDATION = re.compile(
     # "what did the CCGs need to do", "what did inspectors ask the CCGs to do", "what did they want done"
     r"what (?:did|do|does|should|would|will) (?:[\w'\u2019-]+ ){1,4}(?:need|have|ought|ask|want|expect|require)\w* "
     r"(?:[\w'\u2019-]+ ){0,4}to do|what (?:did|do|does) (?:[\w'\u2019-]+ ){1,3}want\w* (?:\w+ )?done|"
-    # what is to be done, asked with a word of obligation and a verb of doing: "what should the
-    # designated nurse be freed up to do", "what do sefton need to fix", "how should AMH track referrals"
-    r"how (?:should|must|ought) |what (?:[\w'\u2019/-]+ ){0,4}?(?:should|must|ought to|needs? to|has to|have to)"
+    # what is to be done, asked with a word of obligation: "what should the designated nurse be
+    # freed up to do", "what training should ward staff get", "how should AMH track referrals",
+    # "who should be told", "should the team keep its access?", "what did the review say managers
+    # should do"; with "need to"/"have to", only before a verb of doing ("what do sefton need to
+    # fix", not "what do GPs need to know"). "What should happen when ..." asks about practice.
+    r"how (?:should|must|ought) |who (?:should|must|ought)\b|^\s*should\b|"
+    r"what (?:[\w'\u2019/-]+ ){0,4}?(?:should|must|ought to)\b(?! happen)|"
+    r"\b(?:say|said|says|think|thinks|thought|want|wants|wanted) (?:that )?(?:[\w'\u2019-]+ ){1,4}(?:should|must|ought to)\b|"
+    r"what (?:[\w'\u2019/-]+ ){0,4}?(?:needs? to|has to|have to)"
     r"(?: [\w'\u2019/-]+){0,12}? (?:do|fix|change|improve|address|tackle|sort out|put in place|introduce|"
     r"develop|strengthen|implement|establish|make|take)|"
-    # what the review asked for: "what did CQC ask for", "what was called for"
-    r"what (?:did (?:[\w'\u2019-]+ ){1,3}|(?:was|were) (?:\w+ )?)(?:ask|call|press|push)(?:ed)? for)\b", re.I)
+    # what the review asked for: "what did CQC ask for", "what change to the policy was asked for"
+    r"what\b.{0,60}?\b(?:did (?:[\w'\u2019-]+ ){1,3}|(?:was|were) (?:\w+ )?)(?:ask|call|press|push)(?:ed)? for)\b", re.I)
 # "Are GPs asked to contribute to health assessments?" asks what happens in practice, not what the
 # review asked for.
 _PRACTICE = re.compile(r"^\s*(?:[^,?]*,\s*)?(?:are|is|do|does)\b(?!.*\b(?:recommend\w*|recs?)\b)(?!.*\bto do\b)", re.I)
