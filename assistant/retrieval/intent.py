@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 from assistant.retrieval.review_facts import asked_fields
 
+# "what should the nurse have raised" asks what was due in a case, not what the review asked for.
+_NOT_WHAT_WAS_DUE = (r"(?!(?:[\w'\u2019-]+ ){0,3}have (?:been|done|made|seen|known|taken|given|gone|had|said|told|"
+                     r"\w+ed)\b)")
 _RECOMMENDATION = re.compile(
     r"\b(?:recommend\w*|recs?|told to|asked to|advised to|urged to|required to|should (?:they|it|the \w+) do|"
     r"what (?:actions?|improvements?|changes|steps) (?:were|was|are|is|should|must|do|does|did)|"
@@ -25,11 +28,14 @@ _RECOMMENDATION = re.compile(
     # what is to be done, asked with a word of obligation: "what should the designated nurse be
     # freed up to do", "what training should ward staff get", "how should AMH track referrals",
     # "who should be told", "should the team keep its access?", "what did the review say managers
-    # should do"; with "need to"/"have to", only before a verb of doing ("what do sefton need to
-    # fix", not "what do GPs need to know"). "What should happen when ..." asks about practice.
-    r"how (?:should|must|ought) |who (?:should|must|ought)\b|^\s*should\b|"
-    r"what (?:[\w'\u2019/-]+ ){0,4}?(?:should|must|ought to)\b(?! happen)|"
-    r"\b(?:say|said|says|think|thinks|thought|want|wants|wanted) (?:that )?(?:[\w'\u2019-]+ ){1,4}(?:should|must|ought to)\b|"
+    # should do", "how much training should midwives get"; with "need to"/"have to", only before a
+    # verb of doing ("what do sefton need to fix", not "what do GPs need to know"). "What should
+    # happen when ..." asks about practice, "what should the nurse have raised" about a case.
+    rf"how (?:(?:much|many|often|long|soon) (?:[\w'\u2019/-]+ ){{0,4}}?)?(?:should|must|ought) {_NOT_WHAT_WAS_DUE}|"
+    r"who (?:should|must|ought)\b|^\s*should\b|"
+    rf"what (?:[\w'\u2019/-]+ ){{0,4}}?(?:should|must|ought to)(?! happen\b) {_NOT_WHAT_WAS_DUE}|"
+    r"\b(?:say|said|says|think|thinks|thought|want|wants|wanted) (?:that )?(?:[\w'\u2019-]+ ){1,4}"
+    r"(?:should|must|ought to)\b|"
     r"what (?:[\w'\u2019/-]+ ){0,4}?(?:needs? to|has to|have to)"
     r"(?: [\w'\u2019/-]+){0,12}? (?:do|fix|change|improve|address|tackle|sort out|put in place|introduce|"
     r"develop|strengthen|implement|establish|make|take)|"
@@ -49,7 +55,7 @@ _ABOUT_THE_REVIEW = re.compile(
     r"(?:look at|cover|focus on|explore|include|take in)|^\s*(?:did|does) (?:the |this )?(?:\w+ )?(?:review|inspection|report) "
     r"(?:look at|cover|include|take in)|who did (?:the )?(?:inspectors|reviewers|they) "
     r"(?:talk|speak|meet)|what (?:is|was) the (?:focus|scope) of)\b", re.I)
-_CASE_EXAMPLE = re.compile(r"\b(?:case examples?|examples?|in one case|a case where|one case|case stud(?:y|ies))\b",
+_CASE_EXAMPLE = re.compile(r"\b(?:case examples?|examples?|in one (?:\w+ )?case|a case where|one case|case stud(?:y|ies))\b",
                            re.I)
 # The people whose words the reports quote: children, families and carers, as they are asked about.
 _PEOPLE = (r"(?:parents?|mothers?|fathers?|(?:foster )?carers?|care leavers?|famil(?:y|ies)|young (?:people|person)|"
