@@ -21,8 +21,8 @@ from assistant.retrieval.intent import RECOMMENDATION, REVIEW_FACT
 from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.review_facts import fact_paragraphs
 from assistant.retrieval.initialisms import InitialismGuesser
-from assistant.retrieval.query_analysis import (NameEvidence, QueryPlan, ReportNames, learn_acronyms, plan_query,
-                                                shorthand_in, spelled_out, synonym_terms)
+from assistant.retrieval.query_analysis import (TYPED_WORD, NameEvidence, QueryPlan, ReportNames, learn_acronyms,
+                                                plan_query, shorthand_in, spelled_out, synonym_terms)
 from assistant.retrieval.words import content_words
 from assistant.settings import RetrievalSettings
 from ingest.models import PARAGRAPH_KINDS, Paragraph
@@ -76,7 +76,7 @@ class _Corpus:
         """The reports' acronyms typed in another case ("camhs", "CIN" for "CiN"), as typed -> the
         long form: only acronyms the reports never write in lower case, so no word is mistaken."""
         found = {}
-        for token in set(_TYPED_TOKEN.findall(question)):
+        for token in set(TYPED_WORD.findall(question)):
             for candidate in (token, token[:-1] if len(token) > 2 and token[-1] in "sS" else None):
                 acronym = self.acronyms_by_letters.get(candidate.lower()) if candidate else None
                 if acronym and candidate != acronym:
@@ -128,15 +128,12 @@ class _Corpus:
 _INTRODUCTION = re.compile(r"^\s*this (?:report|section) (?:records|follows|sets out|describes)\b", re.I)
 
 
-_TYPED_TOKEN = re.compile(r"(?<![\w&])[A-Za-z][A-Za-z&]+(?![\w&])")
-
-
 def acronyms_by_letters(acronyms: dict[str, str], paragraphs: list[Paragraph]) -> dict[str, str]:
     """Lower-cased acronym -> the acronym as defined, for the acronyms whose lower-case form the
     reports never write as a word (an acronym such as "IT" would be left out: "it" is a word)."""
     written = set()
     for paragraph in paragraphs:
-        written.update(_TYPED_TOKEN.findall(paragraph.text))
+        written.update(TYPED_WORD.findall(paragraph.text))
     return {acronym.lower(): acronym for acronym in acronyms if acronym.lower() not in written}
 
 

@@ -100,7 +100,8 @@ def synonym_terms() -> frozenset[str]:
     return frozenset(term for group in synonym_groups() for term in group)
 
 
-_TYPED_WORD = re.compile(r"(?<![\w&])[A-Za-z][A-Za-z0-9&]*(?![\w&])")
+# A word as typed: letters (and digits, "&") standing alone ("HVs", "S&O", "camhs").
+TYPED_WORD = re.compile(r"(?<![\w&])[A-Za-z][A-Za-z0-9&]*(?![\w&])")
 
 
 def shorthand_in(query: str, vocabulary) -> dict[str, str]:
@@ -108,7 +109,7 @@ def shorthand_in(query: str, vocabulary) -> dict[str, str]:
     the first other term of its group that the reports do use ("HVs" -> "health visitors", "CPC"
     -> "child protection conference")."""
     found: dict[str, str] = {}
-    for match in _TYPED_WORD.finditer(query):
+    for match in TYPED_WORD.finditer(query):
         word = match.group(0)
         lowered = word.lower()
         if lowered not in synonym_terms() or word in found or content_words(lowered) <= vocabulary:
