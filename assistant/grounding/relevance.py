@@ -36,7 +36,7 @@ _ASKS_HOW_MANY = re.compile(r"\b(?:how many|(?<!as )per (?!cent)\w+)\b", re.I)
 # Not a number that names someone ("UASC NHS numbers", "contact numbers for the team").
 _NAMES_A_COUNT = re.compile(r"\b(?:number of|no\.? of|(?<!nhs )(?<!phone )(?<!telephone )(?<!contact )(?<!mobile )"
                             r"(?<!reference )numbers)\b", re.I)
-_JUDGES_A_COUNT = re.compile(r"^\s*(?:why|are|is|do|does|did|has|have|were|was|will|should|can)\b|\b(?:low|lower|high|"
+_JUDGES_A_VALUE = re.compile(r"^\s*(?:why|are|is|do|does|did|has|have|were|was|will|should|can)\b|\b(?:low|lower|high|"
                              r"higher|ris(?:e|es|ing)|rose|fall(?:s|ing)?|fell|enough|sufficient|increas\w*|decreas\w*|"
                              r"reduc\w*|improv\w*|drop\w*|trends?)\b", re.I)
 
@@ -44,7 +44,7 @@ _JUDGES_A_COUNT = re.compile(r"^\s*(?:why|are|is|do|does|did|has|have|were|was|w
 def judges_a_value(question: str) -> bool:
     """Whether the question judges a figure rather than asks it ("why are CSE referral numbers
     low?", "is the CAMHS budget enough?")."""
-    return bool(_JUDGES_A_COUNT.search(question))
+    return bool(_JUDGES_A_VALUE.search(question))
 
 
 def asks_for_a_count(question: str) -> bool:
