@@ -8,7 +8,7 @@ import re
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Callable, Iterable
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -18,6 +18,7 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.errors import NotFoundError
 from assistant.retrieval.addressees import AddresseeIndex
 from assistant.retrieval.intent import RECOMMENDATION, REVIEW_FACT
+from assistant.retrieval.everyday_terms import in_reports_words, reports_wording, synonym_term_counts
 from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.review_facts import fact_paragraphs
 from assistant.retrieval.initialisms import InitialismGuesser
@@ -67,6 +68,8 @@ class _Corpus:
     initialisms: InitialismGuesser  # undefined shorthand: "CPP" -> "child protection plans"
     # "cin" -> "CiN": the acronyms the reports never write in lower case ("camhs", "CIN" typed are theirs)
     acronyms_by_letters: dict[str, str]
+    # "family doctors" -> "GP": the synonym list's terms the reports never use, in their words
+    reports_wording: dict[str, str]
 
     @property
     def vocabulary(self):
@@ -116,7 +119,10 @@ class _Corpus:
 
     def plan(self, query: str, expand: bool) -> QueryPlan:
         shorthand = self.shorthand_for(query)
-        return plan_query(query, self.acronyms_for(query, shorthand), self.names, expand, shorthand)
+        plan = plan_query(query, self.acronyms_for(query, shorthand), self.names, expand, shorthand)
+        # For the companion embedder, which reads the question without the synonym list's terms
+        # appended (everyday_terms.py)
+        return replace(plan, spelled=in_reports_words(plan.spelled, self.reports_wording))
 
     def addressed(self, question: str, report_ids: Iterable[str] | None = None) -> list[str]:
         """The recommendations addressed to an organisation the question names (addressees.py)."""
@@ -190,11 +196,13 @@ class _ReportDigest:
     word_counts: Counter
     tokens: list[list[str]]
     names: NameEvidence
+    synonym_terms: Counter  # how often the report uses each term of the synonym list
 
     @classmethod
     def of(cls, paragraphs: list[Paragraph]) -> "_ReportDigest":
         return cls(paragraphs, learn_acronyms(paragraphs), document_frequencies(paragraphs),
-                   lexical_tokens(paragraphs), NameEvidence.of(paragraphs))
+                   lexical_tokens(paragraphs), NameEvidence.of(paragraphs),
+                   synonym_term_counts(p.text for p in paragraphs))
 
 
 def cleaned_query(query: str | None) -> str:
@@ -254,8 +262,10 @@ class HybridRetriever:
         acronyms: dict[str, str] = {}
         word_counts: Counter = Counter()
         capitalised: Counter = Counter()
+        term_counts: Counter = Counter()
         for _, digest in digests:
             capitalised.update(digest.names.capitalised)
+            term_counts.update(digest.synonym_terms)
             for acronym, expansion in digest.acronyms.items():
                 acronyms.setdefault(acronym, expansion)  # the first definition wins, in report order
             word_counts.update(digest.word_counts)
@@ -273,6 +283,7 @@ class HybridRetriever:
             addressees=AddresseeIndex({p.citation_id: p for p in paragraphs}, acronyms, area_words(reports, versions)),
             initialisms=InitialismGuesser((p.text for p in paragraphs), word_counts, [*acronyms, *synonym_terms()]),
             acronyms_by_letters=acronyms_by_letters(acronyms, paragraphs),
+            reports_wording=reports_wording(term_counts),
         )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
