@@ -40,6 +40,15 @@ from assistant.grounding.relevance import A_SHARE, asks_after_the_reports, count
     ("why are CSE referral numbers low in sefton", []),
     ("Is the number of CSE referrals rising?", []),
     ("What CQC rating did the trust get?", ["rating"]),
+    ("how was alder hey rated", ["rating"]),
+    # A triage grade the question gives is no inspection rating asked for.
+    ("Does CAMHS in Sefton reply to green rated requests from the MASH?", []),
+    ("RAG rating of MASH referrals", []),
+    ("cases graded red in the MASH", []),
+    # Whether someone knew a count, not the count ("can you tell me how many" asks it).
+    ("Could the Leicester LAC nurses say how many under fives they had on their books?", []),
+    ("can the LAC team say how many under 5s and UASC they have - leicester", []),
+    ("can you tell me how many LAC sefton has", ["number"]),
     ("What is the name of the designated doctor?", ["name"]),
     ("Who is the chief executive of the trust?", ["name"]),
     ("Who chairs the Sefton safeguarding board?", ["name"]),
@@ -233,6 +242,18 @@ def test_a_number_that_names_someone_is_not_asked_for_as_a_count(real_service):
     """Read as a count of something, "NHS numbers" was declined (relevance 0.21)."""
     answer = real_service.ask("UASC NHS numbers sefton", engine="extractive")
     assert answer.answerable and "sefton-2018#4.13" in {c.id for c in answer.citations}, answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question,cited", [
+    # Read as asking for a rating, declined at 0.18 with 5.2.6 ranked first.
+    ("Does CAMHS in Sefton reply to green rated requests from the MASH?", "sefton-2018#5.2.6"),
+    # Read as asking for the count, declined at 0.30: the answer is that they could not.
+    ("Could the Leicester LAC nurses say how many under fives they had on their books?", "leicester-city-2016#5.1.13"),
+])
+def test_a_question_giving_a_grade_or_asking_whether_a_count_was_known_is_answered(real_service, question, cited):
+    answer = real_service.ask(question, engine="extractive")
+    assert answer.answerable and cited in {c.id for c in answer.citations}, answer.answer
 
 
 @pytest.mark.slow

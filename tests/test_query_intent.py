@@ -87,6 +87,10 @@ def paragraphs():
     ("when was the leicester report published", ["publication date"], ["leicester-city-2016#front.5"]),
     ("when did the sefton report come out", ["publication date"], ["sefton-2018#front.4"]),
     ("what recommendation came out of sefton 3.18", [], []),
+    # What another body publishes is not when the report was published.
+    ("what does DfE publish re LAC leicester", [], []),
+    ("data published by PHE on obesity in sefton", [], []),
+    ("when did CQC publish the sefton review", ["publication date"], ["sefton-2018#front.4"]),
     ("NHSE region for sefton", ["NHS England area"], ["sefton-2018#front.8"]),
     ("how many children's cases did they look at in leicester", ["cases"],
      ["leicester-city-2016#how-we-carried-out-the-review.4"]),
@@ -237,6 +241,8 @@ def test_a_named_paragraph_asked_what_it_led_to_answers_with_its_recommendation_
 @pytest.mark.parametrize("question,paragraph_id", [
     ("which cases did the leicester inspectors track", "leicester-city-2016#how-we-carried-out-the-review.2"),
     ("did the sefton review look at LAC cases too", "sefton-2018#how-we-carried-out-the-review.3"),
+    # One experience followed, not "experiences": outside the top 10 before.
+    ("Did the Sefton review follow the experience of children in care?", "sefton-2018#how-we-carried-out-the-review.3"),
 ])
 def test_a_question_about_how_the_review_was_done_cites_how_it_was_carried_out(real_service, question, paragraph_id):
     """Neither paragraph was in the top 10 before: "LAC" and "cases" matched findings."""
@@ -333,3 +339,31 @@ def test_staff_shorthand_the_reports_never_define_is_spelled_out(typed, meant):
 def test_a_question_about_what_the_report_covers_still_finds_its_introduction(real_service):
     """The introduction gives way only when the question asks no fact about the review."""
     assert "sefton-2018#summary-of-the-review.1" in [r.id for r in real_service.search("What does the Sefton report cover?", k=3)]
+
+
+def test_the_reports_wording_replaces_everyday_terms_they_never_use():
+    from collections import Counter
+
+    from assistant.retrieval.everyday_terms import in_reports_words, reports_wording, synonym_term_counts
+
+    counts = synonym_term_counts(["GPs and GP practices", "the GP", "initial health assessments", "general practice"])
+    assert counts["gp"] == 2 and counts["gps"] == 1 and counts["health assessments"] == 1
+    wording = reports_wording(counts)
+    assert wording["family doctors"] == "gp"  # the group's term the texts use most
+    assert wording["health checks"] == "health assessments"
+    assert "general practice" not in wording  # used, so left as typed
+    assert "ed" not in wording and "hvs" not in wording  # typed shorthand is shorthand_in's
+    asked = "Are Family Doctors asked when a child has a health check?"
+    assert in_reports_words(asked, wording) == "Are gp asked when a child has a health assessments?"
+    assert in_reports_words("nothing to change here", wording) == "nothing to change here"
+    assert reports_wording(Counter()) == {}  # the texts use no term of any group: nothing to put in their words
+
+
+def test_everyday_terms_the_reports_never_use_find_the_paragraph(real_service):
+    """The companion embedder reads "family doctors" and "a health check" as the reports write them
+    ("GP", "health assessments"): without that it ranked Leicester 4.15 outside the top 40."""
+    corpus = real_service.retriever.corpus()
+    assert corpus.reports_wording["family doctors"] == "gp"
+    asked = "are family doctors in leicester asked for input when a child in care has a health check"
+    assert "gp" in corpus.plan(asked, True).spelled
+    assert "leicester-city-2016#4.15" in [r.id for r in real_service.search(asked, k=3)]

@@ -61,6 +61,12 @@ _PEOPLE = ("chief executive|director|head|lead|chair|manager|doctor|nurse|midwif
            "paediatrician|commissioner")
 
 
+_ASKS_A_RATING = re.compile(r"\b(?:rating|rated|grade|graded|judgement|judgment|judged)\b", re.I)
+# A grade the question gives, not asks: a triage colour ("requests graded green", "red-rated
+# cases", "the RAG rating") sorts referrals by urgency; it is no inspection rating.
+_TRIAGE_GRADE = re.compile(r"\b(?:red|amber|green|blue|rag)[\s-]*(?:rated|rating|graded|grade)\b|"
+                           r"\b(?:rated|graded)\s+(?:as\s+)?(?:red|amber|green|blue)\b", re.I)
+
 _NUMBER_ASKED = re.compile(r"\b(?:average|avg|ratio|what (?:figure|score|total))\b", re.I)
 # Staff name an amount rather than ask "how much": "budget for the LAC team", "spend on CAMHS"
 # (not "budget pressures", and not when the question judges it: "is the budget enough?").
@@ -95,7 +101,7 @@ KINDS = (
     # The noun, not the verb: "a checklist to rate their own safeguarding" asks for no rate.
     AnswerKind("rate", re.compile(r"(?<!\bto )\brates?\b(?! (?:their|its|his|her|them|themselves|itself|how|the|our|your)\b)",
                                   re.I).search),
-    AnswerKind("rating", re.compile(r"\b(?:rating|rated|grade|graded|judgement|judgment|judged)\b", re.I).search),
+    AnswerKind("rating", lambda q: _ASKS_A_RATING.search(_TRIAGE_GRADE.sub(" ", q))),
     AnswerKind("name", re.compile(rf"\b(?:names? of|what is (?:the|their|his|her) name|who (?:is|was|are|were) "
                                   rf"(?:the|its|their)(?: \w+){{0,3}} (?:{_PEOPLE})s?|who (?:chairs|chaired))\b",
                                   re.I).search),

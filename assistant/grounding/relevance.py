@@ -47,8 +47,18 @@ def judges_a_value(question: str) -> bool:
     return bool(_JUDGES_A_VALUE.search(question))
 
 
+# Asking whether someone knew a count, not the count: "Could the LAC nurses say how many under
+# fives they had?", "did Sefton know how many ..." (but "can you tell me how many ..." asks it).
+_WHETHER_A_COUNT_WAS_KNOWN = re.compile(
+    r"^\s*(?:could|can|did|do|does|were|was|are|is|has|have)\s+(?!you\b|u\b)(?:[\w'\u2019&-]+\s+){1,6}?"
+    r"(?:(?:able|unable) to\s+)?(?:say|tell|know|identify|give|report|confirm|state|count|work out|find out)\s+"
+    r"(?:\w+\s+)?how many\b", re.I)
+
+
 def asks_for_a_count(question: str) -> bool:
     """Whether the question asks how many of something there are (see above)."""
+    if _WHETHER_A_COUNT_WAS_KNOWN.search(question):
+        return False
     return bool(_ASKS_HOW_MANY.search(question)) or (
         bool(_NAMES_A_COUNT.search(question)) and not judges_a_value(question))
 

@@ -36,8 +36,11 @@ FIELDS = (
         rf"|\bhow long (?:was|were|did) (?:the )?(?:cqc )?(?:inspectors?|reviewers?|inspection team|{_REVIEW}|visit)\b"
         rf"(?! (?:wait|take to))", re.I),
         re.compile(r"^\s*date of (?:the )?review\b", re.I)),
+    # Not what another body publishes ("what does DfE publish re LAC?", "data published by PHE").
     ReviewField("publication date",
-                re.compile(r"\b(?:publish\w*|publication|c[ao]mes? out(?! of)|released(?! from))\b", re.I),
+                re.compile(r"^(?!.*\b(?:does|do|did)\s+(?!(?:the\s+|this\s+)?(?:report|review|inspection|cqc|it|they)\b)"
+                           r"[\w&-]+(?:\s+[\w&-]+){0,2}\s+publish\b)(?!.*\bpublished by\s+(?!(?:the\s+)?cqc\b))"
+                           r".*\b(?:publish\w*|publication|c[ao]mes? out(?! of)|released(?! from))\b", re.I),
                 re.compile(r"^\s*date of publication\b", re.I)),
     ReviewField("inspectors", re.compile(
         r"^(?!.*\bhow long\b).*?(?:\bhow many (?:cqc )?inspectors\b|"
@@ -83,7 +86,7 @@ _METHOD_ASKED = re.compile(
     r"\b(?:which|what) (?:kinds? of |sorts? of |types? of )?(?:cases|children|families|experiences)\b.{0,20}\b(?:did|do|were) "
     r"(?:the |they |inspectors |the inspectors |reviewers |the reviewers )?(?:\w+ )?(?:\w+ )?(?:track|sampl|look at|follow|"
     r"choose|chose|pick|select)\w*|\b(?:did|does|do) (?:the |this )?(?:\w+ )?(?:review|inspection|inspectors|reviewers) "
-    r"(?:also )?(?:track|sampl|look at|follow|examin|consider)\w* (?:\w+ ){0,3}(?:cases|experiences)\b", re.I)
+    r"(?:also )?(?:track|sampl|look at|follow|examin|consider)\w* (?:\w+ ){0,3}(?:cases|experiences?)\b", re.I)
 _TOTAL = re.compile(r"\b(?:in total|total of)\b.*\d", re.I)
 # What follows the review, stated in "Next steps": who must send an action plan, by when, and how
 # progress is followed up ("whats the deadline for the sefton action plan?", "which organisations
