@@ -24,6 +24,9 @@ from tests.conftest import REPORTS_DIR
     ("What did a Sefton mother say about her health visitor?", ["what people said"]),
     ("what did care leavers say about moving areas in leicester", ["what people said"]),
     ("what did foster carers tell inspectors about CAMHS", ["what people said"]),
+    ("sefton LAC views on annual health reviews", ["what people said"]),
+    ("parents feedback about health visitors sefton", ["what people said"]),
+    ("what are the CCG views on CAMHS", []),  # an organisation's view is no one quoted
     # What inspectors found is a finding, not a fact about the review.
     ("What did inspectors find about waiting times for CAMHS?", []),
     ("What did inspectors say about cancer treatment for adults?", []),
