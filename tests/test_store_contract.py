@@ -106,6 +106,41 @@ def test_dense_search_filters_by_report_and_kind(store):
     assert only and all(cid.startswith("leicester-city-2016#rec:") for cid, _ in only)
 
 
+def test_dense_search_ranks_as_exact_cosine_does(store):
+    """The candidates a search asks for are the true nearest ones, the same in every process (at
+    Chroma's default search width HNSW was approximate, and each process its own approximation)."""
+    write(store, "sefton-2018")
+    write(store, "leicester-city-2016")
+    stored = store.passages.get(include=["embeddings"])
+    vectors = np.asarray(stored["embeddings"], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    citations = [record_id.split(":", 1)[1].rsplit("~", 1)[0] for record_id in stored["ids"]]
+    for question in ("midwives maternity safeguarding training", "waiting times for CAMHS", "voice of the child"):
+        query = np.asarray(HashingEmbedder().embed_query(question), dtype=np.float32)
+        cosines = vectors @ (query / np.linalg.norm(query))
+        best: dict[str, float] = {}
+        for citation, cosine in zip(citations, cosines):
+            best[citation] = max(best.get(citation, -1.0), float(cosine))
+        exact = sorted(best.values(), reverse=True)[:40]
+        found = store.dense_search(query, 40)
+        # ties aside, the same paragraphs: the same best cosines, in order
+        assert [round(score, 4) for _, score in found] == [round(score, 4) for score in exact]
+        assert all(abs(best[cid] - score) < 1e-4 for cid, score in found)
+
+
+def test_a_store_made_at_chromas_default_search_width_searches_wider_when_opened(backend_settings, store):
+    from vectorstore.chroma_store import SEARCH_EF, ParagraphStore
+
+    for collection in (store.passages, store.sentences, store.companion):
+        assert collection.configuration_json["hnsw"]["ef_search"] >= SEARCH_EF
+    narrow = store.client.get_or_create_collection(f"{store.namespace}x-passages", embedding_function=None,
+                                                   configuration={"hnsw": {"space": "cosine"}})
+    assert narrow.configuration_json["hnsw"]["ef_search"] < SEARCH_EF
+    reopened = ParagraphStore(store.client, f"{store.namespace}x")
+    assert reopened.passages.configuration_json["hnsw"]["ef_search"] == SEARCH_EF
+    assert reopened.passages.configuration_json["hnsw"]["space"] == "cosine"
+
+
 def test_dense_search_over_sentences_names_paragraphs_of_the_active_version(store):
     parsed = write(store, "sefton-2018")
     sentence = next(p for p in parsed.paragraphs if p.kind == "finding" and p.text.count(". ") >= 2)

@@ -28,7 +28,13 @@ from vectorstore.passages import EmbeddedReport
 
 logger = logging.getLogger(__name__)
 
-_COSINE = {"hnsw": {"space": "cosine"}}
+# Candidates HNSW explores per search. Chroma's default, 100, is below the 120 candidates a search
+# asks for and leaves the search approximate: on the two reports each process rebuilt a slightly
+# different graph, and which paragraphs made a ranking's top 40 changed from run to run (a question
+# whose paragraph the companion ranked 9th found it missing after a restart). This wide, the search
+# is all but exact at these sizes and the same in every process.
+SEARCH_EF = 1000
+_COSINE = {"hnsw": {"space": "cosine", "ef_search": SEARCH_EF}}
 # What a stored report holds; a report stored under an older layout is re-ingested even when
 # its file is unchanged. 2: sentence vectors are stored with the passages.
 STORE_LAYOUT = 2
@@ -191,6 +197,13 @@ def _history_after(previous: dict | None, version: str, versions_kept: int) -> l
     return [h for h in earlier if h["version"] != version][:versions_kept]
 
 
+def _search_wide(collection) -> None:
+    """A collection made before SEARCH_EF (at Chroma's default) searches as wide from now on."""
+    hnsw = (getattr(collection, "configuration_json", None) or {}).get("hnsw") or {}
+    if hnsw.get("ef_search", SEARCH_EF) < SEARCH_EF:
+        collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
+
+
 class ParagraphStore:
     """Reports, paragraphs and passage vectors for one embedding model."""
 
@@ -214,6 +227,8 @@ class ParagraphStore:
                 f"{namespace}-sentences", embedding_function=None, configuration=_COSINE)
             self.companion = client.get_or_create_collection(
                 f"{namespace}-companion", embedding_function=None, configuration=_COSINE)
+            for collection in (self.passages, self.sentences, self.companion):
+                _search_wide(collection)
         except _chroma_errors() as exc:
             raise StoreUnavailableError(f"the Chroma store is unreachable: {exc}") from exc
 
