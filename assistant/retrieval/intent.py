@@ -24,7 +24,7 @@ _RECOMMENDATION = re.compile(
     r"(?:action|improvement)s? (?:required|needed|asked for)|"
     # "what did the CCGs need to do", "what did inspectors ask the CCGs to do", "what did they want done"
     r"what (?:did|do|does|should|would|will) (?:[\w'\u2019-]+ ){1,4}(?:need|have|ought|ask|want|expect|require)\w* "
-    r"(?:[\w'\u2019-]+ ){0,4}to do|what (?:did|do|does) (?:[\w'\u2019-]+ ){1,3}want\w* (?:\w+ )?done|"
+    r"(?:[\w'\u2019-]+ ){0,6}to do|what (?:did|do|does) (?:[\w'\u2019-]+ ){1,3}want\w* (?:\w+ )?done|"
     # what is to be done, asked with a word of obligation: "what should the designated nurse be
     # freed up to do", "what training should ward staff get", "how should AMH track referrals",
     # "who should be told", "should the team keep its access?", "what did the review say managers
