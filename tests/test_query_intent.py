@@ -41,6 +41,8 @@ from tests.conftest import REPORTS_DIR
     # What the review asked for, in other words than "recommend" ...
     ("What did the trust need to do about its records?", ["recommendation"]),
     ("What did inspectors ask the CCG to do about GP training?", ["recommendation"]),
+    ("What did the review ask all the Leicester health organisations to do about sharing information?",
+     ["recommendation"]),
     ("What did the inspectors want done about waiting lists?", ["recommendation"]),
     # ... asked with a word of obligation and a verb of doing, or as what was asked for (each was
     # read as asking what was found, and the recommendation was not in the top 10).
