@@ -307,3 +307,15 @@ def test_a_question_worded_far_from_the_report_is_answered_when_the_companion_em
     monkeypatch.setattr(real_service.settings.answer, "companion_share", 0.0)
     alone = real_service.ask(question, engine="extractive")
     assert not alone.answerable and alone.relevance < blended.relevance
+
+
+def test_words_typed_short_run_together_or_in_another_form_are_known_to_the_reports():
+    from assistant.grounding.relevance import unknown_word_share
+
+    vocabulary = {"programme", "ranks", "hand", "written", "index", "deprivation", "year", "survival", "sats"}
+    assert unknown_word_share("SATs survival prog", vocabulary) == 0.0  # the start of "programme"
+    assert unknown_word_share("deprivation ranking", vocabulary) == 0.0  # "ranks", by its stem
+    assert unknown_word_share("handwritten index", vocabulary) == 0.0  # "hand" + "written"
+    # a topic the reports never mention stays unknown, and a short word is no shortening
+    assert unknown_word_share("veterinary programme", vocabulary) == 0.5
+    assert unknown_word_share("vet index", vocabulary) == 0.5

@@ -257,12 +257,15 @@ def asks_after_the_reports(question: str, report_ids: Iterable[str]) -> bool:
 def unknown_word_share(question: str, vocabulary, shorthand: Iterable[str] = ()) -> float:
     """Share of the question's topic words that no stored paragraph uses ("veterinary",
     "salary": nothing to cite). A word counts as known when the reports use it, a word with the
-    same first five letters ("surgeries"/"surgery"), one of its everyday synonyms, or when it is
-    shorthand the reports spell out (`shorthand`: "IHA", "CPP")."""
+    same first five letters ("surgeries"/"surgery") or the same stem ("ranking"/"ranks"), one of
+    its everyday synonyms, when it is shorthand the reports spell out (`shorthand`: "IHA", "CPP"),
+    the start of a longer word of theirs ("prog" for "programme"), or two of their words run
+    together ("handwritten")."""
     words = content_words(question) - FRAMING_WORDS
     if not words:
         return 0.0
     prefixes = {w[:5] for w in vocabulary if len(w) >= 5}
+    known_stems = {stem(w) for w in vocabulary}
     known_through_synonym = set()
     for group in synonym_groups():
         group_words = [content_words(term) for term in group]
@@ -270,8 +273,23 @@ def unknown_word_share(question: str, vocabulary, shorthand: Iterable[str] = ())
             known_through_synonym.update(w for terms in group_words for w in terms)
     spelled_out = content_words(" ".join(shorthand))
     unknown = [w for w in words if w not in vocabulary and w not in known_through_synonym and w not in spelled_out
-               and not (len(w) >= 5 and w[:5] in prefixes)]
+               and not (len(w) >= 5 and w[:5] in prefixes) and stem(w) not in known_stems
+               and not _typed_short(w, vocabulary) and not _run_together(w, vocabulary)]
     return len(unknown) / len(words)
+
+
+# Shortened as staff type it: the first letters of a longer word of the reports ("prog",
+# "approx"), not a word of three letters or fewer ("vet" starts many words).
+SHORTENED_MIN = 4
+
+
+def _typed_short(word: str, vocabulary) -> bool:
+    return len(word) >= SHORTENED_MIN and word.isalpha() and any(
+        len(known) > len(word) + 1 and known.startswith(word) for known in vocabulary)
+
+
+def _run_together(word: str, vocabulary) -> bool:
+    return len(word) >= 7 and any(word[:i] in vocabulary and word[i:] in vocabulary for i in range(3, len(word) - 2))
 
 
 # The counted noun ends before a verb ("how many IHAs [were] done in 28 days", "how many IHAs
