@@ -319,3 +319,11 @@ def test_words_typed_short_run_together_or_in_another_form_are_known_to_the_repo
     # a topic the reports never mention stays unknown, and a short word is no shortening
     assert unknown_word_share("veterinary programme", vocabulary) == 0.5
     assert unknown_word_share("vet index", vocabulary) == 0.5
+
+
+@pytest.mark.slow
+def test_the_sentence_stating_the_year_asked_about_leads_the_answer(real_service):
+    """Led before by the 2011 joint inspection (context.14), the nearer sentence by meaning."""
+    answer = real_service.ask("ofsted SIF sefton 2016", engine="extractive")
+    first = answer.answer.split("\n")[1]
+    assert "2016" in first and "[sefton-2018#context.15]" in first, answer.answer

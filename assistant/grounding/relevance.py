@@ -197,6 +197,8 @@ _SETTING_WORDS = frozenset("review report case inspector inspection".split())
 # much (chosen on the first set, dev and dev2: 0.075-0.15 all gained gold citations and key terms
 # on the first set and dev, and each lost one dev2 citation).
 VERDICT_BONUS = 0.1
+# A sentence stating the year the question asks about (as much as one giving the figure asked for).
+YEAR_BONUS = 0.2
 
 
 def topic_words(question: str, report_titles) -> set[str]:
@@ -213,6 +215,7 @@ def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbedd
     texts = [item.paragraph.text[start:end] for item, start, end in spans]
     cosines = cache.vectors(texts, {item.id for item in context.paragraphs}) @ cache.query(question)
     figures = figure_patterns(question)
+    years = set(_ASKED_YEAR.findall(question))
     wants_recommendations = context.question.wants_recommendations and any(
         item.paragraph.kind == "recommendation" for item in context.paragraphs)
     rank = {}
@@ -225,6 +228,8 @@ def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbedd
         score = float(cosine) + 0.3 * overlap + 0.1 / (1 + rank[item.id])
         if figures and gives_figure(text, figures):
             score += 0.2
+        if years and any(re.search(rf"\b{year}\b", text) for year in years):
+            score += YEAR_BONUS  # "avg SDQ score LAC leicester 2014": the sentence giving 2014's
         if wants_recommendations:  # "what did they recommend?": recommendations first
             score += 0.3 if item.paragraph.kind == "recommendation" else -0.3
         if item.why == "named":  # "paragraph 3.9", "recommendation 2.1": the question asks for it
