@@ -294,7 +294,8 @@ def _typed_short(word: str, vocabulary) -> bool:
 
 
 def _run_together(word: str, vocabulary) -> bool:
-    return len(word) >= 7 and any(word[:i] in vocabulary and word[i:] in vocabulary for i in range(3, len(word) - 2))
+    return len(word) >= 7 and any(word[:i] in vocabulary and word[i:] in vocabulary
+                                  for i in range(3, len(word) - 2))
 
 
 # The counted noun ends before a verb ("how many IHAs [were] done in 28 days", "how many IHAs

@@ -61,8 +61,8 @@ _CASE_EXAMPLE = re.compile(r"\b(?:case examples?|examples?|in one (?:\w+ )?case|
 _PEOPLE = (r"(?:parents?|mothers?|fathers?|(?:foster )?carers?|care leavers?|famil(?:y|ies)|young (?:people|person)|"
            r"teenagers?|kids|child(?:ren)?(?: in care)?|looked after children|lac|mums?|dads?|patients?|service users?)")
 _TOLD_US = re.compile(rf"\b(?:what did (?:a |one |the )?(?:\w+ )?{_PEOPLE} (?:say|tell|think|feel)|{_PEOPLE} "
-                      rf"(?:said|told|say|think|feel)|views? of|feedback from|{_PEOPLE}(?:'s?|\u2019s?)? (?:views?|opinions?|comments?|feedback) "
-                      r"(?:on|about|of))\b", re.I)
+                      rf"(?:said|told|say|think|feel)|views? of|feedback from|"
+                      rf"{_PEOPLE}(?:'s?|\u2019s?)? (?:views?|opinions?|comments?|feedback) (?:on|about|of))\b", re.I)
 
 
 @dataclass(frozen=True)
