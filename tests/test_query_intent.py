@@ -43,6 +43,10 @@ from tests.conftest import REPORTS_DIR
     ("What did inspectors ask the CCG to do about GP training?", ["recommendation"]),
     ("What did the review ask all the Leicester health organisations to do about sharing information?",
      ["recommendation"]),
+    ("What was asked of Alder Hey and the Sefton community trust so that their nurses talk to each other?",
+     ["recommendation"]),
+    ("What did the review say about how well trained Leicester staff should be in protecting children?",
+     ["recommendation"]),
     ("What did the inspectors want done about waiting lists?", ["recommendation"]),
     # ... asked with a word of obligation and a verb of doing, or as what was asked for (each was
     # read as asking what was found, and the recommendation was not in the top 10).
