@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 from concurrent.futures import Future, ThreadPoolExecutor
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -269,18 +270,27 @@ def unknown_word_share(question: str, vocabulary, shorthand: Iterable[str] = ())
     words = content_words(question) - FRAMING_WORDS
     if not words:
         return 0.0
-    prefixes = {w[:5] for w in vocabulary if len(w) >= 5}
-    known_stems = {stem(w) for w in vocabulary}
-    known_through_synonym = set()
-    for group in synonym_groups():
-        group_words = [content_words(term) for term in group]
-        if any(terms and terms <= vocabulary for terms in group_words):
-            known_through_synonym.update(w for terms in group_words for w in terms)
+    prefixes, known_stems, known_through_synonym = _known_forms(frozenset(vocabulary))
     spelled_out = content_words(" ".join(shorthand))
     unknown = [w for w in words if w not in vocabulary and w not in known_through_synonym and w not in spelled_out
                and not (len(w) >= 5 and w[:5] in prefixes) and stem(w) not in known_stems
                and not _typed_short(w, vocabulary) and not _run_together(w, vocabulary)]
     return len(unknown) / len(words)
+
+
+@lru_cache(maxsize=4)
+def _known_forms(vocabulary: frozenset[str]) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """What the reports' words make known, worked out once per vocabulary (it changes only with
+    the stored reports): their first five letters, their stems, and the words of every synonym
+    group of which the reports use a term."""
+    prefixes = frozenset(w[:5] for w in vocabulary if len(w) >= 5)
+    known_stems = frozenset(stem(w) for w in vocabulary)
+    known_through_synonym = set()
+    for group in synonym_groups():
+        group_words = [content_words(term) for term in group]
+        if any(terms and terms <= vocabulary for terms in group_words):
+            known_through_synonym.update(w for terms in group_words for w in terms)
+    return prefixes, known_stems, frozenset(known_through_synonym)
 
 
 # Shortened as staff type it: the first letters of a longer word of the reports ("prog",
