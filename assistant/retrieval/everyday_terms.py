@@ -66,12 +66,12 @@ def in_reports_words(question: str, wording: dict[str, str]) -> str:
         return question
     replaced: list[tuple[int, int, str]] = []  # word positions [i, j) -> the reports' term
     taken = [False] * len(words)
-    for term in sorted(wording, key=lambda t: -len(stems(t))):
-        phrase = stems(term)
+    phrases = sorted(((stems(term), theirs) for term, theirs in wording.items()), key=lambda p: -len(p[0]))
+    for phrase, theirs in phrases:
         for i in range(len(words) - len(phrase) + 1 if phrase else 0):
             if words[i:i + len(phrase)] == phrase and not any(taken[i:i + len(phrase)]):
                 taken[i:i + len(phrase)] = [True] * len(phrase)
-                replaced.append((i, i + len(phrase), wording[term]))
+                replaced.append((i, i + len(phrase), theirs))
     for i, j, term in sorted(replaced, reverse=True):
         question = question[:spans[i][0]] + term + question[spans[j - 1][1]:]
     return question
