@@ -17,6 +17,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.errors import NotFoundError
 from assistant.retrieval.addressees import AddresseeIndex
+from assistant.retrieval.distinctive_words import distinctive_in_corpus, distinctive_ranking, sole_words
 from assistant.retrieval.intent import RECOMMENDATION, REVIEW_FACT
 from assistant.retrieval.everyday_terms import in_reports_words, reports_wording, synonym_term_counts
 from assistant.retrieval.neighbours import VocabularyNeighbours
@@ -70,6 +71,8 @@ class _Corpus:
     acronyms_by_letters: dict[str, str]
     # "family doctors" -> "GP": the synonym list's terms the reports never use, in their words
     reports_wording: dict[str, str]
+    distinctive: dict[str, str]  # content word only one paragraph uses -> that paragraph
+    area_words: tuple[str, ...]  # the words of the stored reports' area names
 
     @property
     def vocabulary(self):
@@ -197,12 +200,13 @@ class _ReportDigest:
     tokens: list[list[str]]
     names: NameEvidence
     synonym_terms: Counter  # how often the report uses each term of the synonym list
+    sole_words: dict[str, str]  # content word only one of its paragraphs uses -> that paragraph
 
     @classmethod
     def of(cls, paragraphs: list[Paragraph]) -> "_ReportDigest":
         return cls(paragraphs, learn_acronyms(paragraphs), document_frequencies(paragraphs),
                    lexical_tokens(paragraphs), NameEvidence.of(paragraphs),
-                   synonym_term_counts(p.text for p in paragraphs))
+                   synonym_term_counts(p.text for p in paragraphs), sole_words(paragraphs))
 
 
 def cleaned_query(query: str | None) -> str:
@@ -284,6 +288,8 @@ class HybridRetriever:
             initialisms=InitialismGuesser((p.text for p in paragraphs), word_counts, [*acronyms, *synonym_terms()]),
             acronyms_by_letters=acronyms_by_letters(acronyms, paragraphs),
             reports_wording=reports_wording(term_counts),
+            distinctive=distinctive_in_corpus((d.sole_words for _, d in digests), word_counts),
+            area_words=tuple(area_words(reports, versions)),
         )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
@@ -402,7 +408,11 @@ class HybridRetriever:
         def lexical(only_kinds) -> list[str]:
             return [cid for cid, _ in corpus.lexical.search(words, n, report_ids, only_kinds)]
 
-        rankings = [(settings.dense_weight, dense("passages", kinds)), (settings.lexical_weight, lexical(kinds))]
+        by_words = lexical(kinds)
+        rankings = [(settings.dense_weight, dense("passages", kinds)), (settings.lexical_weight, by_words)]
+        if settings.distinctive_weight:
+            rankings.append((settings.distinctive_weight,
+                             self._by_distinctive_words(plan, corpus, by_words, report_ids, kinds)))
         if settings.sentence_weight:
             rankings.append((settings.sentence_weight, dense("sentences", kinds)))
         if settings.intent_weight and kinds is None:
@@ -416,6 +426,18 @@ class HybridRetriever:
             rankings.insert(2, (settings.companion_weight, [cid for cid, _ in by_companion]))
             companion_best = max((cosine for _, cosine in by_companion), default=None)
         return rankings, companion_best
+
+    @staticmethod
+    def _by_distinctive_words(plan: QueryPlan, corpus: _Corpus, by_words: list[str], report_ids,
+                              kinds) -> list[str]:
+        """The paragraphs holding words of the question that no other paragraph uses
+        (distinctive_words.py), in scope."""
+        def in_scope(cid: str) -> bool:
+            paragraph = corpus.paragraphs[cid]
+            return ((report_ids is None or paragraph.report_id in report_ids)
+                    and (kinds is None or paragraph.kind in kinds))
+
+        return distinctive_ranking(plan.query, corpus.distinctive, by_words, in_scope, corpus.area_words)
 
     def _favour_asked_kinds(self, fused: dict[str, float], plan: QueryPlan, corpus: _Corpus) -> dict[str, float]:
         """Recommendations count for less when the question does not ask what was recommended,
