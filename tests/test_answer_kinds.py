@@ -321,6 +321,25 @@ def test_words_typed_short_run_together_or_in_another_form_are_known_to_the_repo
     assert unknown_word_share("vet index", vocabulary) == 0.5
 
 
+def test_words_with_their_vowels_left_out_or_run_into_a_short_word_are_known_to_the_reports():
+    from assistant.grounding.relevance import unknown_word_share
+
+    vocabulary = {"meetings", "strategy", "year", "hours", "training", "walk", "commissioners", "index"}
+    assert unknown_word_share("strategy mtgs", vocabulary) == 0.0  # "meetings" without its vowels
+    assert unknown_word_share("training hrs yr 6", vocabulary) == 0.0
+    assert unknown_word_share("commissioners walkabouts", vocabulary) == 0.0  # "walk" + "about", a stop word
+    assert unknown_word_share("IMD index", vocabulary) == 0.5  # typed in capitals: an acronym, not a shortening
+    assert unknown_word_share("strategy xzq", vocabulary) == 0.5  # no report word holds its letters in order
+    assert unknown_word_share("strategy about", vocabulary) == 0.0  # a stop word alone is no topic word
+
+
+def test_a_terse_question_with_a_run_together_word_is_answered(real_service):
+    """"walkabouts" (the report: "'walk-about'") counted as a word the reports never use, and the
+    penalty took the answer below the cut although its paragraph ranked first."""
+    answer = real_service.ask("sefton CCG walkabouts", engine="extractive")
+    assert answer.answerable and "sefton-2018#5.1.1" in [c.id for c in answer.citations], answer.answer
+
+
 @pytest.mark.slow
 def test_the_sentence_stating_the_year_asked_about_leads_the_answer(real_service):
     """Led before by the 2011 joint inspection (context.14), the nearer sentence by meaning."""

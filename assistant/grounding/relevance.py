@@ -15,7 +15,7 @@ import numpy as np
 
 from assistant.grounding.context import AnswerContext, ContextParagraph, review_year
 from assistant.retrieval.query_analysis import synonym_groups
-from assistant.retrieval.words import FRAMING_WORDS, content_words, stem
+from assistant.retrieval.words import FRAMING_WORDS, STOPWORDS, content_words, stem
 from vectorstore.chunking import sentence_spans
 
 _MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
@@ -265,16 +265,19 @@ def unknown_word_share(question: str, vocabulary, shorthand: Iterable[str] = ())
     "salary": nothing to cite). A word counts as known when the reports use it, a word with the
     same first five letters ("surgeries"/"surgery") or the same stem ("ranking"/"ranks"), one of
     its everyday synonyms, when it is shorthand the reports spell out (`shorthand`: "IHA", "CPP"),
-    the start of a longer word of theirs ("prog" for "programme"), or two of their words run
-    together ("handwritten")."""
+    the start of a longer word of theirs ("prog" for "programme"), two of their words run
+    together ("handwritten", "walkabouts" for "walk-about"), or one of their words with its
+    vowels left out, typed in lower case ("mtgs", "yr"; "IMD" in capitals is an acronym)."""
     words = content_words(question) - FRAMING_WORDS
     if not words:
         return 0.0
     prefixes, known_stems, known_through_synonym = _known_forms(frozenset(vocabulary))
     spelled_out = content_words(" ".join(shorthand))
+    typed_lower = set(re.findall(r"\b[a-z]+\b", question))
     unknown = [w for w in words if w not in vocabulary and w not in known_through_synonym and w not in spelled_out
                and not (len(w) >= 5 and w[:5] in prefixes) and stem(w) not in known_stems
-               and not _typed_short(w, vocabulary) and not _run_together(w, vocabulary)]
+               and not _typed_short(w, vocabulary) and not _run_together(w, vocabulary)
+               and not (w in typed_lower and _vowels_dropped(w, vocabulary))]
     return len(unknown) / len(words)
 
 
@@ -304,8 +307,29 @@ def _typed_short(word: str, vocabulary) -> bool:
 
 
 def _run_together(word: str, vocabulary) -> bool:
-    return len(word) >= 7 and any(word[:i] in vocabulary and word[i:] in vocabulary
+    """Two words of the reports run together, the second possibly a short word the vocabulary
+    leaves out ("walkabout": "walk" and "about"; "handover")."""
+    return len(word) >= 7 and any(word[:i] in vocabulary and (word[i:] in vocabulary or word[i:] in STOPWORDS)
                                   for i in range(3, len(word) - 2))
+
+
+_VOWELS = frozenset("aeiou")
+
+
+def _vowels_dropped(word: str, vocabulary) -> bool:
+    """A word of the reports shortened by leaving out its vowels ("mtgs" for "meetings", "yr",
+    "hrs"): two to five letters, none a vowel, found in order in a longer word of theirs that
+    starts with the same letter (a final "s" may be a plural)."""
+    if not (2 <= len(word) <= 5 and word.isalpha()) or _VOWELS & set(word):
+        return False
+    letters = word[:-1] if len(word) >= 3 and word.endswith("s") else word
+    return any(len(known) > len(letters) and known[0] == letters[0] and _in_order(letters, known)
+               for known in vocabulary)
+
+
+def _in_order(letters: str, word: str) -> bool:
+    rest = iter(word)
+    return all(letter in rest for letter in letters)
 
 
 # The counted noun ends before a verb ("how many IHAs [were] done in 28 days", "how many IHAs
