@@ -225,6 +225,10 @@ def other_names(counted: str, acronyms: Mapping[str, str]) -> list[str]:
              if re.fullmatch(rf"{re.escape(acronym)}s?", counted.strip(), re.I)]
     for group in synonym_groups_called_by(lambda term: _has_phrase(counted, term)):
         names += [term for term in group if not _has_phrase(counted, term)]
+    # ... and the acronyms of those names' longer forms ("health checks" -> "health assessments" ->
+    # "IHA", "initial health assessments"): the reports count them by acronym ("zero IHAs").
+    names += [acronym for acronym, long_form in acronyms.items()
+              if any(_has_phrase(long_form, name) for name in names)]
     return list(dict.fromkeys(names))
 
 
@@ -235,7 +239,7 @@ def counts_beside_names(names: list[str], text: str) -> bool:
     gap = rf"(?:\s+[\w'\u2019%,.]+){{0,{NEAR_COUNT - 1}}}\s+"
     for name in names:
         phrase = re.escape(_plain(name))
-        if re.search(rf"\b{_NUMBER_IN_WORDS}(?:\s+|{gap}){phrase}\b|\b{phrase}(?:\s+|{gap}){_NUMBER_IN_WORDS}\b", plain):
+        if re.search(rf"\b{_NUMBER_IN_WORDS}(?:\s+|{gap}){phrase}s?\b|\b{phrase}s?(?:\s+|{gap}){_NUMBER_IN_WORDS}\b", plain):
             return True
     return False
 
