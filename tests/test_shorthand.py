@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.retrieval.initialisms import InitialismGuesser
-from assistant.retrieval.query_analysis import learn_acronyms, shorthand_in, spelled_out, synonym_terms
+from assistant.retrieval.query_analysis import learn_acronyms, shorthand_in, spelled_out, synonym_terms, typed_levels
 from assistant.retrieval.words import content_words
 from evals.check_data import load_paragraphs
 from tests.conftest import REPORTS_DIR
@@ -77,6 +77,23 @@ def test_staff_shorthand_is_spelled_out_in_the_reports_words(vocabulary):
         "do health visitors attend child protection conference for kids?"
     # Words the reports use are not shorthand, even when the synonym list holds them.
     assert shorthand_in("are records kept for looked after children", vocabulary) == {}
+
+
+def test_numbered_levels_are_spelled_as_the_reports_write_them():
+    assert typed_levels("LRP L3 training numbers") == {"L3": "level three"}
+    assert typed_levels("MW lvl 3 compliance, level 2 for the rest") == {"lvl 3": "level three", "level 2": "level two"}
+    assert spelled_out("are LRP staff trained to L3?", typed_levels("are LRP staff trained to L3?")) == \
+        "are LRP staff trained to level three?"
+    assert typed_levels("L12 ward, level 3.1 of the plan, HL3 form") == {}  # no level of training
+
+
+def test_a_level_typed_short_is_no_unknown_word(real_service):
+    """"L3" counted as a word the reports never use (a quarter of "LRP L3 training numbers")."""
+    corpus = real_service.retriever.corpus()
+    question = "LRP L3 training numbers"
+    assert corpus.shorthand_for(question)["L3"] == "level three"
+    answer = real_service.ask(question, engine="extractive")
+    assert answer.answerable and "leicester-city-2016#5.3.12" in [c.id for c in answer.citations], answer.answer
 
 
 @pytest.mark.parametrize("question,gold", [

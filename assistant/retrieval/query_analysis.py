@@ -122,6 +122,17 @@ def shorthand_in(query: str, vocabulary) -> dict[str, str]:
     return found
 
 
+_LEVEL_NAMES = ("one", "two", "three", "four", "five")
+# A numbered level as staff type it ("L3", "lvl 3", "level 3"): of training, mostly.
+_TYPED_LEVEL = re.compile(r"(?<![\w&])(?:l|lvl|level)\s?([1-5])(?![\w&]|\.\d)", re.I)
+
+
+def typed_levels(query: str) -> dict[str, str]:
+    """Numbered levels as typed -> as the reports write them ("L3" -> "level three"): a figure
+    alone is no word to the word ranker, and "L3" none to the embedders."""
+    return {match.group(0): f"level {_LEVEL_NAMES[int(match.group(1)) - 1]}" for match in _TYPED_LEVEL.finditer(query)}
+
+
 def spelled_out(query: str, acronyms: dict[str, str]) -> str:
     """The query with each acronym and piece of shorthand it uses replaced by the reports' words
     ("do LWH MWs ..." -> "do liverpool women's hospital midwife ...")."""
