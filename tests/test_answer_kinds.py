@@ -159,6 +159,18 @@ def test_a_count_in_everyday_words_stands_beside_the_acronym_the_reports_count_b
     assert not counts_beside_names(names, "IHAs were completed late in 2015.")
 
 
+def test_a_numbered_level_is_no_count_and_a_judged_number_answers_a_question_naming_numbers():
+    from assistant.grounding.answer_types import counts_beside, judged_count
+
+    assert not counts_beside({"training"}, "Staff undertake safeguarding training at level three.")
+    assert not counts_beside({"training"}, "Level 3 training is delivered by the named nurse.")
+    assert counts_beside({"training"}, "Three training sessions a year are delivered to carers.")
+    judged = "There are insufficient numbers of frontline practitioners undertaking safeguarding training."
+    assert judged_count("number", "LRP training numbers", judged)
+    assert not judged_count("number", "how many LRP staff are trained", judged)  # "how many" wants the figure
+    assert not judged_count("number", "LRP training numbers", "Practitioners undertake safeguarding training.")
+
+
 def test_a_count_of_health_checks_is_answered_from_the_acronym_count(real_service):
     answer = real_service.ask("How many first health checks for Leicester children coming into care were done "
                               "in time in April 2015?", engine="extractive")

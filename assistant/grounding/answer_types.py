@@ -158,12 +158,15 @@ _AGE = re.compile(rf"{_AGED.pattern}|\bunder[- ]\d+s?\b|\b(?:\d+|{_NUMBER_WORDS}
                   r"[- ]olds?\b", re.I)
 # Nor does a pointer to a numbered part of a report ("(Recommendation 3.11)", "paragraph 5.2").
 _POINTER = re.compile(r"\b(?:recommendations?|paragraphs?|sections?)\s+\d+(?:\.\d+)*", re.I)
+# Nor does a numbered level ("training at level three", "level 3 safeguarding training").
+_LEVEL = re.compile(rf"\blevels?\s+(?:\d|one|{_NUMBER_WORDS})\b(?:\s+(?:and|or|to)\s+(?:\d|one|{_NUMBER_WORDS})\b)?", re.I)
 
 
 def _no_dates_or_ranges(text: str) -> str:
-    """The text without years, age ranges, ages and pointers to numbered parts, which count
-    nothing ("in 2015", "the 0-19 service", "aged under 18", "(Recommendation 3.11)")."""
-    return _POINTER.sub(" ", _AGE.sub(" ", _RANGE.sub(" ", _YEARS.sub(" ", text))))
+    """The text without years, age ranges, ages, pointers to numbered parts and numbered levels,
+    which count nothing ("in 2015", "the 0-19 service", "aged under 18", "(Recommendation 3.11)",
+    "level three training")."""
+    return _LEVEL.sub(" ", _POINTER.sub(" ", _AGE.sub(" ", _RANGE.sub(" ", _YEARS.sub(" ", text)))))
 
 
 def counts_beside(counted: set[str], text: str) -> bool:
@@ -244,6 +247,18 @@ def counts_beside_names(names: list[str], text: str) -> bool:
     return False
 
 
+# "There are insufficient numbers of LRP frontline practitioners ...": the reports' judgement of a
+# number, which answers a question naming "numbers" ("LRP L3 training numbers"), not "how many".
+_JUDGED_NUMBERS = re.compile(r"\b(?:insufficient|sufficient|low|lower|high|higher|small|smaller|large|larger|"
+                             r"increas\w*|reduc\w*|ris\w*|fall\w*|growing|significant)\s+numbers?\s+of\b", re.I)
+_HOW_MANY_ASKED = re.compile(r"\bhow many\b", re.I)
+
+
+def judged_count(kind: str, question: str, text: str) -> bool:
+    """Whether the text judges the number a question asks about without asking how many."""
+    return kind == "number" and not _HOW_MANY_ASKED.search(question) and bool(_JUDGED_NUMBERS.search(text))
+
+
 def _shared(focus: set[str], text: str) -> int:
     words = content_words(text)
     return sum(1 for f in focus if any(same_word(f, w) for w in words))
@@ -284,9 +299,9 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     candidates = retrieved[:SCANNED_SENTENCES] + [s for s in retrieved[SCANNED_SENTENCES:] if s.item.id in lead]
     missing, giving = [], []
     for kind in asked:
-        giving_kind = [s for s in candidates if _gives(kind, s.text, vocabulary)
+        giving_kind = [s for s in candidates if (_gives(kind, s.text, vocabulary) or judged_count(kind, asking, s.text))
                        and (kind != "number" or not counted or counts_beside(counted, s.text)
-                            or counts_beside_names(names, s.text))
+                            or counts_beside_names(names, s.text) or judged_count(kind, asking, s.text))
                        and (kind != "number" or qualifier is None or qualifier.met_by(s.text)
                             or _said_before(s, scored, qualifier.met_by))
                        and (not focus or _about(focus, s.text) or _said_before(s, scored, lambda text: _about(focus, text)))]
