@@ -85,6 +85,8 @@ def test_numbered_levels_are_spelled_as_the_reports_write_them():
     assert spelled_out("are LRP staff trained to L3?", typed_levels("are LRP staff trained to L3?")) == \
         "are LRP staff trained to level three?"
     assert typed_levels("L12 ward, level 3.1 of the plan, HL3 form") == {}  # no level of training
+    assert typed_levels("SATs prog yr 6 and Y11 drop-in") == {"yr 6": "year six", "Y11": "year 11"}
+    assert typed_levels("16-17 yr olds, the 2016 year 2015") == {}  # an age and years are no school year
 
 
 def test_a_level_typed_short_is_no_unknown_word(real_service):

@@ -122,15 +122,21 @@ def shorthand_in(query: str, vocabulary) -> dict[str, str]:
     return found
 
 
-_LEVEL_NAMES = ("one", "two", "three", "four", "five")
-# A numbered level as staff type it ("L3", "lvl 3", "level 3"): of training, mostly.
-_TYPED_LEVEL = re.compile(r"(?<![\w&])(?:l|lvl|level)\s?([1-5])(?![\w&]|\.\d)", re.I)
+_NUMBER_NAMES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+# A numbered level or school year as staff type it ("L3", "lvl 3", "level 3"; "Y6", "yr 6", "year 6").
+_TYPED_NUMBERED = re.compile(r"(?<![\w&])(?:(l|lvl|level)\s?([1-5])|(y|yr|year)\s?([1-9]|1[0-3]))(?![\w&]|\.\d)", re.I)
 
 
 def typed_levels(query: str) -> dict[str, str]:
-    """Numbered levels as typed -> as the reports write them ("L3" -> "level three"): a figure
-    alone is no word to the word ranker, and "L3" none to the embedders."""
-    return {match.group(0): f"level {_LEVEL_NAMES[int(match.group(1)) - 1]}" for match in _TYPED_LEVEL.finditer(query)}
+    """Numbered levels and school years as typed -> as the reports write them ("L3" -> "level
+    three", "yr 6" -> "year six"; numbers above ten in figures): a figure alone is no word to the
+    word ranker, and "L3" none to the embedders."""
+    found = {}
+    for match in _TYPED_NUMBERED.finditer(query):
+        number = int(match.group(2) or match.group(4))
+        name = "level" if match.group(1) else "year"
+        found[match.group(0)] = f"{name} {_NUMBER_NAMES[number - 1] if number <= 10 else number}"
+    return found
 
 
 def spelled_out(query: str, acronyms: dict[str, str]) -> str:
