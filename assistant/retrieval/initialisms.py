@@ -50,10 +50,12 @@ class InitialismGuesser:
 
     def __init__(self, texts: Iterable[str], known_words: Iterable[str], handled: Iterable[str] = ()):
         """`handled`: shorthand read elsewhere (acronyms the reports define, synonym terms)."""
-        self._text = "\n".join(t.lower() for t in texts)
+        texts = list(texts)
+        self._cased = "\n".join(texts)
+        self._text = self._cased.lower()
         self._known = frozenset(known_words)
         self._handled = frozenset(word.lower() for word in handled)
-        self._guesses: dict[str, str | None] = {}
+        self._guesses: dict[tuple[str, bool], str | None] = {}
         self._lock = threading.Lock()
 
     def expansions(self, question: str) -> dict[str, str]:
@@ -72,22 +74,26 @@ class InitialismGuesser:
                 continue
             # Typed in lower case, a final "s" may be a plural ("cpps") or an initial ("lwh", "cps").
             plural = word.islower() and len(word) >= 3 and word.endswith("s")
+            named = _typed_as_a_name(word)
             for letters in (_letters(word), _letters(word[:-1]) if plural else None):
-                phrase = self._guess(letters) if letters else None
+                phrase = self._guess(letters, named) if letters else None
                 if phrase:
                     found[word] = phrase
                     break
         return found
 
-    def _guess(self, letters: str) -> str | None:
+    def _guess(self, letters: str, named: bool = False) -> str | None:
+        key = (letters, named)
         with self._lock:
-            if letters in self._guesses:
-                return self._guesses[letters]
+            if key in self._guesses:
+                return self._guesses[key]
         guess = _most_used_phrase(self._text, letters)
+        if guess is None and named:
+            guess = _named_phrase(self._cased, letters)
         with self._lock:
             if len(self._guesses) >= MAX_REMEMBERED:
                 self._guesses.clear()
-            self._guesses[letters] = guess
+            self._guesses[key] = guess
         return guess
 
 
@@ -104,6 +110,36 @@ def _initials_pattern(letters: str) -> re.Pattern:
             pattern += r"\s+and\s+" if letters[position - 1] == "&" else _JOINER
         pattern += rf"{re.escape(letter)}[\w'\u2019-]*"
     return re.compile(r"(?<![\w'\u2019-])" + pattern + r"(?![\w'\u2019-])")
+
+
+def _typed_as_a_name(word: str) -> bool:
+    """Three or more capitals ("HSCA", "IMD", "PRUs"): the initials of a name."""
+    letters = (word[:-1] if len(word) > 3 and word.endswith("s") else word).replace("&", "")
+    return len(letters) >= 3 and letters.isupper()
+
+
+def _named_phrase(text: str, letters: str) -> str | None:
+    """The name with these initials the text writes with capitals ("Health and Social Care Act",
+    "Index of Multiple Deprivation"), however rarely: a name is what capitals stand for. Only when
+    no other capitalised phrase has the same initials."""
+    pattern = ""
+    for position, letter in enumerate(letters):
+        if letter == "&":
+            continue
+        if pattern:
+            pattern += r"\s+and\s+" if letters[position - 1] == "&" else _JOINER
+        pattern += rf"{re.escape(letter.upper())}[\w'\u2019-]*"
+    found: Counter = Counter()
+    for match in re.finditer(r"(?<![\w'\u2019-])" + pattern + r"(?![\w'\u2019-])", text):
+        phrase = re.sub(r"\s+", " ", match.group(0))
+        words = [w for w in re.findall(r"[\w'\u2019-]+", phrase) if w not in _MINOR_WORDS]
+        if len(words) == len(letters.replace("&", "")) and not any(w.lower() in STOPWORDS for w in words):
+            found[stems(phrase.lower())] += 1
+            found.setdefault(("form", stems(phrase.lower())), phrase)
+    named = [key for key in found if key and key[0] != "form"]
+    if len(named) != 1:
+        return None
+    return found[("form", named[0])].lower()
 
 
 def _most_used_phrase(text: str, letters: str) -> str | None:

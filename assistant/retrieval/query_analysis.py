@@ -123,18 +123,24 @@ def shorthand_in(query: str, vocabulary) -> dict[str, str]:
 
 
 _NUMBER_NAMES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-# A numbered level or school year as staff type it ("L3", "lvl 3", "level 3"; "Y6", "yr 6", "year 6").
-_TYPED_NUMBERED = re.compile(r"(?<![\w&])(?:(l|lvl|level)\s?([1-5])|(y|yr|year)\s?([1-9]|1[0-3]))(?![\w&]|\.\d)", re.I)
+# A numbered level, school year or section of an act as staff type it ("L3", "lvl 3", "level 3";
+# "Y6", "yr 6", "year 6"; "s48", "s.48", "sec 48").
+_TYPED_NUMBERED = re.compile(r"(?<![\w&'\u2019])(?:(?P<level>l|lvl|level)\s?(?P<grade>[1-5])|(?P<year>y|yr|year)\s?"
+                             r"(?P<school_year>[1-9]|1[0-3])|(?P<section>s\.?|sec\.?)\s?(?P<number>[1-9]\d{0,2}))"
+                             r"(?![\w&]|[.-]\d)", re.I)
 
 
 def typed_levels(query: str) -> dict[str, str]:
-    """Numbered levels and school years as typed -> as the reports write them ("L3" -> "level
-    three", "yr 6" -> "year six"; numbers above ten in figures): a figure alone is no word to the
-    word ranker, and "L3" none to the embedders."""
+    """Numbered levels, school years and sections as typed -> as the reports write them ("L3" ->
+    "level three", "yr 6" -> "year six", numbers above ten in figures; "s48" -> "section 48"): a
+    figure alone is no word to the word ranker, and "L3" none to the embedders."""
     found = {}
     for match in _TYPED_NUMBERED.finditer(query):
-        number = int(match.group(2) or match.group(4))
-        name = "level" if match.group(1) else "year"
+        if match.group("section"):
+            found[match.group(0)] = f"section {match.group('number')}"
+            continue
+        number = int(match.group("grade") or match.group("school_year"))
+        name = "level" if match.group("level") else "year"
         found[match.group(0)] = f"{name} {_NUMBER_NAMES[number - 1] if number <= 10 else number}"
     return found
 
