@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from assistant.retrieval.words import FRAMING_WORDS, STOPWORDS, content_words, stems
 
@@ -100,16 +100,27 @@ class InitialismGuesser:
 _JOINER = r"(?:\s+(?:" + "|".join(_MINOR_WORDS) + r"))*\s+"
 
 
-def _initials_pattern(letters: str) -> re.Pattern:
-    """Phrases with these initials, minor words between them ("s&o" wants "and" where the "&" is)."""
+def _initials_pattern(letters: str, capitals: bool = False) -> re.Pattern:
+    """Phrases with these initials, minor words between them ("s&o" wants "and" where the "&" is);
+    with `capitals`, each initial a capital letter ("Health and Social Care Act")."""
     pattern = ""
     for position, letter in enumerate(letters):
         if letter == "&":
             continue
         if pattern:
             pattern += r"\s+and\s+" if letters[position - 1] == "&" else _JOINER
-        pattern += rf"{re.escape(letter)}[\w'\u2019-]*"
+        pattern += rf"{re.escape(letter.upper() if capitals else letter)}[\w'\u2019-]*"
     return re.compile(r"(?<![\w'\u2019-])" + pattern + r"(?![\w'\u2019-])")
+
+
+def _phrases_with_initials(text: str, letters: str, capitals: bool = False) -> Iterator[tuple[tuple, str]]:
+    """(stems of the phrase, the phrase as written) for each phrase of the text with these
+    initials; phrases with a stop word ("did not") are no names."""
+    for match in _initials_pattern(letters, capitals).finditer(text):
+        phrase = re.sub(r"\s+", " ", match.group(0))
+        words = [w for w in _PHRASE_WORD.findall(phrase.lower()) if w not in _MINOR_WORDS]
+        if len(words) == len(letters.replace("&", "")) and not any(w in STOPWORDS for w in words):
+            yield stems(" ".join(words)), phrase
 
 
 def _typed_as_a_name(word: str) -> bool:
@@ -122,24 +133,8 @@ def _named_phrase(text: str, letters: str) -> str | None:
     """The name with these initials the text writes with capitals ("Health and Social Care Act",
     "Index of Multiple Deprivation"), however rarely: a name is what capitals stand for. Only when
     no other capitalised phrase has the same initials."""
-    pattern = ""
-    for position, letter in enumerate(letters):
-        if letter == "&":
-            continue
-        if pattern:
-            pattern += r"\s+and\s+" if letters[position - 1] == "&" else _JOINER
-        pattern += rf"{re.escape(letter.upper())}[\w'\u2019-]*"
-    found: Counter = Counter()
-    for match in re.finditer(r"(?<![\w'\u2019-])" + pattern + r"(?![\w'\u2019-])", text):
-        phrase = re.sub(r"\s+", " ", match.group(0))
-        words = [w for w in re.findall(r"[\w'\u2019-]+", phrase) if w not in _MINOR_WORDS]
-        if len(words) == len(letters.replace("&", "")) and not any(w.lower() in STOPWORDS for w in words):
-            found[stems(phrase.lower())] += 1
-            found.setdefault(("form", stems(phrase.lower())), phrase)
-    named = [key for key in found if key and key[0] != "form"]
-    if len(named) != 1:
-        return None
-    return found[("form", named[0])].lower()
+    names = dict(_phrases_with_initials(text, letters, capitals=True))
+    return next(iter(names.values())).lower() if len(names) == 1 else None
 
 
 def _most_used_phrase(text: str, letters: str) -> str | None:
@@ -148,12 +143,7 @@ def _most_used_phrase(text: str, letters: str) -> str | None:
     protection plan" and "plans"); phrases with a stop word ("did not") are no names."""
     uses: Counter = Counter()
     forms: dict[tuple, Counter] = {}
-    for match in _initials_pattern(letters).finditer(text):
-        phrase = re.sub(r"\s+", " ", match.group(0))
-        words = [w for w in _PHRASE_WORD.findall(phrase) if w not in _MINOR_WORDS]
-        if len(words) != len(letters.replace("&", "")) or any(w in STOPWORDS for w in words):
-            continue
-        key = stems(" ".join(words))
+    for key, phrase in _phrases_with_initials(text, letters):
         uses[key] += 1
         forms.setdefault(key, Counter())[phrase] += 1
     ranked = uses.most_common(2)
