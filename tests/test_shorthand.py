@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.retrieval.initialisms import InitialismGuesser
-from assistant.retrieval.query_analysis import learn_acronyms, shorthand_in, spelled_out, synonym_terms, typed_levels
+from assistant.retrieval.query_analysis import learn_acronyms, shorthand_in, spelled_out, synonym_terms, numbered_shorthand
 from assistant.retrieval.words import content_words
 from evals.check_data import load_paragraphs
 from tests.conftest import REPORTS_DIR
@@ -109,17 +109,17 @@ def test_staff_shorthand_is_spelled_out_in_the_reports_words(vocabulary):
     assert shorthand_in("are records kept for looked after children", vocabulary) == {}
 
 
-def test_numbered_levels_are_spelled_as_the_reports_write_them():
-    assert typed_levels("LRP L3 training numbers") == {"L3": "level three"}
-    assert typed_levels("MW lvl 3 compliance, level 2 for the rest") == {"lvl 3": "level three", "level 2": "level two"}
-    assert spelled_out("are LRP staff trained to L3?", typed_levels("are LRP staff trained to L3?")) == \
+def test_numbered_levels_years_and_sections_are_spelled_as_the_reports_write_them():
+    assert numbered_shorthand("LRP L3 training numbers") == {"L3": "level three"}
+    assert numbered_shorthand("MW lvl 3 compliance, level 2 for the rest") == {"lvl 3": "level three", "level 2": "level two"}
+    assert spelled_out("are LRP staff trained to L3?", numbered_shorthand("are LRP staff trained to L3?")) == \
         "are LRP staff trained to level three?"
-    assert typed_levels("L12 ward, level 3.1 of the plan, HL3 form") == {}  # no level of training
-    assert typed_levels("SATs prog yr 6 and Y11 drop-in") == {"yr 6": "year six", "Y11": "year 11"}
-    assert typed_levels("16-17 yr olds, the 2016 year 2015") == {}  # an age and years are no school year
-    assert typed_levels("s48 HSCA 2008, or s. 48?") == {"s48": "section 48", "s. 48": "section 48"}
-    assert typed_levels("HVs and SNs 3 times") == {}
-    assert typed_levels("Sefton's 0-19 service, the HVs 2 visits, level 3-4") == {}  # a plural or a range
+    assert numbered_shorthand("L12 ward, level 3.1 of the plan, HL3 form") == {}  # no level of training
+    assert numbered_shorthand("SATs prog yr 6 and Y11 drop-in") == {"yr 6": "year six", "Y11": "year 11"}
+    assert numbered_shorthand("16-17 yr olds, the 2016 year 2015") == {}  # an age and years are no school year
+    assert numbered_shorthand("s48 HSCA 2008, or s. 48?") == {"s48": "section 48", "s. 48": "section 48"}
+    assert numbered_shorthand("HVs and SNs 3 times") == {}
+    assert numbered_shorthand("Sefton's 0-19 service, the HVs 2 visits, level 3-4") == {}  # a plural or a range
 
 
 def test_a_level_typed_short_is_no_unknown_word(real_service):

@@ -24,7 +24,8 @@ from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.review_facts import fact_paragraphs
 from assistant.retrieval.initialisms import InitialismGuesser
 from assistant.retrieval.query_analysis import (TYPED_WORD, NameEvidence, QueryPlan, ReportNames, learn_acronyms,
-                                                plan_query, shorthand_in, spelled_out, synonym_terms, typed_levels)
+                                                numbered_shorthand, plan_query, shorthand_in, spelled_out,
+                                                synonym_terms)
 from assistant.retrieval.words import content_words
 from assistant.settings import RetrievalSettings
 from ingest.models import PARAGRAPH_KINDS, Paragraph
@@ -96,7 +97,7 @@ class _Corpus:
         the reports use ("CPP")."""
         typed = shorthand_in(question, self.vocabulary)
         guessed = self.initialisms.expansions(question)
-        return {**typed, **guessed, **typed_levels(question)}
+        return {**typed, **guessed, **numbered_shorthand(question)}
 
     def acronyms_for(self, question: str, shorthand: dict[str, str] | None = None) -> dict[str, str]:
         """The acronyms the reports define (as defined and as typed), and the question's shorthand

@@ -130,7 +130,7 @@ _TYPED_NUMBERED = re.compile(r"(?<![\w&'\u2019])(?:(?P<level>l|lvl|level)\s?(?P<
                              r"(?![\w&]|[.-]\d)", re.I)
 
 
-def typed_levels(query: str) -> dict[str, str]:
+def numbered_shorthand(query: str) -> dict[str, str]:
     """Numbered levels, school years and sections as typed -> as the reports write them ("L3" ->
     "level three", "yr 6" -> "year six", numbers above ten in figures; "s48" -> "section 48"): a
     figure alone is no word to the word ranker, and "L3" none to the embedders."""
