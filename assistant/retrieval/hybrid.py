@@ -268,6 +268,7 @@ class HybridRetriever:
         word_counts: Counter = Counter()
         capitalised: Counter = Counter()
         term_counts: Counter = Counter()
+        areas = tuple(area_words(reports, versions))
         for _, digest in digests:
             capitalised.update(digest.names.capitalised)
             term_counts.update(digest.synonym_terms)
@@ -285,12 +286,12 @@ class HybridRetriever:
             word_weights=inverse_document_frequencies(word_counts, len(paragraphs)),
             capitalised=capitalised,
             introductions=frozenset(p.citation_id for p in paragraphs if is_introduction(p)),
-            addressees=AddresseeIndex({p.citation_id: p for p in paragraphs}, acronyms, area_words(reports, versions)),
+            addressees=AddresseeIndex({p.citation_id: p for p in paragraphs}, acronyms, areas),
             initialisms=InitialismGuesser((p.text for p in paragraphs), word_counts, [*acronyms, *synonym_terms()]),
             acronyms_by_letters=acronyms_by_letters(acronyms, paragraphs),
             reports_wording=reports_wording(term_counts),
             distinctive=distinctive_in_corpus((d.sole_words for _, d in digests), word_counts),
-            area_words=tuple(area_words(reports, versions)),
+            area_words=areas,
         )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
