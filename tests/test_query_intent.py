@@ -48,6 +48,11 @@ from tests.conftest import REPORTS_DIR
     ("What did the review say about how well trained Leicester staff should be in protecting children?",
      ["recommendation"]),
     ("What did the inspectors want done about waiting lists?", ["recommendation"]),
+    # the review wanting someone to act, however long the name and whatever the verb
+    ("What did the review want the Leicester adult drug and alcohol service to do about talking to health visitors?",
+     ["recommendation"]),
+    ("What did the review want Southport A&E to check about adults who come in?", ["recommendation"]),
+    ("What did the inspectors want to see in Sefton?", []),
     # ... asked with a word of obligation and a verb of doing, or as what was asked for (each was
     # read as asking what was found, and the recommendation was not in the top 10).
     ("what do sefton need to fix re IHA delays", ["recommendation"]),
@@ -204,6 +209,11 @@ def test_what_was_recommended_still_finds_the_recommendation_first(real_service)
     ("what should the designated LAC nurse in leicester be freed up to do", "leicester-city-2016#rec:2.17"),
     ("What change to the missed-appointment policy was asked for in Leicester?", "leicester-city-2016#rec:10.3"),
     ("What did the review say Sefton managers should do with referrals to the MASH?", "sefton-2018#rec:4.4"),
+    # "wanted X to <verb>" with a long name or a verb other than "do": outside the top 10 before.
+    ("What did the review want the Leicester adult drug and alcohol service to do about talking to health visitors?",
+     "leicester-city-2016#rec:10.1"),
+    ("What did the review want Southport A&E to check about adults who come in, whatever their gender?",
+     "sefton-2018#rec:2.3"),
 ])
 def test_recommendation_questions_cite_the_recommendation(real_service, question, recommendation):
     assert recommendation in [r.id for r in real_service.search(question, k=5)]

@@ -25,6 +25,10 @@ _RECOMMENDATION = re.compile(
     # "what did the CCGs need to do", "what did inspectors ask the CCGs to do", "what did they want done"
     r"what (?:did|do|does|should|would|will) (?:[\w'\u2019-]+ ){1,4}(?:need|have|ought|ask|want|expect|require)\w* "
     r"(?:[\w'\u2019-]+ ){0,6}to do|what (?:did|do|does) (?:[\w'\u2019-]+ ){1,3}want\w* (?:\w+ )?done|"
+    # the review wanting someone to act, whoever and whatever: "what did the review want the Leicester
+    # adult drug and alcohol service to do", "what did inspectors want Southport A&E to check"
+    r"what (?:did|do|does|would|will) (?:the )?(?:review(?:ers)?|inspectors?|inspection|report|cqc|they) "
+    r"(?:want|ask|expect|require|urge|advise|tell)\w* (?:[^\s?]+ ){1,12}?to (?!the\b|a\b)[a-z]+\b|"
     # what is to be done, asked with a word of obligation: "what should the designated nurse be
     # freed up to do", "what training should ward staff get", "how should AMH track referrals",
     # "who should be told", "should the team keep its access?", "what did the review say managers
