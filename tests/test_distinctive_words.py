@@ -30,6 +30,24 @@ def test_sole_words_are_those_one_paragraph_uses():
     assert "ligature" not in distinctive  # each report uses it once: not one paragraph of the corpus
 
 
+def test_everyday_words_of_the_synonym_list_are_not_distinctive():
+    paragraphs = [_paragraph("a", "1", "Staff asked about drug use and ligatures."),
+                  _paragraph("a", "2", "Substance misuse workers liaise.")]
+    counts = Counter(w for p in paragraphs for w in content_words(p.text))
+    per_report = [sole_words(paragraphs)]
+    assert distinctive_in_corpus(per_report, counts)["drug"] == "a#1"
+    distinctive = distinctive_in_corpus(per_report, counts, ["drugs", "drug and alcohol", "substance misuse"])
+    assert "drug" not in distinctive and distinctive["ligature"] == "a#1"
+
+
+def test_an_everyday_word_one_paragraph_uses_in_passing_does_not_outrank_the_paragraph_asked_about(real_service):
+    """Sefton's 2.22 is the one paragraph saying "drug"; every other says "substance misuse".
+    Counted as distinctive, it came first, above the referral paragraph all three rankers put first."""
+    asked = "How long was a young person's drug service referral to social care delayed in Sefton?"
+    assert "drug" not in real_service.retriever.corpus().distinctive
+    assert [r.id for r in real_service.search(asked, k=1)] == ["sefton-2018#3.15"]
+
+
 def test_the_ranking_counts_distinctive_words_and_breaks_ties_by_the_word_ranker():
     distinctive = {"receptionist": "a#1", "curiosity": "a#1", "ligature": "a#2", "sefton": "a#3", "2014": "a#4",
                    "recommended": "a#5"}

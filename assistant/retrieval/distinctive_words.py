@@ -24,10 +24,16 @@ def sole_words(paragraphs: Iterable[Paragraph]) -> dict[str, str]:
     return {word: cid for word, cid in users.items() if counts[word] == 1}
 
 
-def distinctive_in_corpus(per_report: Iterable[dict[str, str]], paragraph_counts: Counter) -> dict[str, str]:
+def distinctive_in_corpus(per_report: Iterable[dict[str, str]], paragraph_counts: Counter,
+                          everyday_terms: Iterable[str] = ()) -> dict[str, str]:
     """The reports' sole words (`sole_words`, one dict per report) that no other report uses
-    either (`paragraph_counts`: content word -> paragraphs using it, over all the reports)."""
-    return {word: cid for sole in per_report for word, cid in sole.items() if paragraph_counts[word] == 1}
+    either (`paragraph_counts`: content word -> paragraphs using it, over all the reports), less
+    the words of `everyday_terms` (the synonym list's): those are everyday words for what the
+    reports mostly say otherwise, so a paragraph using one says it in passing ("drug" once, for
+    "substance misuse" everywhere; "teenager" once, for "young people")."""
+    everyday = {word for term in everyday_terms for word in content_words(term)}
+    return {word: cid for sole in per_report for word, cid in sole.items()
+            if paragraph_counts[word] == 1 and word not in everyday}
 
 
 def distinctive_ranking(question: str, distinctive: dict[str, str], tie_order: list[str],

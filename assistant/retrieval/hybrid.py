@@ -290,7 +290,7 @@ class HybridRetriever:
             initialisms=InitialismGuesser((p.text for p in paragraphs), word_counts, [*acronyms, *synonym_terms()]),
             acronyms_by_letters=acronyms_by_letters(acronyms, paragraphs),
             reports_wording=reports_wording(term_counts),
-            distinctive=distinctive_in_corpus((d.sole_words for _, d in digests), word_counts),
+            distinctive=distinctive_in_corpus((d.sole_words for _, d in digests), word_counts, synonym_terms()),
             area_words=areas,
         )
 
