@@ -386,3 +386,20 @@ def test_everyday_terms_the_reports_never_use_find_the_paragraph(real_service):
     asked = "are family doctors in leicester asked for input when a child in care has a health check"
     assert "gp" in corpus.plan(asked, True).spelled
     assert "leicester-city-2016#4.15" in [r.id for r in real_service.search(asked, k=3)]
+
+
+@pytest.mark.parametrize("question,named", [
+    ("Are Leicester's sexual health services part of the work against CSE?", ["leicester-city-2016"]),
+    ("Is Leicester\u2019s CCG holding providers to account?", ["leicester-city-2016"]),
+    ("Do Sefton's health visitors see new mothers?", ["sefton-2018"]),
+    # a possessive of a common word is no name ("Council's" and "Hospital's" were read as Sefton's)
+    ("Is the hospital's safeguarding team allowed to see the council's records?", []),
+])
+def test_an_area_named_in_the_possessive_names_its_report(real_service, question, named):
+    assert real_service.retriever.corpus().plan(question, True).named_reports == named
+
+
+def test_a_question_naming_leicester_in_the_possessive_ranks_leicester_first(real_service):
+    """Unread as naming Leicester, Sefton's paragraph on sexual health and CSE ranked first."""
+    asked = "Are Leicester's sexual health services part of the work against child sexual exploitation?"
+    assert [r.id for r in real_service.search(asked, k=1)] == ["leicester-city-2016#5.1.19"]

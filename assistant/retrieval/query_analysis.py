@@ -207,7 +207,9 @@ class NameEvidence:
         words: set[str] = set()
         for paragraph in paragraphs:
             for word in _CAPITALISED.findall(paragraph.text):
-                capitalised[word.lower()] = capitalised.get(word.lower(), 0) + 1
+                word = without_possessive(word.lower())  # "Council's" is the council's, no name of its own
+                if "'" not in word and "\u2019" not in word:  # "I've", "Women's"
+                    capitalised[word] = capitalised.get(word, 0) + 1
             lowered = paragraph.text.lower()
             words.update(_WHOLE_WORD.findall(lowered))  # "children's"
             words.update(_WORD_CHARS.findall(lowered))  # "children", "s": what \bchildren\b finds
@@ -216,6 +218,11 @@ class NameEvidence:
     def uses(self, word: str) -> bool:
         """Whether the word appears as a whole word, as `\\bword\\b` would find it."""
         return word in self.words
+
+
+def without_possessive(word: str) -> str:
+    """"leicester's" and "leicester\u2019s" -> "leicester"; "services'" -> "services"."""
+    return re.sub(r"['\u2019]s?$", "", word)
 
 
 class ReportNames:
@@ -241,7 +248,7 @@ class ReportNames:
     def named_in(self, query: str) -> list[str]:
         found = []
         for word in re.findall(r"[A-Za-z'\u2019]{3,}", query.lower()):
-            report_id = self.names.get(word)
+            report_id = self.names.get(without_possessive(word))  # "Leicester's", "Sefton\u2019s"
             if report_id and report_id not in found:
                 found.append(report_id)
         return found
