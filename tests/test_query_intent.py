@@ -98,6 +98,12 @@ def paragraphs():
     # What inspectors found is not who they were.
     ("What did inspectors find about CAMHS in Sefton?", [], []),
     ("which CCGs were in the sefton review", ["CCGs"], ["sefton-2018#front.7"]),
+    # which CCGs an area has, asked without naming the review; not who commissions a service
+    ("Which CCGs cover Sefton?", ["CCGs"], ["sefton-2018#front.7"]),
+    ("who are the leicester CCGs", ["CCGs"], ["leicester-city-2016#front.8"]),
+    ("Which CCG commissions CAMHS in Leicester?", [], []),
+    ("What CCG oversight is there of safeguarding in Sefton?", [], []),
+    ("Which NHS trusts were in the Sefton review?", ["providers"], ["sefton-2018#front.6"]),
     ("when was the leicester report published", ["publication date"], ["leicester-city-2016#front.5"]),
     ("when did the sefton report come out", ["publication date"], ["sefton-2018#front.4"]),
     ("what recommendation came out of sefton 3.18", [], []),
@@ -156,6 +162,7 @@ def test_review_facts_follow_the_reports_in_scope(paragraphs):
     ("When did the Leicester City review take place?", "leicester-city-2016#front.4", ["February", "2016"]),
     ("Who were the inspectors on the Leicester City review?", "leicester-city-2016#front.6", ["Elaine Croll"]),
     ("Which providers were covered by the Sefton review?", "sefton-2018#front.6", ["Alder Hey"]),
+    ("Which CCGs cover Sefton?", "sefton-2018#front.7", ["Southport and Formby"]),
 ])
 def test_fact_questions_cite_the_front_matter_paragraph_that_holds_the_fact(real_service, question, fact_id, words):
     assert real_service.search(question, k=5)[0].id == fact_id

@@ -52,12 +52,21 @@ FIELDS = (
     ReviewField("providers", re.compile(
         r"\b(?:providers?|trusts?|provider services|organi[sz]ations?|(?:nhs )?bodies)\b.{0,40}\b(?:covered|included|"
         r"involved|inspected|reviewed|looked at|part of|took part) (?:in |by )?(?:the |this )?(?:\w+ )?(?:review|inspection)\b|"
+        # "which trusts were in the Sefton review?"
+        r"\b(?:which|what) (?:nhs )?(?:providers?|trusts?|provider services|organi[sz]ations?|(?:nhs )?bodies) (?:were|was|are|is) "
+        r"(?:in|on|under) (?:the |this )?(?:\w+ )?(?:review|inspection)\b|"
         r"\b(?:providers?|trusts?|provider services|organi[sz]ations?|(?:nhs )?bodies) (?:were |was )?(?:covered|included|"
         r"inspected|reviewed|looked at)\b", re.I),
         re.compile(r"^\s*provider services included\b", re.I)),
+    # "which CCGs cover Sefton?", "who are the Leicester CCGs?"; not who commissions or pays for a
+    # service ("which CCG commissions CAMHS?": the context section says)
     ReviewField("CCGs", re.compile(r"\b(?:ccgs?|clinical commissioning groups?|commissioning groups?)\b.{0,40}\b(?:covered|"
                                    r"included|involved|in (?:the|this) (?:\w+ )?review|part of)|\bwhich (?:ccgs?|"
-                                   r"clinical commissioning groups?) (?:were|was|are)\b", re.I),
+                                   r"clinical commissioning groups?) (?:were|was|are)\b|"
+                                   r"^(?!.*\b(?:commission\w*|pays?|paid|funds?|funded|buys?)\b).*(?:\b(?:which|what) (?:ccgs?|"
+                                   r"clinical commissioning groups?) (?:is|are|was|were|covers?|serves?|covering|serving|for|in|"
+                                   r"does|do|did|has|have|there)\b|\bwho (?:is|are) the (?:\w+ )?(?:ccgs?|clinical "
+                                   r"commissioning groups?)\b)", re.I),
                 re.compile(r"^\s*ccgs? included\b", re.I)),
     ReviewField("NHS England area", re.compile(r"\b(?:nhs england|nhse) (?:area|region)\b", re.I),
                 re.compile(r"^\s*nhs england area\b", re.I)),
