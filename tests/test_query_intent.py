@@ -130,6 +130,13 @@ def paragraphs():
      ["sefton-2018#how-we-carried-out-the-review.4"]),
     ("When was the Leicester visit?", ["review dates"], ["leicester-city-2016#front.4"]),
     ("how long were inspectors in sefton for", ["review dates"], ["sefton-2018#front.3"]),
+    # the dates asked by the year, the week, the area's name between, or the inspectors' presence
+    ("What year was the Sefton review?", ["review dates"], ["sefton-2018#front.3"]),
+    ("what week was the sefton visit", ["review dates"], ["sefton-2018#front.3"]),
+    ("how long did the sefton review last", ["review dates"], ["sefton-2018#front.3"]),
+    ("When were inspectors in Leicester?", ["review dates"], ["leicester-city-2016#front.4"]),
+    ("what year did the review say the strategy ended", [], []),
+    ("what region is Sefton in", ["CQC region"], ["sefton-2018#front.9"]),
     ("how many inspectors went to leicester", ["inspectors"], ["leicester-city-2016#front.6"]),
     ("what did the inspectors do on their visit to sefton", ["method"],
      [f"sefton-2018#how-we-carried-out-the-review.{n}" for n in range(1, 5)]),

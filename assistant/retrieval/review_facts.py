@@ -33,7 +33,11 @@ FIELDS = (
         # the visit, and how long it lasted: "when was the Leicester visit?", "how long were
         # inspectors in sefton for?"
         rf"|\bwhen (?:was|were|did) (?:the |this )?(?:\w+ ){{0,2}}(?:visit|site visit|fieldwork)\b"
-        rf"|\bhow long (?:was|were|did) (?:the )?(?:cqc )?(?:inspectors?|reviewers?|inspection team|{_REVIEW}|visit)\b"
+        # "what year was the Sefton review?", "what week was the visit?", "when were inspectors in Leicester?"
+        rf"|\b(?:what|which) (?:week|month|year|days?) (?:was|were) (?:the |this )?(?:\w+ ){{0,2}}"
+        rf"(?:visit|site visit|fieldwork|{_REVIEW}|inspectors?|reviewers?)\b"
+        rf"|\bwhen (?:was|were) (?:the )?(?:cqc )?(?:inspectors?|reviewers?|inspection team) (?:in|at|on site)\b"
+        rf"|\bhow long (?:was|were|did) (?:the )?(?:cqc )?(?:\w+ )?(?:inspectors?|reviewers?|inspection team|{_REVIEW}|visit)\b"
         rf"(?! (?:wait|take to))", re.I),
         re.compile(r"^\s*date of (?:the )?review\b", re.I)),
     # Not what another body publishes ("what does DfE publish re LAC?", "data published by PHE").
@@ -43,7 +47,7 @@ FIELDS = (
                            r".*\b(?:publish\w*|publication|c[ao]mes? out(?! of)|released(?! from))\b", re.I),
                 re.compile(r"^\s*date of publication\b", re.I)),
     ReviewField("inspectors", re.compile(
-        r"^(?!.*\bhow long\b).*?(?:\bhow many (?:cqc )?inspectors\b|"
+        r"^(?!.*\b(?:how long|when)\b).*?(?:\bhow many (?:cqc )?inspectors\b|"
         r"\bwho (?:were|was|are) (?:the )?(?:cqc )?inspectors?\b|\b(?:names?|list) of (?:the )?(?:cqc )?inspectors?\b"
         r"|\b(?:which|what) (?:cqc )?inspectors?\b|\binspectors? (?:on|for|in|were|was|names?)\b"
         r"|\binspectors? (?:took part|were involved|carried out)\b|\bwho (?:was|were) (?:in|on) the (?:inspection|review) team\b"
@@ -70,7 +74,7 @@ FIELDS = (
                 re.compile(r"^\s*ccgs? included\b", re.I)),
     ReviewField("NHS England area", re.compile(r"\b(?:nhs england|nhse) (?:area|region)\b", re.I),
                 re.compile(r"^\s*nhs england area\b", re.I)),
-    ReviewField("CQC region", re.compile(r"\bcqc region\b|\bwhich (?:cqc )?region\b", re.I),
+    ReviewField("CQC region", re.compile(r"\bcqc region\b|\b(?:which|what) (?:cqc )?region\b", re.I),
                 re.compile(r"^\s*cqc region\b", re.I)),
     ReviewField("deputy chief inspector", re.compile(r"\b(?:deputy )?chief inspector\b", re.I),
                 re.compile(r"^\s*cqc deputy chief inspector\b", re.I)),
