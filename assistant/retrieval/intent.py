@@ -27,8 +27,13 @@ _RECOMMENDATION = re.compile(
     r"(?:[\w'\u2019-]+ ){0,6}to do|what (?:did|do|does) (?:[\w'\u2019-]+ ){1,3}want\w* (?:\w+ )?done|"
     # the review wanting someone to act, whoever and whatever: "what did the review want the Leicester
     # adult drug and alcohol service to do", "what did inspectors want Southport A&E to check"
-    r"what (?:did|do|does|would|will) (?:the )?(?:review(?:ers)?|inspectors?|inspection|report|cqc|they) "
+    r"(?:what|how) (?:did|do|does|would|will) (?:the )?(?:review(?:ers)?|inspectors?|inspection|report|cqc|they) "
     r"(?:want|ask|expect|require|urge|advise|tell)\w* (?:[^\s?]+ ){1,12}?to (?!the\b|a\b)[a-z]+\b|"
+    # what would put it right, and the review's advice: "what would fix the IHA delays, according
+    # to the report?", "what was the advice on IHA delays?"
+    r"what (?:would|could|will) (?:fix|solve|sort out|resolve|remedy|put right)\b|"
+    r"what (?:was|is|were|are) (?:the |their |its )?(?:review's |report's |cqc's |inspectors' )?advice (?:on|about|regarding)\b|"
+    r"what (?:advice|guidance) did (?:the )?(?:review(?:ers)?|inspectors?|report|cqc|they) give\b|"
     # what is to be done, asked with a word of obligation: "what should the designated nurse be
     # freed up to do", "what training should ward staff get", "how should AMH track referrals",
     # "who should be told", "should the team keep its access?", "what did the review say managers
