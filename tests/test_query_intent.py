@@ -425,3 +425,23 @@ def test_a_question_naming_leicester_in_the_possessive_ranks_leicester_first(rea
     """Unread as naming Leicester, Sefton's paragraph on sexual health and CSE ranked first."""
     asked = "Are Leicester's sexual health services part of the work against child sexual exploitation?"
     assert [r.id for r in real_service.search(asked, k=1)] == ["leicester-city-2016#5.1.19"]
+
+
+@pytest.mark.parametrize("question,refs", [
+    ("explain point 4.7 leicester", ["4.7"]),
+    ("sefton p.5.2.6", ["5.2.6"]),
+    ("paragraph no. 3.12 leicester", ["3.12"]),
+    ("sections 2.1 and 2.2 sefton", ["2.1", "2.2"]),
+    ("recs 1.1, 1.2 & 1.3 sefton", ["rec:1.1", "rec:1.2", "rec:1.3"]),
+    # a figure is no paragraph, named or listed
+    ("at one point 2.5% of children", []),
+    ("compare paragraph 2.1 and 2.5 weeks", ["2.1"]),
+])
+def test_paragraphs_are_named_as_points_and_in_lists(question, refs):
+    assert paragraph_refs(question) == refs
+
+
+def test_a_paragraph_named_as_a_point_is_answered_from_it(real_service):
+    """"point 4.7" was read as a figure beside other words and the question declined."""
+    answer = real_service.ask("explain point 4.7 leicester", engine="extractive")
+    assert answer.answerable and {c.id for c in answer.citations} == {"leicester-city-2016#4.7"}

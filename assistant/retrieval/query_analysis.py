@@ -13,7 +13,8 @@ from assistant.retrieval.intent import Intent, intents_of
 from assistant.retrieval.words import FRAMING_WORDS, content_words, stems
 from ingest.models import Paragraph
 
-_PARAGRAPH_REF = re.compile(r"\b(?:paragraphs?|paras?|findings?|sections?|§)\s*(\d{1,2}(?:\.\d{1,3}){1,2})\b", re.I)
+_PARAGRAPH_REF = re.compile(r"(?:\b(?:paragraphs?|paras?|findings?|sections?|points?|pts?|p)\.?|§)\s*(?:no\.?\s*)?"
+                            r"(\d{1,2}(?:\.\d{1,3}){1,2})(?![\w%]|\.\d)", re.I)
 _BARE_NUMBER = re.compile(r"(?<![\w.])(\d{1,2}(?:\.\d{1,3}){1,2})(?![\w%]|\.\d)")
 _SAYING = frozenset("say says said cover covers mean means state states whats summarise summarize summary explain "
                     "describe".split())
@@ -254,12 +255,22 @@ class ReportNames:
         return found
 
 
+def _listed_after(query: str, position: int) -> list[str]:
+    """The numbers listed straight after a named one: "paragraphs 2.1 and 2.2", "recs 1.1, 1.2 & 1.3"."""
+    numbers = []
+    while match := _LISTED.match(query, position):
+        numbers.append(match.group(1))
+        position = match.end()
+    return numbers
+
+
 def paragraph_refs(query: str, names: ReportNames | None = None) -> list[str]:
     """Paragraphs a query names: "paragraph 3.9" -> "3.9", "recommendation 2.1" -> "rec:2.1";
     with the reports' names, a bare number too when nothing but the report is said beside it
     ("sefton 3.14?", "what does 5.2.1 say") - elsewhere it may be a figure ("a 2.5 week wait")."""
-    refs = [m.group(1) for m in _PARAGRAPH_REF.finditer(query)]
-    refs += [f"rec:{m.group(1)}" for m in _RECOMMENDATION_REF.finditer(query)]
+    refs = [number for m in _PARAGRAPH_REF.finditer(query) for number in (m.group(1), *_listed_after(query, m.end()))]
+    refs += [f"rec:{number}" for m in _RECOMMENDATION_REF.finditer(query)
+             for number in (m.group(1), *_listed_after(query, m.end()))]
     if not refs and names is not None and (bare := _BARE_NUMBER.findall(query)):
         beside = content_words(_BARE_NUMBER.sub(" ", query)) - FRAMING_WORDS - _SAYING
         if all(word in names.names or word in names.area_words for word in beside):
@@ -272,6 +283,8 @@ def paragraph_refs(query: str, names: ReportNames | None = None) -> list[str]:
 
 # What makes a number straight after the report's name a quantity: "sefton 2.5 weeks".
 _A_UNIT = r"(?:days?|weeks?|months?|years?|hours?|times|per|percent|fte|wte|million|m|k)\b"
+# A number listed after a named paragraph or recommendation: "2.1 and 2.2", not "and 2.5 weeks".
+_LISTED = re.compile(rf"\s*(?:,|and|&|or)\s*(\d{{1,2}}(?:\.\d{{1,3}}){{1,2}})(?![\w%]|\.\d)(?!\s*{_A_UNIT})", re.I)
 
 
 def _after_a_name(query: str, number: str, names: ReportNames) -> bool:
