@@ -67,6 +67,22 @@ _ASKS_A_RATING = re.compile(r"\b(?:rating|rated|grade|graded|judgement|judgment|
 _TRIAGE_GRADE = re.compile(r"\b(?:red|amber|green|blue|rag)[\s-]*(?:rated|rating|graded|grade)\b|"
                            r"\b(?:rated|graded)\s+(?:as\s+)?(?:red|amber|green|blue)\b", re.I)
 
+# The noun, not the verb: "a checklist to rate their own safeguarding" asks for no rate.
+_ASKS_A_RATE = re.compile(r"(?<!\bto )\brates?\b(?! (?:their|its|his|her|them|themselves|itself|how|the|our|your)\b)",
+                          re.I)
+# Staff turnover and sickness absence are rates named without the word; a figure gives one only
+# beside the measure ("sickness absence CAMHS": a CAMHS waiting time is none).
+_NAMED_MEASURE = re.compile(r"\b(?:turnover|sickness absence)\b", re.I)
+_MEASURE_STATED = {"turnover": re.compile(r"\bturnover\b", re.I),
+                   "sickness absence": re.compile(r"\b(?:sickness|absence)\b", re.I)}
+
+
+def _states_the_measure(question: str, text: str) -> bool:
+    """Whether the text names the measure the question names, if it names one (_NAMED_MEASURE)."""
+    named = _NAMED_MEASURE.search(question)
+    return named is None or bool(_MEASURE_STATED[named.group(0).lower()].search(text))
+
+
 _NUMBER_ASKED = re.compile(r"\b(?:average|avg|ratio|what (?:figure|score|total))\b", re.I)
 # Staff name an amount rather than ask "how much": "budget for the LAC team", "spend on CAMHS"
 # (not "budget pressures", and not when the question judges it: "is the budget enough?").
@@ -98,9 +114,9 @@ KINDS = (
     # "How long is the wait for an autism assessment?", "CAMHS waiting times": a length of time.
     AnswerKind("duration", re.compile(r"\b(?:how long|wait(?:ing)? (?:times?|lists?)|(?:average|longest|typical|mean|median) "
                                       r"waits?)\b", re.I).search),
-    # The noun, not the verb: "a checklist to rate their own safeguarding" asks for no rate.
-    AnswerKind("rate", re.compile(r"(?<!\bto )\brates?\b(?! (?:their|its|his|her|them|themselves|itself|how|the|our|your)\b)",
-                                  re.I).search),
+    # The noun, not the verb: "a checklist to rate their own safeguarding" asks for no rate. Staff
+    # turnover, sickness absence and the usage of a service are rates too, named without the word.
+    AnswerKind("rate", lambda q: _ASKS_A_RATE.search(q) or _NAMED_MEASURE.search(q)),
     AnswerKind("rating", lambda q: _ASKS_A_RATING.search(_TRIAGE_GRADE.sub(" ", q))),
     AnswerKind("name", re.compile(rf"\b(?:names? of|what is (?:the|their|his|her) name|who (?:is|was|are|were) "
                                   rf"(?:the|its|their)(?: \w+){{0,3}} (?:{_PEOPLE})s?|who (?:chairs|chaired))\b",
@@ -304,6 +320,7 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
                             or counts_beside_names(names, s.text) or judged_count(kind, asking, s.text))
                        and (kind != "number" or qualifier is None or qualifier.met_by(s.text)
                             or _said_before(s, scored, qualifier.met_by))
+                       and (kind != "rate" or _states_the_measure(asking, s.text))
                        and (not focus or _about(focus, s.text) or _said_before(s, scored, lambda text: _about(focus, text)))]
         # The sentence sharing most of the question's distinctive words gives it; the best scored
         # breaks ties ("the longest wait was 52 weeks" vs "the average wait from referral to
