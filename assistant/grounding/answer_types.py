@@ -77,6 +77,17 @@ _MEASURE_STATED = {"turnover": re.compile(r"\bturnover\b", re.I),
                    "sickness absence": re.compile(r"\b(?:sickness|absence)\b", re.I)}
 
 
+# "average caseload", "avg SDQ score": a figure gives the average only beside what is averaged
+# (a school-nurse sentence stating "70% of schools" is no average caseload).
+_AVERAGED = re.compile(r"\b(?:average|avg|mean|median)\s+(?:number of\s+|length of\s+)?([A-Za-z][\w-]*)", re.I)
+
+
+def _states_what_is_averaged(question: str, text: str) -> bool:
+    averaged = _AVERAGED.search(question)
+    wanted = content_words(averaged.group(1)) if averaged else set()
+    return not wanted or any(same_word(w, word) for w in wanted for word in content_words(text))
+
+
 def _states_the_measure(question: str, text: str) -> bool:
     """Whether the text names the measure the question names, if it names one (_NAMED_MEASURE)."""
     named = _NAMED_MEASURE.search(question)
@@ -321,6 +332,7 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
                        and (kind != "number" or qualifier is None or qualifier.met_by(s.text)
                             or _said_before(s, scored, qualifier.met_by))
                        and (kind != "rate" or _states_the_measure(asking, s.text))
+                       and (kind != "number" or _states_what_is_averaged(asking, s.text))
                        and (not focus or _about(focus, s.text) or _said_before(s, scored, lambda text: _about(focus, text)))]
         # The sentence sharing most of the question's distinctive words gives it; the best scored
         # breaks ties ("the longest wait was 52 weeks" vs "the average wait from referral to
