@@ -60,6 +60,10 @@ from assistant.grounding.relevance import A_SHARE, asks_after_the_reports, count
     ("What is the staff turnover in Leicester's health visiting service?", ["rate"]),
     ("sickness absence CAMHS leicester", ["rate"]),
     ("In the absence of a named nurse, who leads?", []),
+    # "rate" as a verb with a subject asks for a rating, as a noun for a rate
+    ("How did Ofsted rate Leicester?", ["rating"]),
+    ("What did Sefton's Ofsted inspection in 2016 rate children's services?", ["rating"]),
+    ("What is the immunisation rate in Leicester?", ["rate"]),
 ])
 def test_the_kind_of_value_asked_for_is_read_from_the_form_of_the_question(question, kinds):
     assert asked_kinds(question) == kinds
@@ -240,6 +244,8 @@ def test_an_amount_is_money_and_a_length_of_time_is_a_figure_or_said_in_words():
     "sickness absence CAMHS leicester",
     # Answered before (0.57) from "more than 70% of Sefton's schools": no average caseload.
     "What is the average caseload of a Sefton school nurse?",
+    # Answered before (0.63) from "40% of children in the reception year": no ratio.
+    "What is the ratio of school nurses to pupils in Leicester?",
 ])
 def test_a_value_the_reports_never_give_is_not_answered(real_service, question):
     answer = real_service.ask(question, engine="extractive")

@@ -61,7 +61,9 @@ _PEOPLE = ("chief executive|director|head|lead|chair|manager|doctor|nurse|midwif
            "paediatrician|commissioner")
 
 
-_ASKS_A_RATING = re.compile(r"\b(?:rating|rated|grade|graded|judgement|judgment|judged)\b", re.I)
+# "rate" as a verb with a subject asks for a rating too: "what did Ofsted rate children's services?"
+_RATE_AS_A_VERB = r"\b(?:did|do|does|would|will)\b(?:\s+[\w'\u2019-]+){1,6}?\s+rate\b"
+_ASKS_A_RATING = re.compile(rf"\b(?:rating|rated|grade|graded|judgement|judgment|judged)\b|{_RATE_AS_A_VERB}", re.I)
 # A grade the question gives, not asks: a triage colour ("requests graded green", "red-rated
 # cases", "the RAG rating") sorts referrals by urgency; it is no inspection rating.
 _TRIAGE_GRADE = re.compile(r"\b(?:red|amber|green|blue|rag)[\s-]*(?:rated|rating|graded|grade)\b|"
@@ -80,6 +82,15 @@ _MEASURE_STATED = {"turnover": re.compile(r"\bturnover\b", re.I),
 # "average caseload", "avg SDQ score": a figure gives the average only beside what is averaged
 # (a school-nurse sentence stating "70% of schools" is no average caseload).
 _AVERAGED = re.compile(r"\b(?:average|avg|mean|median)\s+(?:number of\s+|length of\s+)?([A-Za-z][\w-]*)", re.I)
+
+
+# A ratio is given as one: "1:250", "one nurse per 2,000 pupils", "for every", or named.
+_RATIO_ASKED = re.compile(r"\bratios?\b", re.I)
+_A_RATIO = re.compile(r"\b\d+\s*:\s*\d+\b|\bper\b|\bfor every\b|\bto every\b|\bratios?\b", re.I)
+
+
+def _gives_a_ratio_if_asked(question: str, text: str) -> bool:
+    return not _RATIO_ASKED.search(question) or bool(_A_RATIO.search(text))
 
 
 def _states_what_is_averaged(question: str, text: str) -> bool:
@@ -127,7 +138,8 @@ KINDS = (
                                       r"waits?)\b", re.I).search),
     # The noun, not the verb: "a checklist to rate their own safeguarding" asks for no rate. Staff
     # turnover, sickness absence and the usage of a service are rates too, named without the word.
-    AnswerKind("rate", lambda q: _ASKS_A_RATE.search(q) or _NAMED_MEASURE.search(q)),
+    AnswerKind("rate", lambda q: (_ASKS_A_RATE.search(q) and not re.search(_RATE_AS_A_VERB, q, re.I))
+               or _NAMED_MEASURE.search(q)),
     AnswerKind("rating", lambda q: _ASKS_A_RATING.search(_TRIAGE_GRADE.sub(" ", q))),
     AnswerKind("name", re.compile(rf"\b(?:names? of|what is (?:the|their|his|her) name|who (?:is|was|are|were) "
                                   rf"(?:the|its|their)(?: \w+){{0,3}} (?:{_PEOPLE})s?|who (?:chairs|chaired))\b",
@@ -332,7 +344,8 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
                        and (kind != "number" or qualifier is None or qualifier.met_by(s.text)
                             or _said_before(s, scored, qualifier.met_by))
                        and (kind != "rate" or _states_the_measure(asking, s.text))
-                       and (kind != "number" or _states_what_is_averaged(asking, s.text))
+                       and (kind != "number" or (_states_what_is_averaged(asking, s.text)
+                                                 and _gives_a_ratio_if_asked(asking, s.text)))
                        and (not focus or _about(focus, s.text) or _said_before(s, scored, lambda text: _about(focus, text)))]
         # The sentence sharing most of the question's distinctive words gives it; the best scored
         # breaks ties ("the longest wait was 52 weeks" vs "the average wait from referral to
