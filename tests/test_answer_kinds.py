@@ -271,6 +271,9 @@ def test_a_value_the_reports_never_give_is_not_answered(real_service, question):
     ("how many IHAs done in 28 days in april 2015 leicester", "leicester-city-2016#4.1", "zero"),
     ("What is the rate of self-harm admissions for young people in Sefton?", "sefton-2018#context.4", "higher than"),
     ("What is the longest wait for CAMHS in Sefton?", "sefton-2018#5.1.14", "52 weeks"),
+    # What is averaged is read to the first short word: "CAMHS wait referral", any of which the
+    # average's sentence names (read as "CAMHS" alone, "22 weeks" was dropped).
+    ("avg CAMHS wait referral to treatment sefton", "sefton-2018#5.1.14", "22 weeks"),
     # A length of time said in words answers "how long" too.
     ("How long do young people leaving care in Leicester wait for their health summary?", "leicester-city-2016#4.5",
      "waiting months"),

@@ -23,7 +23,7 @@ from assistant.grounding.relevance import (A_DURATION, A_SHARE, ScoredSentence, 
                                            counted_text, counted_words, judges_a_value, neighbour_in_paragraph,
                                            same_word, topic_words)
 from assistant.retrieval.query_analysis import synonym_groups_called_by
-from assistant.retrieval.words import content_words
+from assistant.retrieval.words import STOPWORDS, content_words
 
 # Words that name the kind of value asked for, not what it is about.
 _KIND_WORDS = frozenset(
@@ -79,9 +79,11 @@ _MEASURE_STATED = {"turnover": re.compile(r"\bturnover\b", re.I),
                    "sickness absence": re.compile(r"\b(?:sickness|absence)\b", re.I)}
 
 
-# "average caseload", "avg SDQ score": a figure gives the average only beside what is averaged
-# (a school-nurse sentence stating "70% of schools" is no average caseload).
-_AVERAGED = re.compile(r"\b(?:average|avg|mean|median)\s+(?:number of\s+|length of\s+)?([A-Za-z][\w-]*)", re.I)
+# "average caseload of a school nurse", "avg CAMHS wait referral to treatment": a figure gives the
+# average only beside a word of what is averaged (a school-nurse sentence stating "70% of schools"
+# is no average caseload).
+_AVERAGED = re.compile(r"\b(?:average|avg|mean|median)\s+(?:number of\s+|length of\s+)?((?:[A-Za-z][\w-]*\s*){1,3})",
+                       re.I)
 
 
 # A ratio is given as one: "1:250", "one nurse per 2,000 pupils", "for every", or named.
@@ -95,7 +97,14 @@ def _gives_a_ratio_if_asked(question: str, text: str) -> bool:
 
 def _states_what_is_averaged(question: str, text: str) -> bool:
     averaged = _AVERAGED.search(question)
-    wanted = content_words(averaged.group(1)) if averaged else set()
+    if not averaged:
+        return True
+    words = []
+    for word in averaged.group(1).split():  # what is averaged runs to the first short word
+        if word.lower() in STOPWORDS:
+            break
+        words.append(word)
+    wanted = content_words(" ".join(words))
     return not wanted or any(same_word(w, word) for w in wanted for word in content_words(text))
 
 
