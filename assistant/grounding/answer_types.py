@@ -62,8 +62,9 @@ _PEOPLE = ("chief executive|director|head|lead|chair|manager|doctor|nurse|midwif
 
 
 # "rate" as a verb with a subject asks for a rating too: "what did Ofsted rate children's services?"
-_RATE_AS_A_VERB = r"\b(?:did|do|does|would|will)\b(?:\s+[\w'\u2019-]+){1,6}?\s+rate\b"
-_ASKS_A_RATING = re.compile(rf"\b(?:rating|rated|grade|graded|judgement|judgment|judged)\b|{_RATE_AS_A_VERB}", re.I)
+_RATE_AS_A_VERB = re.compile(r"\b(?:did|do|does|would|will)\b(?:\s+[\w'\u2019-]+){1,6}?\s+rate\b", re.I)
+_ASKS_A_RATING = re.compile(rf"\b(?:rating|rated|grade|graded|judgement|judgment|judged)\b|{_RATE_AS_A_VERB.pattern}",
+                            re.I)
 # A grade the question gives, not asks: a triage colour ("requests graded green", "red-rated
 # cases", "the RAG rating") sorts referrals by urgency; it is no inspection rating.
 _TRIAGE_GRADE = re.compile(r"\b(?:red|amber|green|blue|rag)[\s-]*(?:rated|rating|graded|grade)\b|"
@@ -79,13 +80,6 @@ _MEASURE_STATED = {"turnover": re.compile(r"\bturnover\b", re.I),
                    "sickness absence": re.compile(r"\b(?:sickness|absence)\b", re.I)}
 
 
-# "average caseload of a school nurse", "avg CAMHS wait referral to treatment": a figure gives the
-# average only beside a word of what is averaged (a school-nurse sentence stating "70% of schools"
-# is no average caseload).
-_AVERAGED = re.compile(r"\b(?:average|avg|mean|median)\s+(?:number of\s+|length of\s+)?((?:[A-Za-z][\w-]*\s*){1,3})",
-                       re.I)
-
-
 # A ratio is given as one: "1:250", "one nurse per 2,000 pupils", "for every", or named.
 _RATIO_ASKED = re.compile(r"\bratios?\b", re.I)
 _A_RATIO = re.compile(r"\b\d+\s*:\s*\d+\b|\bper\b|\bfor every\b|\bto every\b|\bratios?\b", re.I)
@@ -93,6 +87,13 @@ _A_RATIO = re.compile(r"\b\d+\s*:\s*\d+\b|\bper\b|\bfor every\b|\bto every\b|\br
 
 def _gives_a_ratio_if_asked(question: str, text: str) -> bool:
     return not _RATIO_ASKED.search(question) or bool(_A_RATIO.search(text))
+
+
+# "average caseload of a school nurse", "avg CAMHS wait referral to treatment": a figure gives the
+# average only beside a word of what is averaged (a school-nurse sentence stating "70% of schools"
+# is no average caseload).
+_AVERAGED = re.compile(r"\b(?:average|avg|mean|median)\s+(?:number of\s+|length of\s+)?((?:[A-Za-z][\w-]*\s*){1,3})",
+                       re.I)
 
 
 def _states_what_is_averaged(question: str, text: str) -> bool:
@@ -145,9 +146,9 @@ KINDS = (
     # "How long is the wait for an autism assessment?", "CAMHS waiting times": a length of time.
     AnswerKind("duration", re.compile(r"\b(?:how long|wait(?:ing)? (?:times?|lists?)|(?:average|longest|typical|mean|median) "
                                       r"waits?)\b", re.I).search),
-    # The noun, not the verb: "a checklist to rate their own safeguarding" asks for no rate. Staff
-    # turnover, sickness absence and the usage of a service are rates too, named without the word.
-    AnswerKind("rate", lambda q: (_ASKS_A_RATE.search(q) and not re.search(_RATE_AS_A_VERB, q, re.I))
+    # A rate by name ("the immunisation rate"), not "rate" as a verb; or staff turnover and sickness
+    # absence, rates named without the word.
+    AnswerKind("rate", lambda q: (_ASKS_A_RATE.search(q) and not _RATE_AS_A_VERB.search(q))
                or _NAMED_MEASURE.search(q)),
     AnswerKind("rating", lambda q: _ASKS_A_RATING.search(_TRIAGE_GRADE.sub(" ", q))),
     AnswerKind("name", re.compile(rf"\b(?:names? of|what is (?:the|their|his|her) name|who (?:is|was|are|were) "
