@@ -209,7 +209,7 @@ class NameEvidence:
         for paragraph in paragraphs:
             for word in _CAPITALISED.findall(paragraph.text):
                 word = without_possessive(word.lower())  # "Council's" is the council's, no name of its own
-                if "'" not in word and "\u2019" not in word:  # "I've", "Women's"
+                if "'" not in word and "\u2019" not in word:  # "I've": no name
                     capitalised[word] = capitalised.get(word, 0) + 1
             lowered = paragraph.text.lower()
             words.update(_WHOLE_WORD.findall(lowered))  # "children's"
