@@ -346,17 +346,27 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     retrieved = [s for s in scored if s.item.why == "retrieved"]
     lead = set(list(dict.fromkeys(s.item.id for s in retrieved))[:LEAD_PARAGRAPHS])
     candidates = retrieved[:SCANNED_SENTENCES] + [s for s in retrieved[SCANNED_SENTENCES:] if s.item.id in lead]
+
+    def gives(kind: str, sentence: ScoredSentence) -> bool:
+        """Whether the sentence gives the kind of value asked for, about what the question asks."""
+        text = sentence.text
+        judged = judged_count(kind, asking, text)
+        if not (_gives(kind, text, vocabulary) or judged):
+            return False
+        if kind == "number":
+            if counted and not (judged or counts_beside(counted, text) or counts_beside_names(names, text)):
+                return False
+            if qualifier is not None and not (qualifier.met_by(text) or _said_before(sentence, scored, qualifier.met_by)):
+                return False
+            if not (_states_what_is_averaged(asking, text) and _gives_a_ratio_if_asked(asking, text)):
+                return False
+        if kind == "rate" and not _states_the_measure(asking, text):
+            return False
+        return not focus or _about(focus, text) or _said_before(sentence, scored, lambda t: _about(focus, t))
+
     missing, giving = [], []
     for kind in asked:
-        giving_kind = [s for s in candidates if (_gives(kind, s.text, vocabulary) or judged_count(kind, asking, s.text))
-                       and (kind != "number" or not counted or counts_beside(counted, s.text)
-                            or counts_beside_names(names, s.text) or judged_count(kind, asking, s.text))
-                       and (kind != "number" or qualifier is None or qualifier.met_by(s.text)
-                            or _said_before(s, scored, qualifier.met_by))
-                       and (kind != "rate" or _states_the_measure(asking, s.text))
-                       and (kind != "number" or (_states_what_is_averaged(asking, s.text)
-                                                 and _gives_a_ratio_if_asked(asking, s.text)))
-                       and (not focus or _about(focus, s.text) or _said_before(s, scored, lambda text: _about(focus, text)))]
+        giving_kind = [s for s in candidates if gives(kind, s)]
         # The sentence sharing most of the question's distinctive words gives it; the best scored
         # breaks ties ("the longest wait was 52 weeks" vs "the average wait from referral to
         # treatment was 22 weeks", asked for the average wait from referral to treatment).
