@@ -13,9 +13,11 @@ from assistant.retrieval.intent import Intent, intents_of
 from assistant.retrieval.words import FRAMING_WORDS, content_words, stems
 from ingest.models import Paragraph
 
+# A paragraph's number ("3.12", "5.2.6"), not a percentage or the start of a longer number.
+_PARAGRAPH_NUMBER = r"(\d{1,2}(?:\.\d{1,3}){1,2})(?![\w%]|\.\d)"
 _PARAGRAPH_REF = re.compile(r"(?:\b(?:paragraphs?|paras?|findings?|sections?|points?|pts?|p)\.?|§)\s*(?:no\.?\s*)?"
-                            r"(\d{1,2}(?:\.\d{1,3}){1,2})(?![\w%]|\.\d)", re.I)
-_BARE_NUMBER = re.compile(r"(?<![\w.])(\d{1,2}(?:\.\d{1,3}){1,2})(?![\w%]|\.\d)")
+                            + _PARAGRAPH_NUMBER, re.I)
+_BARE_NUMBER = re.compile(r"(?<![\w.])" + _PARAGRAPH_NUMBER)
 _SAYING = frozenset("say says said cover covers mean means state states whats summarise summarize summary explain "
                     "describe".split())
 _RECOMMENDATION_REF = re.compile(r"\b(?:recommendations?|recs?)\.?\s*(?:no\.?\s*)?(\d{1,2}\.\d{1,2})\b", re.I)
@@ -284,7 +286,7 @@ def paragraph_refs(query: str, names: ReportNames | None = None) -> list[str]:
 # What makes a number straight after the report's name a quantity: "sefton 2.5 weeks".
 _A_UNIT = r"(?:days?|weeks?|months?|years?|hours?|times|per|percent|fte|wte|million|m|k)\b"
 # A number listed after a named paragraph or recommendation: "2.1 and 2.2", not "and 2.5 weeks".
-_LISTED = re.compile(rf"\s*(?:,|and|&|or)\s*(\d{{1,2}}(?:\.\d{{1,3}}){{1,2}})(?![\w%]|\.\d)(?!\s*{_A_UNIT})", re.I)
+_LISTED = re.compile(rf"\s*(?:,|and|&|or)\s*{_PARAGRAPH_NUMBER}(?!\s*{_A_UNIT})", re.I)
 
 
 def _after_a_name(query: str, number: str, names: ReportNames) -> bool:
