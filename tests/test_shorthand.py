@@ -147,3 +147,12 @@ def test_shorthand_questions_find_and_cite_their_paragraph(real_service, questio
     answer = real_service.ask(question, engine="extractive")
     assert answer.answerable, answer.answer
     assert gold in [c.id for c in answer.citations]
+
+
+def test_rec_typed_short_reads_as_recommendation(real_service):
+    """"think family rec leicester" ranked the 'think family' recommendation 3rd and was declined
+    (relevance 0.449): "rec" meant nothing to the rankers, which read "recommendation" as asking
+    for one."""
+    assert real_service.search("think family rec leicester", k=1)[0].id == "leicester-city-2016#rec:6.3"
+    answer = real_service.ask("think family rec leicester", engine="extractive")
+    assert answer.answerable and "leicester-city-2016#rec:6.3" in [c.id for c in answer.citations], answer.answer
