@@ -21,14 +21,14 @@ from typing import Callable, Iterable, Mapping
 
 from assistant.grounding.relevance import (A_DURATION, A_SHARE, ScoredSentence, asks_for_a_count, counted_phrase,
                                            counted_text, counted_words, judges_a_value, neighbour_in_paragraph,
-                                           same_word, topic_words)
+                                           same_word, topic_words, unknown_word_share)
 from assistant.retrieval.query_analysis import synonym_groups_called_by
 from assistant.retrieval.words import STOPWORDS, content_words
 
 # Words that name the kind of value asked for, not what it is about.
 _KIND_WORDS = frozenset(
     "rate number average avg mean percentage proportion share many much name rating rated grade graded "
-    "judgement judgment judged total figure score".split())
+    "judgement judgment judged total figure score band".split())
 # Words used by so many paragraphs (inverse document frequency below this) that sharing one says
 # nothing about a sentence ("children", "health", "service" in these reports).
 DISTINCTIVE_IDF = 1.5
@@ -45,7 +45,7 @@ _A_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|half|quarter|once|twice|single
 _NUMBER_TOKEN = re.compile(rf"^(?:\d[\d,.]*%?|{_NUMBER_WORDS})$", re.I)
 # A year ("in 2015", "2013/14", "2014-2015") dates a sentence; it counts nothing.
 _YEARS = re.compile(r"\b(?:19|20)\d\d(?:[/-](?:19|20)?\d\d)?\b")
-_AGAINST_AN_AVERAGE = re.compile(r"\b(?:higher|lower|worse|better|above|below|similar to|in line with)\b.{0,40}"
+_AGAINST_AN_AVERAGE = re.compile(r"\b(?:higher|lower|greater|worse|poorer|better|above|below|similar to|in line with)\b.{0,40}"
                                  r"\b(?:average|nationally|national|england|the rest of)\b", re.I)
 _AN_AMOUNT = re.compile(r"£\s?\d|\b\d[\d,.]*\s*(?:pounds|million|billion|bn|m|k)\b|\b(?:million|billion) pounds\b", re.I)
 _A_LENGTH_IN_WORDS = re.compile(r"\b(?:lengthy|long(?:er|est)? (?:waits?|waiting|delays?|periods?|times?)|prolonged|"
@@ -69,6 +69,12 @@ _ASKS_A_RATING = re.compile(rf"\b(?:rating|rated|grade|graded|judgement|judgment
 # cases", "the RAG rating") sorts referrals by urgency; it is no inspection rating.
 _TRIAGE_GRADE = re.compile(r"\b(?:red|amber|green|blue|rag)[\s-]*(?:rated|rating|graded|grade)\b|"
                            r"\b(?:rated|graded)\s+(?:as\s+)?(?:red|amber|green|blue)\b", re.I)
+
+# A grade or band of a post is its pay band ("CSE nurse posts funded - what grade?", "what band are
+# the LAC nurses?"), no inspection rating; a band given in figures or words gives it.
+_POST = r"(?:posts?|roles?|jobs?|nurses?|staff|workers?|practitioners?|midwi(?:fe|ves)|visitors?|doctors?|vacanc\w*)"
+_ASKS_A_PAY_BAND = re.compile(rf"\b(?:grades?|bands?)\b(?=.*\b{_POST}\b)|\b{_POST}\b.*\b(?:grades?|bands?)\b", re.I)
+_A_PAY_BAND = re.compile(rf"\bbands?\s+(?:\d|{_NUMBER_WORDS}|one)\b", re.I)
 
 # The noun, not the verb: "a checklist to rate their own safeguarding" asks for no rate.
 _ASKS_A_RATE = re.compile(r"(?<!\bto )\brates?\b(?! (?:their|its|his|her|them|themselves|itself|how|the|our|your)\b)",
@@ -150,7 +156,8 @@ KINDS = (
     # absence, rates named without the word.
     AnswerKind("rate", lambda q: (_ASKS_A_RATE.search(q) and not _RATE_AS_A_VERB.search(q))
                or _NAMED_MEASURE.search(q)),
-    AnswerKind("rating", lambda q: _ASKS_A_RATING.search(_TRIAGE_GRADE.sub(" ", q))),
+    AnswerKind("rating", lambda q: _ASKS_A_RATING.search(_TRIAGE_GRADE.sub(" ", q)) and not _ASKS_A_PAY_BAND.search(q)),
+    AnswerKind("pay band", _ASKS_A_PAY_BAND.search),
     AnswerKind("name", re.compile(rf"\b(?:names? of|what is (?:the|their|his|her) name|who (?:is|was|are|were) "
                                   rf"(?:the|its|their)(?: \w+){{0,3}} (?:{_PEOPLE})s?|who (?:chairs|chaired))\b",
                                   re.I).search),
@@ -185,6 +192,8 @@ def _gives(kind: str, text: str, vocabulary: Vocabulary) -> bool:
         return bool(_A_NUMBER.search(_no_dates_or_ranges(text)) or _AGAINST_AN_AVERAGE.search(text))
     if kind == "rating":
         return bool(_A_RATING.search(text))
+    if kind == "pay band":
+        return bool(_A_PAY_BAND.search(text))
     if kind == "money":
         return bool(_AN_AMOUNT.search(text))
     if kind == "duration":  # a length of time, as a figure or in words ("waiting months", "a lengthy wait"),
@@ -308,13 +317,41 @@ def judged_count(kind: str, question: str, text: str) -> bool:
     return kind == "number" and not _HOW_MANY_ASKED.search(question) and bool(_JUDGED_NUMBERS.search(text))
 
 
-def _shared(focus: set[str], text: str) -> int:
+def counted_in_other_words(question: str, counted: set[str], vocabulary: Vocabulary) -> set[str]:
+    """What stands for the counted noun when the reports never use it ("how many early help
+    routes": the reports count "two formal streams of early help"): the words typed before it
+    ({"early", "help"}), which a sentence giving the count must then hold. Empty when the reports
+    use the noun, or when nothing is typed before it ("how many helicopters": nothing to count by)."""
+    if not counted or any(unknown_word_share(word, vocabulary.word_weights.keys(), vocabulary.acronyms) < 1
+                          for word in counted):
+        return set()
+    return content_words(counted_text(question) or "") - counted
+
+
+def _shared(focus: set[str], text: str, reworded: Mapping[str, set[str]] | None = None) -> int:
+    """How many of the focus words the text uses, itself or as one of the reports' words for it
+    (`reworded`, from reports_words_for)."""
     words = content_words(text)
-    return sum(1 for f in focus if any(same_word(f, w) for w in words))
+    reworded = reworded or {}
+    return sum(1 for f in focus if any(same_word(g, w) for g in (f, *reworded.get(f, ())) for w in words))
 
 
-def _about(focus: set[str], text: str) -> bool:
-    return _shared(focus, text) > 0
+def _about(focus: set[str], text: str, reworded: Mapping[str, set[str]] | None = None) -> bool:
+    return _shared(focus, text, reworded) > 0
+
+
+def reports_words_for(words: set[str], word_weights: Mapping[str, float]) -> dict[str, set[str]]:
+    """For each word the reports never use, the words of their own that the synonym list gives for
+    it ("vaccination" -> "immunisation"): a sentence using one of those is about it."""
+    reworded = {}
+    for word in words:
+        if word in word_weights:
+            continue
+        called = {w for group in synonym_groups_called_by(lambda term: word in content_words(term))
+                  for term in group for w in content_words(term) if w in word_weights}
+        if called:
+            reworded[word] = called
+    return reworded
 
 
 def _distinctive(words: Iterable[str], word_weights: Mapping[str, float]) -> set[str]:
@@ -342,7 +379,9 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     qualifier = Qualifier.of(asking, report_titles) if counted else None
     # "how many LAC ...?" counts what the reports call looked-after children
     names = other_names(counted_text(asking) or "", vocabulary.acronyms) if counted else []
+    stand_ins = counted_in_other_words(asking, counted, vocabulary)
     focus = _distinctive(topic_words(question, list(report_titles)) - _KIND_WORDS - counted, vocabulary.word_weights)
+    reworded = reports_words_for(focus, vocabulary.word_weights)
     retrieved = [s for s in scored if s.item.why == "retrieved"]
     lead = set(list(dict.fromkeys(s.item.id for s in retrieved))[:LEAD_PARAGRAPHS])
     candidates = retrieved[:SCANNED_SENTENCES] + [s for s in retrieved[SCANNED_SENTENCES:] if s.item.id in lead]
@@ -354,7 +393,8 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
         if not (_gives(kind, text, vocabulary) or judged):
             return False
         if kind == "number":
-            if counted and not (judged or counts_beside(counted, text) or counts_beside_names(names, text)):
+            if counted and not (judged or counts_beside(counted, text) or counts_beside_names(names, text)
+                                or (stand_ins and _shared(stand_ins, text) == len(stand_ins))):
                 return False
             if qualifier is not None and not (qualifier.met_by(text) or _said_before(sentence, scored, qualifier.met_by)):
                 return False
@@ -362,7 +402,8 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
                 return False
         if kind == "rate" and not _states_the_measure(asking, text):
             return False
-        return not focus or _about(focus, text) or _said_before(sentence, scored, lambda t: _about(focus, t))
+        return (not focus or _about(focus, text, reworded)
+                or _said_before(sentence, scored, lambda t: _about(focus, t, reworded)))
 
     missing, giving = [], []
     for kind in asked:
@@ -370,7 +411,7 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
         # The sentence sharing most of the question's distinctive words gives it; the best scored
         # breaks ties ("the longest wait was 52 weeks" vs "the average wait from referral to
         # treatment was 22 weeks", asked for the average wait from referral to treatment).
-        found = max(giving_kind, key=lambda s: _shared(focus, s.text), default=None)
+        found = max(giving_kind, key=lambda s: _shared(focus, s.text, reworded), default=None)
         if found is None:
             missing.append(kind)
         elif found not in giving:
