@@ -75,6 +75,17 @@ _TRIAGE_GRADE = re.compile(r"\b(?:red|amber|green|blue|rag)[\s-]*(?:rated|rating
 _POST = r"(?:posts?|roles?|jobs?|nurses?|staff|workers?|practitioners?|midwi(?:fe|ves)|visitors?|doctors?|vacanc\w*)"
 _ASKS_A_PAY_BAND = re.compile(rf"\b(?:grades?|bands?)\b(?=.*\b{_POST}\b)|\b{_POST}\b.*\b(?:grades?|bands?)\b", re.I)
 _A_PAY_BAND = re.compile(rf"\bbands?\s+(?:\d|{_NUMBER_WORDS}|one)\b", re.I)
+_ANY_POST = frozenset({"what", "which", "pay", "post", "role", "job", "staff", "vacancy", "vacancie"})
+# The post whose band is asked, with up to two words naming it ("the designated nurse", "CSE nurse").
+_THE_POST = re.compile(rf"\b((?:[\w'\u2019-]+\s+){{0,2}}){_POST}\b", re.I)
+
+
+def banded_post(question: str) -> set[str]:
+    """The words naming the post whose pay band is asked ("what band is the designated nurse?" ->
+    {"designated", "nurse"}): a band given for another post ("a band six nurse" for the CSE pilot)
+    is no answer."""
+    post = _THE_POST.search(question)
+    return content_words(post.group(0)) - _KIND_WORDS - _ANY_POST if post else set()
 
 # The noun, not the verb: "a checklist to rate their own safeguarding" asks for no rate.
 _ASKS_A_RATE = re.compile(r"(?<!\bto )\brates?\b(?! (?:their|its|his|her|them|themselves|itself|how|the|our|your)\b)",
@@ -380,6 +391,7 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     # "how many LAC ...?" counts what the reports call looked-after children
     names = other_names(counted_text(asking) or "", vocabulary.acronyms) if counted else []
     stand_ins = counted_in_other_words(asking, counted, vocabulary)
+    post = banded_post(asking) & topic_words(asking, list(report_titles))  # "in Sefton" names no post
     focus = _distinctive(topic_words(question, list(report_titles)) - _KIND_WORDS - counted, vocabulary.word_weights)
     reworded = reports_words_for(focus, vocabulary.word_weights)
     retrieved = [s for s in scored if s.item.why == "retrieved"]
@@ -402,6 +414,8 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
                 return False
         if kind == "rate" and not _states_the_measure(asking, text):
             return False
+        if kind == "pay band" and not _said_here_or_before(sentence, scored, lambda t: _shared(post, t) == len(post)):
+            return False
         return (not focus or _about(focus, text, reworded)
                 or _said_before(sentence, scored, lambda t: _about(focus, t, reworded)))
 
@@ -417,6 +431,12 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
         elif found not in giving:
             giving.append(found)
     return KindCheck(asked, missing, giving)
+
+
+def _said_here_or_before(sentence: ScoredSentence, scored: list[ScoredSentence], says) -> bool:
+    """Whether the sentence with the one before it in its paragraph passes `says`."""
+    before = neighbour_in_paragraph(sentence, scored, before=True)
+    return says(sentence.text if before is None else f"{before.text} {sentence.text}")
 
 
 def _said_before(sentence: ScoredSentence, scored: list[ScoredSentence], says) -> bool:
