@@ -422,6 +422,13 @@ def test_everyday_terms_the_reports_never_use_find_the_paragraph(real_service):
     assert "leicester-city-2016#4.15" in [r.id for r in real_service.search(asked, k=3)]
 
 
+def test_child_mental_health_services_are_read_as_camhs(real_service):
+    """Staff and the public say "child mental health services"; the reports say CAMHS (and "child
+    and adolescent ..." once, when they define it). The LAC team's CAMHS access ranked 6th."""
+    asked = "can the LAC nurses in leicester get help from child mental health services quickly"
+    assert real_service.search(asked, k=1)[0].id == "leicester-city-2016#4.11"
+
+
 @pytest.mark.parametrize("question,named", [
     ("Are Leicester's sexual health services part of the work against CSE?", ["leicester-city-2016"]),
     ("Is Leicester\u2019s CCG holding providers to account?", ["leicester-city-2016"]),
