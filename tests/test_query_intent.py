@@ -151,6 +151,11 @@ def paragraphs():
     ("Which organisations had to respond to the Sefton report?", ["next steps"],
      ["sefton-2018#next-steps.1", "sefton-2018#next-steps.2"]),
     ("does leicester have an action plan for CSE", [], []),
+    # How the report is laid out: "The report".
+    ("how is the sefton report structured", ["layout"], ["sefton-2018#the-report.1"]),
+    ("What does the Leicester report follow and where are its recommendations?", ["layout"],
+     ["leicester-city-2016#the-report.1"]),
+    ("where are the recommendations on CAMHS in sefton", [], []),
     ("how long do children wait for CAMHS in sefton", [], []),
     # Children looked after by nurses are no cases looked at by inspectors.
     ("Could Leicester's children in care nurses tell inspectors how many very young children they look after?", [], []),

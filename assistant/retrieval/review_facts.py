@@ -119,6 +119,16 @@ _LAW_ASKED = re.compile(
     r"\bwhat (?:gives|allows|permits|entitles) (?:the )?cqc\b", re.I)
 _LAW_SECTION = re.compile(r"about the review", re.I)
 _LAW_STATED = re.compile(r"\bsection \d+ of the\b.*\bact\b", re.I)
+# How the report is laid out, stated in "The report" ("This report follows the child's journey ...
+# recommendations ... are made at the end of the report"): "how is the report structured?", "what
+# does the Leicester report follow?", "where are its recommendations?" (not "where are the
+# recommendations on CAMHS?", which asks for those).
+_LAYOUT_ASKED = re.compile(
+    r"\bhow (?:is|was) (?:the |this )?(?:\w+ )?report (?:structured|organi[sz]ed|laid out|set out|arranged|put together|"
+    r"written up)\b|\b(?:structure|layout|format|outline|shape) of (?:the |this )?(?:\w+ )?report\b|"
+    r"\bwhat does (?:the |this )?(?:\w+ )?report follow\b|\bwhere (?:are|do I find|can I find|do you find) (?:the |its )?"
+    r"recommendations(?: (?:in|of) (?:the |this )?(?:\w+ )?report)?\s*\??\s*$", re.I)
+_LAYOUT_SECTION = re.compile(r"^\s*the report\s*$", re.I)
 
 
 def asked_fields(question: str) -> list[str]:
@@ -132,6 +142,8 @@ def asked_fields(question: str) -> list[str]:
         names.append("method")
     if _NEXT_STEPS_ASKED.search(question):
         names.append("next steps")
+    if _LAYOUT_ASKED.search(question):
+        names.append("layout")
     return names
 
 
@@ -155,6 +167,8 @@ def fact_paragraphs(question: str, paragraphs: dict[str, Paragraph], report_ids:
         elif "method" in wanted and _CASES_SECTION.search(paragraph.section):
             found.append(cid)
         elif "next steps" in wanted and _NEXT_STEPS_SECTION.search(paragraph.section):
+            found.append(cid)
+        elif "layout" in wanted and _LAYOUT_SECTION.search(paragraph.section):
             found.append(cid)
     order = {rid: i for i, rid in enumerate(report_ids)}
     return sorted(found, key=lambda cid: (order[paragraphs[cid].report_id], paragraphs[cid].order))
