@@ -51,6 +51,11 @@ def test_acronyms_are_learned_from_the_reports_and_expand_queries(real_service):
     assert acronyms["FGM"] == "female genital mutilation"
     expanded = expand_query("Waits for CAMHS after A&E", acronyms)
     assert "child and adolescent mental health services" in expanded and "emergency department" in expanded
+    # A list of names is a long form too, typed with or without its commas: the reports then count
+    # "three designated nurses ... for LLR".
+    assert acronyms["LLR"] == "leicester leicestershire and rutland"
+    assert "LLR" in expand_query("designated nurses across Leicester, Leicestershire and Rutland?", acronyms).split()
+    assert "LLR" in expand_query("nurses for leicester leicestershire and rutland", acronyms).split()
 
 
 def test_the_word_ranker_counts_each_query_word_once():

@@ -22,7 +22,8 @@ _SAYING = frozenset("say says said cover covers mean means state states whats su
                     "describe".split())
 _RECOMMENDATION_REF = re.compile(r"\b(?:recommendations?|recs?)\.?\s*(?:no\.?\s*)?(\d{1,2}\.\d{1,2})\b", re.I)
 _BRACKETED_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&]{1,8})\)")
-_WORDS_BEFORE = re.compile(r"(?<![\w'\u2019-])((?:[\w'\u2019-]+\s+){0,9}[\w'\u2019-]+)\s*$")
+# A list of names is one long form too: "Leicester, Leicestershire and Rutland (LLR)".
+_WORDS_BEFORE = re.compile(r"(?<![\w'\u2019-])((?:[\w'\u2019-]+,?\s+){0,9}[\w'\u2019-]+)\s*$")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'\u2019]{2,}\b")
 # A whole word as ReportNames matches it: a run of word characters, joined by apostrophes ("o'brien").
 _WHOLE_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
@@ -62,7 +63,7 @@ def learn_acronyms(paragraphs: list[Paragraph]) -> dict[str, str]:
             before = _WORDS_BEFORE.search(text, max(0, bracketed.start() - 300), bracketed.start())
             if before is None:
                 continue
-            words = before.group(1).split()
+            words = before.group(1).replace(",", " ").split()
             for size in range(1, len(words) + 1):
                 candidate = words[-size:]
                 if _initials_match(candidate, acronym):
@@ -168,7 +169,7 @@ def _contains(text: str, text_stems: tuple[str, ...], term: str) -> bool:
 
 
 def _acronym_additions(query: str, acronyms: dict[str, str]) -> list[str]:
-    lowered = query.lower()
+    lowered = re.sub(r",\s*", " ", query.lower())  # long forms are stored without commas
     additions: list[str] = []
     for acronym, long_form in acronyms.items():
         if re.search(rf"\b{re.escape(acronym)}s?\b", query) and long_form not in lowered:
