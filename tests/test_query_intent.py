@@ -27,6 +27,10 @@ from tests.conftest import REPORTS_DIR
     ("sefton LAC views on annual health reviews", ["what people said"]),
     ("parents feedback about health visitors sefton", ["what people said"]),
     ("what are the CCG views on CAMHS", []),  # an organisation's view is no one quoted
+    # who is quoted described at length, the verb of saying ending the question
+    ("What did a parent staying with their child in hospital in Leicester say?", ["what people said"]),
+    ("what did families whose children were in care tell inspectors?", ["what people said"]),
+    ("what did the mother of the baby do to feel safe", []),
     # What inspectors found is a finding, not a fact about the review.
     ("What did inspectors find about waiting times for CAMHS?", []),
     ("What did inspectors say about cancer treatment for adults?", []),

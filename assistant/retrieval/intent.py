@@ -71,7 +71,11 @@ _CASE_EXAMPLE = re.compile(r"\b(?:case examples?|examples?|in one (?:\w+ )?case|
 # The people whose words the reports quote: children, families and carers, as they are asked about.
 _PEOPLE = (r"(?:parents?|mothers?|fathers?|(?:foster )?carers?|care leavers?|famil(?:y|ies)|young (?:people|person)|"
            r"teenagers?|kids|child(?:ren)?(?: in care)?|looked after children|lac|mums?|dads?|patients?|service users?)")
-_TOLD_US = re.compile(rf"\b(?:what did (?:a |one |the )?(?:\w+ )?{_PEOPLE} (?:say|tell|think|feel)|{_PEOPLE} "
+# "What did a parent staying with their child in hospital say?": who is quoted may be described at
+# length, the verb of saying ending the question (or leading to what it was about).
+_TOLD_US = re.compile(rf"\b(?:what did (?:a |one |the |some )?(?:\w+ )?{_PEOPLE} (?:say|tell|think|feel)|"
+                      rf"what did (?:a |one |the |some )?(?:\w+ )?{_PEOPLE}(?: [\w'\u2019,-]+){{1,8}}? (?:say|tell (?:us|"
+                      rf"inspectors|the inspectors|the review|reviewers)|think|feel)(?=\s*(?:\?|$|about\b|of\b))|{_PEOPLE} "
                       rf"(?:said|told|say|think|feel)|views? of|feedback from|"
                       rf"{_PEOPLE}(?:'s?|\u2019s?)? (?:views?|opinions?|comments?|feedback) (?:on|about|of))\b", re.I)
 
