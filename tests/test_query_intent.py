@@ -56,6 +56,10 @@ from tests.conftest import REPORTS_DIR
     ("What did the review want the Leicester adult drug and alcohol service to do about talking to health visitors?",
      ["recommendation"]),
     ("What did the review want Southport A&E to check about adults who come in?", ["recommendation"]),
+    # what was wanted named first (ranked 6th as a finding question)
+    ("What prompts did the review want A&E, urgent care and the walk-in centre in Leicester to use?",
+     ["recommendation"]),
+    ("what children did the inspectors want to see", []),
     ("What did the inspectors want to see in Sefton?", []),
     ("How does the report want Sefton to speed up IHAs?", ["recommendation"]),
     # what would put it right, and the review's advice (not the advice services give)

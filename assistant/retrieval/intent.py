@@ -26,8 +26,10 @@ _RECOMMENDATION = re.compile(
     r"what (?:did|do|does|should|would|will) (?:[\w'\u2019-]+ ){1,4}(?:need|have|ought|ask|want|expect|require)\w* "
     r"(?:[\w'\u2019-]+ ){0,6}to do|what (?:did|do|does) (?:[\w'\u2019-]+ ){1,3}want\w* (?:\w+ )?done|"
     # the review wanting someone to act, whoever and whatever: "what did the review want the Leicester
-    # adult drug and alcohol service to do", "what did inspectors want Southport A&E to check"
-    r"(?:what|how) (?:did|do|does|would|will) (?:the )?(?:review(?:ers)?|inspectors?|inspection|report|cqc|they) "
+    # adult drug and alcohol service to do", "what did inspectors want Southport A&E to check", "what
+    # prompts did the review want A&E to use"
+    r"(?:what|how|which)(?: [\w'\u2019-]+){0,2}? (?:did|do|does|would|will) (?:the )?(?:review(?:ers)?|inspectors?|"
+    r"inspection|report|cqc|they) "
     r"(?:want|ask|expect|require|urge|advise|tell)\w* (?:[^\s?]+ ){1,12}?to (?!the\b|a\b)[a-z]+\b|"
     # what would put it right, and the review's advice: "what would fix the IHA delays, according
     # to the report?", "what was the advice on IHA delays?"
