@@ -12,7 +12,7 @@ from assistant.grounding.answer_types import Vocabulary, check_answer_kinds
 from assistant.grounding.citations import CheckedText, Citation, check_citations
 from assistant.grounding.context import AnswerContext, Filters, gather_context
 from assistant.grounding.relevance import (SentenceEmbeddingCache, answerability, asks_after_the_reports,
-                                          score_sentences, unknown_word_share)
+                                          score_sentences, sentence_holding_the_topic, unknown_word_share)
 from assistant.markers import HeldBackStream, neutralise
 from assistant.retrieval.conversation import ResolvedQuestion, normalise_history, resolve_question
 from assistant.retrieval.hybrid import HybridRetriever
@@ -69,6 +69,9 @@ class _Prepared:
     context: AnswerContext
     request: AnswerRequest
     relevance: float
+    # A retrieved sentence holds every topic word and no kind of value asked for is missing: the
+    # reports discuss what was asked, however low the cosines of a terse question.
+    topic_held: bool = False
 
 
 def _answering_sentences(resolved: ResolvedQuestion, scored: list) -> list:
@@ -125,7 +128,9 @@ class Answerer:
         relevance = answerability(answering, unknown, missing, answer_settings.unknown_word_penalty,
                                   answer_settings.missing_kind_penalty, context.companion_best,
                                   answer_settings.companion_share)
-        return _Prepared(question, resolved, context, request, relevance)
+        topic_held = not missing and sentence_holding_the_topic(
+            resolved.text, answering, context.report_titles.values(), acronyms) is not None
+        return _Prepared(question, resolved, context, request, relevance, topic_held)
 
     def ask(self, question: str, history: Iterable = (), filters=None, engine: str | None = None,
             k: int | None = None) -> Answer:
@@ -175,7 +180,8 @@ class Answerer:
         yield "answer", answer
 
     def _answerable(self, prepared: _Prepared) -> bool:
-        return bool(prepared.context.paragraphs) and prepared.relevance >= self.settings.answer.min_relevance
+        return bool(prepared.context.paragraphs) and (prepared.relevance >= self.settings.answer.min_relevance
+                                                      or prepared.topic_held)
 
     def _sentinel(self, prepared: _Prepared, engine: str) -> Answer:
         return Answer(prepared.question, prepared.resolved, cannot_answer_sentinel() + self._no_recommendation(prepared),

@@ -9,7 +9,7 @@ from functools import lru_cache
 from concurrent.futures import Future, ThreadPoolExecutor
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -299,6 +299,39 @@ def _known_forms(vocabulary: frozenset[str]) -> tuple[frozenset[str], frozenset[
 # Shortened as staff type it: the first letters of a longer word of the reports ("prog",
 # "approx"), not a word of three letters or fewer ("vet" starts many words).
 SHORTENED_MIN = 4
+# A sentence holding every one of at least this many topic words of a question is on its topic.
+WHOLE_TOPIC_MIN = 3
+
+
+def sentence_holding_the_topic(question: str, scored: list[ScoredSentence], report_titles,
+                               acronyms: Mapping[str, str]) -> ScoredSentence | None:
+    """The first retrieved sentence that holds every topic word of the question (at least
+    WHOLE_TOPIC_MIN), each as written, typed short ("prog", "mtgs") or as an acronym whose long
+    form the sentence spells out ("ED": "emergency department"); None when there is none.
+
+    Terse questions score low cosines against long sentences ("named GP relationship with 0-19
+    sefton": 0.43 against "There is an under-developed relationship between the named GP and the
+    North West Boroughs Healthcare NHS Foundation Trust 0-19 service leaders"); a sentence saying
+    all of what was asked shows the reports discuss it. A question about something the reports
+    never discuss rarely has all its words in one of their sentences."""
+    topic = topic_words(question, report_titles)
+    if len(topic) < WHOLE_TOPIC_MIN:
+        return None
+    spelled = {acronym.lower(): content_words(long_form) for acronym, long_form in acronyms.items()}
+    for sentence in scored:
+        if sentence.item.why == "retrieved" and all(_said_in(word, content_words(sentence.text), spelled)
+                                                    for word in topic):
+            return sentence
+    return None
+
+
+def _said_in(word: str, words: set[str], spelled: Mapping[str, set[str]]) -> bool:
+    if any(same_word(word, w) for w in words) or _vowels_dropped(word, words):
+        return True
+    if word.isalpha() and len(word) >= SHORTENED_MIN and any(len(w) > len(word) + 1 and w.startswith(word) for w in words):
+        return True
+    long_form = spelled.get(word) or spelled.get(word[:-1] if word.endswith("s") else word)
+    return bool(long_form) and all(any(same_word(part, w) for w in words) for part in long_form)
 
 
 def _typed_short(word: str, vocabulary) -> bool:
