@@ -132,6 +132,28 @@ def _states_the_measure(question: str, text: str) -> bool:
     return named is None or bool(_MEASURE_STATED[named.group(0).lower()].search(text))
 
 
+# A rate named by the word before it: "vacancy rate", "immunisation rates" (not "the rate of ...").
+_NAMED_RATE = re.compile(r"\b([a-z][a-z-]+)\s+rates?\b", re.I)
+
+
+def rated_measure(question: str) -> set[str]:
+    """The word naming the rate asked for ("alder hey LAC nurse vacancy rate" -> {"vacancy"}); a
+    figure beside other words ("within three days") is no vacancy rate. Empty when the rate is
+    not named that way."""
+    named = _NAMED_RATE.search(question)
+    return content_words(named.group(1)) - _KIND_WORDS - {"what", "which"} if named else set()
+
+
+# "caseload per HV": what is counted stands before "per" (the number need only be in its sentence).
+_COUNTED_PER = re.compile(r"\b([a-z][a-z-]+)\s+per\s+(?!cent\b)\w+", re.I)
+
+
+def counted_per_head(question: str) -> set[str]:
+    """What a "per" question counts ("sefton health visitor caseload per HV" -> {"caseload"})."""
+    counted = _COUNTED_PER.search(question)
+    return content_words(counted.group(1)) - _KIND_WORDS if counted else set()
+
+
 _NUMBER_ASKED = re.compile(r"\b(?:average|avg|ratio|what (?:figure|score|total))\b", re.I)
 # Staff name an amount rather than ask "how much": "budget for the LAC team", "spend on CAMHS"
 # (not "budget pressures", and not when the question judges it: "is the budget enough?").
@@ -392,8 +414,10 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     names = other_names(counted_text(asking) or "", vocabulary.acronyms) if counted else []
     stand_ins = counted_in_other_words(asking, counted, vocabulary)
     post = banded_post(asking) & topic_words(asking, list(report_titles))  # "in Sefton" names no post
+    measure = rated_measure(asking)
+    per_head = set() if counted else counted_per_head(asking)
     focus = _distinctive(topic_words(question, list(report_titles)) - _KIND_WORDS - counted, vocabulary.word_weights)
-    reworded = reports_words_for(focus, vocabulary.word_weights)
+    reworded = reports_words_for(focus | measure | per_head, vocabulary.word_weights)
     retrieved = [s for s in scored if s.item.why == "retrieved"]
     lead = set(list(dict.fromkeys(s.item.id for s in retrieved))[:LEAD_PARAGRAPHS])
     candidates = retrieved[:SCANNED_SENTENCES] + [s for s in retrieved[SCANNED_SENTENCES:] if s.item.id in lead]
@@ -412,7 +436,10 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
                 return False
             if not (_states_what_is_averaged(asking, text) and _gives_a_ratio_if_asked(asking, text)):
                 return False
-        if kind == "rate" and not _states_the_measure(asking, text):
+            if per_head and _shared(per_head, text, reworded) < len(per_head):
+                return False
+        if kind == "rate" and not (_states_the_measure(asking, text) and (
+                not measure or _said_here_or_before(sentence, scored, lambda t: _about(measure, t, reworded)))):
             return False
         if kind == "pay band" and not _said_here_or_before(sentence, scored, lambda t: _shared(post, t) == len(post)):
             return False
