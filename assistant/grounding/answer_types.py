@@ -87,6 +87,14 @@ def banded_post(question: str) -> set[str]:
     post = _THE_POST.search(question)
     return content_words(post.group(0)) - _KIND_WORDS - _ANY_POST if post else set()
 
+_ASKS_OPENING_HOURS = re.compile(r"\b(?:opening (?:hours|times)|open(?:ing)? (?:at )?weekends|what (?:time|hours) (?:is|are|does|do) "
+                                 r"(?:[\w'\u2019&-]+ ){0,6}?open|when (?:is|are|does|do) (?:[\w'\u2019&-]+ ){0,6}?open)\b", re.I)
+# Hours given as a clock time, a span of days or "24 hours a day"; not "within 24 hours" (a wait).
+_HOURS_GIVEN = re.compile(r"\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm)\b|\b\d{1,2}:\d\d\b|\b(?:24|twenty[- ]four) hours? "
+                          r"(?:a|per|each) day\b|\b24/7\b|\b(?:seven|7) days (?:a|per|each) week\b|\bmonday to "
+                          r"(?:friday|saturday|sunday)\b|\b(?:out of|office|working|opening) hours\b|\bevenings? and "
+                          r"weekends?\b", re.I)
+
 # The noun, not the verb: "a checklist to rate their own safeguarding" asks for no rate.
 _ASKS_A_RATE = re.compile(r"(?<!\bto )\brates?\b(?! (?:their|its|his|her|them|themselves|itself|how|the|our|your)\b)",
                           re.I)
@@ -185,6 +193,8 @@ KINDS = (
     # "How long is the wait for an autism assessment?", "CAMHS waiting times": a length of time.
     AnswerKind("duration", re.compile(r"\b(?:how long|wait(?:ing)? (?:times?|lists?)|(?:average|longest|typical|mean|median) "
                                       r"waits?)\b", re.I).search),
+    # "FGM clinic opening times", "when is the crisis team open": the hours of a service.
+    AnswerKind("opening hours", _ASKS_OPENING_HOURS.search),
     # A rate by name ("the immunisation rate"), not "rate" as a verb; or staff turnover and sickness
     # absence, rates named without the word.
     AnswerKind("rate", lambda q: (_ASKS_A_RATE.search(q) and not _RATE_AS_A_VERB.search(q))
@@ -227,6 +237,8 @@ def _gives(kind: str, text: str, vocabulary: Vocabulary) -> bool:
         return bool(_A_RATING.search(text))
     if kind == "pay band":
         return bool(_A_PAY_BAND.search(text))
+    if kind == "opening hours":
+        return bool(_HOURS_GIVEN.search(text))
     if kind == "money":
         return bool(_AN_AMOUNT.search(text))
     if kind == "duration":  # a length of time, as a figure or in words ("waiting months", "a lengthy wait"),
