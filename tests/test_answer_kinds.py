@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.grounding.answer_types import (Qualifier, Vocabulary, _gives, asked_kinds, banded_post,
-                                             counted_in_other_words, counted_per_head, counts_beside, counts_beside_names,
-                                             other_names, rated_measure, reports_words_for)
+from assistant.grounding.answer_types import (Qualifier, Vocabulary, _gives, _gives_a_ratio_if_asked, asked_kinds,
+                                             banded_post, counted_in_other_words, counted_per_head, counts_beside,
+                                             counts_beside_names, other_names, rated_measure, reports_words_for)
 from assistant.grounding.relevance import A_SHARE, asks_after_the_reports, counted_phrase, counted_text, counted_words
 
 
@@ -199,6 +199,15 @@ def test_the_reports_give_a_rate_as_a_figure_or_against_an_average():
     assert _gives("rate", "The rate was 12.5 per 1,000.", vocabulary)
     assert not _gives("rate", "The rate of family homelessness is a concern.", vocabulary)
     assert _gives("rate", "Uptake of immunisations is greater than the England average.", vocabulary)
+
+
+def test_a_ratio_is_given_as_one_per_a_figure_or_per_what_is_asked_about():
+    asked = "leicester LAC nurse to child ratio"
+    assert _gives_a_ratio_if_asked(asked, "There is one LAC nurse per 150 children.")
+    assert _gives_a_ratio_if_asked(asked, "Each nurse holds 40 cases, about one per child placed out of area.")
+    assert _gives_a_ratio_if_asked(asked, "The ratio was 1:40.")
+    # "three sessions per year" is no nurse-to-child ratio (answered at 0.75 from it before).
+    assert not _gives_a_ratio_if_asked(asked, "The LAC nurses deliver three core training sessions per year to carers.")
 
 
 def test_opening_hours_are_given_as_clock_times_or_spans_of_days():

@@ -105,13 +105,19 @@ _MEASURE_STATED = {"turnover": re.compile(r"\bturnover\b", re.I),
                    "sickness absence": re.compile(r"\b(?:sickness|absence)\b", re.I)}
 
 
-# A ratio is given as one: "1:250", "one nurse per 2,000 pupils", "for every", or named.
+# A ratio is given as one: "1:250", "one nurse per 2,000 pupils", "for every", or named; "per"
+# only before a figure or a word of the question ("per nurse"; "three sessions per year" is none).
 _RATIO_ASKED = re.compile(r"\bratios?\b", re.I)
-_A_RATIO = re.compile(r"\b\d+\s*:\s*\d+\b|\bper\b|\bfor every\b|\bto every\b|\bratios?\b", re.I)
+_A_RATIO = re.compile(r"\b\d+\s*:\s*\d+\b|\bfor every\b|\bto every\b|\bratios?\b", re.I)
+_PER = re.compile(r"\bper\s+(?:(?:one|a|an|each|every)\s+)?([\w,.]+)", re.I)
 
 
 def _gives_a_ratio_if_asked(question: str, text: str) -> bool:
-    return not _RATIO_ASKED.search(question) or bool(_A_RATIO.search(text))
+    if not _RATIO_ASKED.search(question) or _A_RATIO.search(text):
+        return True
+    asked = content_words(question)
+    return any(_NUMBER_TOKEN.match(per.strip(",.")) or any(same_word(w, word) for w in asked for word in content_words(per))
+               for per in _PER.findall(text))
 
 
 # "average caseload of a school nurse", "avg CAMHS wait referral to treatment": a figure gives the
