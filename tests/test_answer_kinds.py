@@ -136,6 +136,12 @@ def test_a_year_after_every_review_asked_about_is_read_from_the_question():
     # A deadline, or a span that ends later, is not a year asked about.
     assert not asks_after_the_reports("plans in place by 2017", leicester)
     assert not asks_after_the_reports("IHAs 2014-2017 leicester", leicester)
+    # No review says when the next one is due (answered at 0.56 with the 2011 inspection before);
+    # the last inspection, and a child's next review health assessment, are other questions.
+    assert asks_after_the_reports("When is the next CQC review of Leicester due?", leicester)
+    assert asks_after_the_reports("next sefton inspection date", both)
+    assert not asks_after_the_reports("What did the last inspection of Sefton find?", both)
+    assert not asks_after_the_reports("when is the next review health assessment due for LAC in sefton", both)
 
 
 def test_a_share_in_words_is_a_fraction_of_something():

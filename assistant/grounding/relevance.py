@@ -252,9 +252,19 @@ def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbedd
 _ASKED_YEAR = re.compile(r"(?<!\bby )(?<!\buntil )(?<!\bbefore )(?<!\bto )(?<![-/\d])\b((?:19|20)\d\d)\b")
 
 
+# When the next review is due: no report says when its own successor will come ("review health
+# assessments" are checks of a child, due at set times).
+_NEXT_REVIEW = r"\b(?:next|upcoming|future) (?:[\w'\u2019]+ )?(?:cqc |ofsted |joint )?(?:reviews?(?! health)|inspections?)\b"
+_NEXT_REVIEW_ASKED = re.compile(rf"\b(?:when|what date|which year|what year|due|dates?)\b.{{0,60}}{_NEXT_REVIEW}|"
+                                rf"{_NEXT_REVIEW}.{{0,60}}\b(?:when|due|date|scheduled|planned)\b", re.I)
+
+
 def asks_after_the_reports(question: str, report_ids: Iterable[str]) -> bool:
     """Whether every year the question asks about comes after every review it could be answered
-    from: a 2016 review gives no 2017 waiting times, however closely it discusses them."""
+    from: a 2016 review gives no 2017 waiting times, however closely it discusses them; nor does
+    a review say when the next one is due."""
+    if _NEXT_REVIEW_ASKED.search(question):
+        return True
     asked = [int(year) for year in _ASKED_YEAR.findall(question)]
     years = [year for year in map(review_year, report_ids) if year is not None]
     return bool(asked and years) and min(asked) > max(years)
