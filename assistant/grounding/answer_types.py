@@ -45,7 +45,8 @@ _A_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|half|quarter|once|twice|single
 _NUMBER_TOKEN = re.compile(rf"^(?:\d[\d,.]*%?|{_NUMBER_WORDS})$", re.I)
 # A year ("in 2015", "2013/14", "2014-2015") dates a sentence; it counts nothing.
 _YEARS = re.compile(r"\b(?:19|20)\d\d(?:[/-](?:19|20)?\d\d)?\b")
-_AGAINST_AN_AVERAGE = re.compile(r"\b(?:higher|lower|greater|worse|poorer|better|above|below|similar to|in line with)\b.{0,40}"
+_AGAINST_AN_AVERAGE = re.compile(r"\b(?:higher|lower|greater|worse|poorer|better|above|below|similar to|"
+                                 r"in line with)\b.{0,40}"
                                  r"\b(?:average|nationally|national|england|the rest of)\b", re.I)
 _AN_AMOUNT = re.compile(r"£\s?\d|\b\d[\d,.]*\s*(?:pounds|million|billion|bn|m|k)\b|\b(?:million|billion) pounds\b", re.I)
 _A_LENGTH_IN_WORDS = re.compile(r"\b(?:lengthy|long(?:er|est)? (?:waits?|waiting|delays?|periods?|times?)|prolonged|"
@@ -75,6 +76,7 @@ _TRIAGE_GRADE = re.compile(r"\b(?:red|amber|green|blue|rag)[\s-]*(?:rated|rating
 _POST = r"(?:posts?|roles?|jobs?|nurses?|staff|workers?|practitioners?|midwi(?:fe|ves)|visitors?|doctors?|vacanc\w*)"
 _ASKS_A_PAY_BAND = re.compile(rf"\b(?:grades?|bands?)\b(?=.*\b{_POST}\b)|\b{_POST}\b.*\b(?:grades?|bands?)\b", re.I)
 _A_PAY_BAND = re.compile(rf"\bbands?\s+(?:\d|{_NUMBER_WORDS}|one)\b", re.I)
+# Words that say a post is asked about, not which ("vacancie": content_words of "vacancies").
 _ANY_POST = frozenset({"what", "which", "pay", "post", "role", "job", "staff", "vacancy", "vacancie"})
 # The post whose band is asked, with up to two words naming it ("the designated nurse", "CSE nurse").
 _THE_POST = re.compile(rf"\b((?:[\w'\u2019-]+\s+){{0,2}}){_POST}\b", re.I)
@@ -87,8 +89,10 @@ def banded_post(question: str) -> set[str]:
     post = _THE_POST.search(question)
     return content_words(post.group(0)) - _KIND_WORDS - _ANY_POST if post else set()
 
-_ASKS_OPENING_HOURS = re.compile(r"\b(?:opening (?:hours|times)|open(?:ing)? (?:at )?weekends|what (?:time|hours) (?:is|are|does|do) "
-                                 r"(?:[\w'\u2019&-]+ ){0,6}?open|when (?:is|are|does|do) (?:[\w'\u2019&-]+ ){0,6}?open)\b", re.I)
+
+_ASKS_OPENING_HOURS = re.compile(r"\b(?:opening (?:hours|times)|open(?:ing)? (?:at )?weekends|what (?:time|hours) "
+                                 r"(?:is|are|does|do) (?:[\w'\u2019&-]+ ){0,6}?open|when (?:is|are|does|do) "
+                                 r"(?:[\w'\u2019&-]+ ){0,6}?open)\b", re.I)
 # Hours given as a clock time, a span of days or "24 hours a day"; not "within 24 hours" (a wait).
 _HOURS_GIVEN = re.compile(r"\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm)\b|\b\d{1,2}:\d\d\b|\b(?:24|twenty[- ]four) hours? "
                           r"(?:a|per|each) day\b|\b24/7\b|\b(?:seven|7) days (?:a|per|each) week\b|\bmonday to "
@@ -116,7 +120,8 @@ def _gives_a_ratio_if_asked(question: str, text: str) -> bool:
     if not _RATIO_ASKED.search(question) or _A_RATIO.search(text):
         return True
     asked = content_words(question)
-    return any(_NUMBER_TOKEN.match(per.strip(",.")) or any(same_word(w, word) for w in asked for word in content_words(per))
+    return any(_NUMBER_TOKEN.match(per.strip(",.")) or any(same_word(w, word) for w in asked
+                                                           for word in content_words(per))
                for per in _PER.findall(text))
 
 
@@ -205,7 +210,8 @@ KINDS = (
     # absence, rates named without the word.
     AnswerKind("rate", lambda q: (_ASKS_A_RATE.search(q) and not _RATE_AS_A_VERB.search(q))
                or _NAMED_MEASURE.search(q)),
-    AnswerKind("rating", lambda q: _ASKS_A_RATING.search(_TRIAGE_GRADE.sub(" ", q)) and not _ASKS_A_PAY_BAND.search(q)),
+    AnswerKind("rating", lambda q: _ASKS_A_RATING.search(_TRIAGE_GRADE.sub(" ", q))
+               and not _ASKS_A_PAY_BAND.search(q)),
     AnswerKind("pay band", _ASKS_A_PAY_BAND.search),
     AnswerKind("name", re.compile(rf"\b(?:names? of|what is (?:the|their|his|her) name|who (?:is|was|are|were) "
                                   rf"(?:the|its|their)(?: \w+){{0,3}} (?:{_PEOPLE})s?|who (?:chairs|chaired))\b",

@@ -336,9 +336,9 @@ def sentence_holding_the_topic(question: str, scored: list[ScoredSentence], repo
 
 
 def _said_in(word: str, words: set[str], spelled: Mapping[str, set[str]]) -> bool:
-    if any(same_word(word, w) for w in words) or _vowels_dropped(word, words):
-        return True
-    if word.isalpha() and len(word) >= SHORTENED_MIN and any(len(w) > len(word) + 1 and w.startswith(word) for w in words):
+    """Whether a sentence's content words say the word: as it is, typed short or with its vowels
+    left out, or as the long form of the acronym it is (`spelled`)."""
+    if any(same_word(word, w) for w in words) or _typed_short(word, words) or _vowels_dropped(word, words):
         return True
     long_form = spelled.get(word) or spelled.get(word[:-1] if word.endswith("s") else word)
     return bool(long_form) and all(any(same_word(part, w) for w in words) for part in long_form)
