@@ -53,6 +53,11 @@ from assistant.grounding.relevance import A_SHARE, asks_after_the_reports, count
     ("What is the name of the designated doctor?", ["name"]),
     ("Who is the chief executive of the trust?", ["name"]),
     ("Who chairs the Sefton safeguarding board?", ["name"]),
+    # A person's name typed after them; not "name" the verb, not "named nurse".
+    ("what is the sefton LSCB chair's name", ["name"]),
+    ("designated doctor name leicester", ["name"]),
+    ("does the GP name the child in the referral", []),
+    ("is there a named nurse for LAC", []),
     # An organisation, not a person; and questions that ask for no value at all.
     ("Who provides CAMHS in Leicester?", []),
     ("Who were the inspectors on the Leicester review?", []),
@@ -304,8 +309,9 @@ def test_an_amount_is_money_and_a_length_of_time_is_a_figure_or_said_in_words():
     "number of FGM cases reported by UHL in 2015",
     "budget for LAC health team leicester",
     "CAMHS waiting time in weeks for leicester 2017",
-    # Answered before (0.59) with a sentence on governance: the chair is never named.
+    # Answered before (0.59, 0.47) with a sentence on governance: the chair is never named.
     "Who chairs the Sefton safeguarding board?",
+    "what is the sefton LSCB chair's name",
     # Answered before (0.55, 0.51): a measure the reports never give, and a CAMHS figure that is
     # no sickness absence.
     "What is the staff turnover in Leicester's health visiting service?",

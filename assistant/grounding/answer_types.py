@@ -213,8 +213,11 @@ KINDS = (
     AnswerKind("rating", lambda q: _ASKS_A_RATING.search(_TRIAGE_GRADE.sub(" ", q))
                and not _ASKS_A_PAY_BAND.search(q)),
     AnswerKind("pay band", _ASKS_A_PAY_BAND.search),
+    # ... or a person's name typed after them ("the LSCB chair's name", "designated doctor name"; not
+    # the verb: "does the GP name the child").
     AnswerKind("name", re.compile(rf"\b(?:names? of|what is (?:the|their|his|her) name|who (?:is|was|are|were) "
-                                  rf"(?:the|its|their)(?: \w+){{0,3}} (?:{_PEOPLE})s?|who (?:chairs|chaired))\b",
+                                  rf"(?:the|its|their)(?: \w+){{0,3}} (?:{_PEOPLE})s?|who (?:chairs|chaired)|"
+                                  rf"(?:{_PEOPLE})(?:'s|\u2019s)? names?(?! (?:the|a|an|their|his|her|its|them)\b))\b",
                                   re.I).search),
 )
 
