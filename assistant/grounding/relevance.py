@@ -329,8 +329,10 @@ def sentence_holding_the_topic(question: str, scored: list[ScoredSentence], repo
         return None
     spelled = {acronym.lower(): content_words(long_form) for acronym, long_form in acronyms.items()}
     for sentence in scored:
-        if sentence.item.why == "retrieved" and all(_said_in(word, content_words(sentence.text), spelled)
-                                                    for word in topic):
+        if sentence.item.why != "retrieved":
+            continue
+        words = content_words(sentence.text)  # once per sentence, not once per topic word
+        if all(_said_in(word, words, spelled) for word in topic):
             return sentence
     return None
 
