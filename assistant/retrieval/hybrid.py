@@ -18,7 +18,7 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.errors import NotFoundError
 from assistant.retrieval.addressees import AddresseeIndex
 from assistant.retrieval.distinctive_words import distinctive_in_corpus, distinctive_ranking, sole_words
-from assistant.retrieval.intent import RECOMMENDATION, REVIEW_FACT
+from assistant.retrieval.intent import RECOMMENDATION, asks_about_the_review
 from assistant.retrieval.everyday_terms import in_reports_words, reports_wording, synonym_term_counts
 from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.review_facts import fact_paragraphs
@@ -451,9 +451,9 @@ class HybridRetriever:
         bias = {}
         if RECOMMENDATION not in plan.intents and self.settings.unasked_recommendation_bias < 1:
             bias["recommendation"] = self.settings.unasked_recommendation_bias
-        if REVIEW_FACT not in plan.intents and self.settings.title_bias < 1:
+        if not asks_about_the_review(plan.intents) and self.settings.title_bias < 1:
             bias["front"] = self.settings.title_bias
-        introduction = self.settings.introduction_bias if REVIEW_FACT not in plan.intents else 1.0
+        introduction = self.settings.introduction_bias if not asks_about_the_review(plan.intents) else 1.0
         if not bias and introduction >= 1:
             return fused
         kinds = {cid: corpus.paragraphs[cid].kind for cid in fused if cid in corpus.paragraphs}

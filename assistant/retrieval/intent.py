@@ -52,6 +52,10 @@ _RECOMMENDATION = re.compile(
     r"what (?:[\w'\u2019/-]+ ){0,4}?(?:needs? to|has to|have to)"
     r"(?: [\w'\u2019/-]+){0,12}? (?:do|fix|change|improve|address|tackle|sort out|put in place|introduce|"
     r"develop|strengthen|implement|establish|make|take)|"
+    # the same asked with the thing as subject: "what needs fixing in the A&E letters", "what
+    # needs to be done about IHA delays", "what has to be improved"
+    r"what (?:[\w'\u2019/-]+ ){0,6}?(?:needs?|has|have) (?:fixing|improving|changing|sorting(?: out)?|doing|"
+    r"to be (?:done|fixed|improved|changed|sorted(?: out)?|addressed|put right|put in place|strengthened))\b|"
     # what the review asked for: "what did CQC ask for", "what change to the policy was asked for"
     r"what\b.{0,60}?\b(?:did (?:[\w'\u2019-]+ ){1,3}|(?:was|were) (?:\w+ )?)(?:ask|call|press|push)(?:ed)? for)\b", re.I)
 # "Are GPs asked to contribute to health assessments?" asks what happens in practice, not what the
@@ -62,14 +66,24 @@ _ABOUT_THE_REVIEW = re.compile(
     r"\b(?:last inspect\w*|previous inspection|before this (?:one|review|inspection)|under (?:what|which) "
     r"(?:law|act|section|powers?)|why (?:was|did) (?:the |this )?(?:review|inspection)|"
     r"how (?:was|were|did) (?:the |this |they |inspectors |the inspectors )?(?:\w+ )?(?:review|inspection|inspect|do the|"
-    r"carry out|conduct)|(?:review|inspection) (?:methods?|team)|"
-    # what the review or report covered: "what does the Leicester report cover?", "does the review take in ...?"
-    r"(?:what|who|which children) (?:did|does|do) (?:the |this )?(?:\w+ )?(?:review|inspection|report) "
-    r"(?:look at|cover|focus on|explore|include|take in)|^\s*(?:did|does) (?:the |this )?(?:\w+ )?(?:review|inspection|report) "
-    r"(?:look at|cover|include|take in)|who did (?:the )?(?:inspectors|reviewers|they) "
-    r"(?:talk|speak|meet)|what (?:is|was) the (?:focus|scope) of)\b", re.I)
-_CASE_EXAMPLE = re.compile(r"\b(?:case examples?|examples?|in one (?:\w+ )?case|a case where|one case|case stud(?:y|ies))\b",
-                           re.I)
+    r"carry out|conduct)|(?:review|inspection) (?:methods?|team)|who did (?:the )?(?:inspectors|reviewers|they) "
+    r"(?:talk|speak|meet))\b", re.I)
+# What the review covered: "what does the Leicester report cover?", "does the review take in ...?",
+# "did leicester review cover LAC health assessments", "did the reviewers look at ...?" - said in
+# the report's summary and "About the review".
+_SCOPE = re.compile(
+    r"\b(?:(?:what|who|which children) (?:did|does|do) (?:the |this )?(?:\w+ )?(?:review(?:ers)?|inspection|inspectors|report) "
+    r"(?:look at|cover|focus on|explore|include|take in)|^\s*(?:did|does|do) (?:the |this )?(?:\w+ )?"
+    r"(?:review(?:ers)?|inspection|inspectors|report) (?:look at|cover|include|take in)|"
+    r"what (?:is|was) the (?:focus|scope) of)\b", re.I)
+# A case named by what it was about: "in the Leicester LRP case", "the Sefton case where the midwife
+# ...", "in the Leicester case of a father" (not "in the case of children in care", "serious case
+# reviews", "the case load").
+_A_NAMED_CASE = (r"(?:in|from) (?:the|that|this) (?:[\w'\u2019&-]+ ){1,4}?case\b"
+                 r"(?! (?:reviews?|load|work|notes?|files?|conferences?|management|holders?)\b)|"
+                 r"\bcase (?:where|in which|when)")
+_CASE_EXAMPLE = re.compile(r"\b(?:case examples?|examples?|in one (?:\w+ )?case|a case where|one case|case stud(?:y|ies)|"
+                           rf"{_A_NAMED_CASE})\b", re.I)
 # The people whose words the reports quote: children, families and carers, as they are asked about.
 _PEOPLE = (r"(?:parents?|mothers?|fathers?|(?:foster )?carers?|care leavers?|famil(?:y|ies)|young (?:people|person)|"
            r"teenagers?|kids|child(?:ren)?(?: in care)?|looked after children|lac|mums?|dads?|patients?|service users?)")
@@ -79,7 +93,10 @@ _TOLD_US = re.compile(rf"\b(?:what did (?:a |one |the |some )?(?:\w+ )?{_PEOPLE}
                       rf"what did (?:a |one |the |some )?(?:\w+ )?{_PEOPLE}(?: [\w'\u2019,-]+){{1,8}}? (?:say|tell (?:us|"
                       rf"inspectors|the inspectors|the review|reviewers)|think|feel)(?=\s*(?:\?|$|about\b|of\b))|{_PEOPLE} "
                       rf"(?:said|told|say|think|feel)|views? of|feedback from|"
-                      rf"{_PEOPLE}(?:'s?|\u2019s?)? (?:views?|opinions?|comments?|feedback) (?:on|about|of))\b", re.I)
+                      rf"{_PEOPLE}(?:'s?|\u2019s?)? (?:views?|opinions?|comments?|feedback) (?:on|about|of)|"
+                      # typed short: "parent comment S&O A&E", "care leaver quotes" (views and feedback
+                      # alone are also what findings weigh: "are young people's views captured?")
+                      rf"{_PEOPLE}(?:'s?|\u2019s?)? (?:comments?|quotes?|quotations?))\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -90,18 +107,30 @@ class Intent:
 
 RECOMMENDATION = Intent("recommendation", ("recommendation",))
 REVIEW_FACT = Intent("review fact", ("front", "summary", "context"))
+# What the review covered is said in its summary, not in the context section (whose "The last
+# inspection ... took place in 2011" shares the words "review" and "inspection" with the question).
+REVIEW_SCOPE = Intent("review fact", ("summary",))
 CASE_EXAMPLE = Intent("case example", ("case-example",))
 TOLD_US = Intent("what people said", ("told-us",))
 
+
+def asks_about_the_review(intents: list[Intent]) -> bool:
+    return any(intent.name == REVIEW_FACT.name for intent in intents)
+
+
 def _asks_review_fact(question: str) -> bool:
     return bool(asked_fields(question)) or bool(_ABOUT_THE_REVIEW.search(question))
+
+
+def _asks_scope(question: str) -> bool:
+    return bool(_SCOPE.search(question)) and not _asks_review_fact(question)
 
 
 def _asks_recommendation(question: str) -> bool:
     return bool(_RECOMMENDATION.search(question)) and not _PRACTICE.search(question)
 
 
-_RULES = ((_asks_recommendation, RECOMMENDATION), (_asks_review_fact, REVIEW_FACT),
+_RULES = ((_asks_recommendation, RECOMMENDATION), (_asks_review_fact, REVIEW_FACT), (_asks_scope, REVIEW_SCOPE),
           (_CASE_EXAMPLE.search, CASE_EXAMPLE), (_TOLD_US.search, TOLD_US))
 
 
