@@ -126,6 +126,15 @@ def test_a_participle_that_narrows_a_count_stays_with_it():
     assert counted_text("how many IHAs completed in 28 days") == "IHAs"
 
 
+def test_a_count_asked_as_the_number_of_something_ends_at_what_befell_it():
+    """"number of school nurses employed" counted nothing, and "how many school nurses employed
+    leicester" counted "leicester": any figure answered it."""
+    assert counted_text("number of school nurses employed leicester") == "school nurses"
+    assert counted_words("how many school nurses employed leicester") == {"nurse"}
+    assert counted_words("how many LAC placed ooa from sefton") == {"lac"}
+    assert counted_text("Is the number of health visitors enough?") is None  # judges a count
+
+
 def test_what_a_count_counts_is_its_last_word_not_an_age_range():
     assert counted_words("how many kids 0-19 in sefton") == {"kids"}
     assert counted_words("CP plan numbers in sefton") == {"plan"}
@@ -277,8 +286,12 @@ def test_an_amount_is_money_and_a_length_of_time_is_a_figure_or_said_in_words():
                  "Young people are waiting months to receive their summary.", "There is a lengthy wait.",
                  "Young people can access timely sexual health advice."):
         assert _gives("duration", said, vocabulary), said
+    # Asked in a unit, a length of time is a figure, not words.
+    assert _gives("duration", "The longest wait was 52 weeks.", vocabulary, in_units=True)
+    assert not _gives("duration", "Children experience delays in receiving support.", vocabulary, in_units=True)
     # An age is no length of time.
     assert not _gives("duration", "Children in care aged under five years have a named health visitor.", vocabulary)
+    assert not _gives("duration", "All young people under 16 years are fast-tracked.", vocabulary)
     assert not _gives("duration", "The service was inspected in 2017.", vocabulary)
     assert not _gives("duration", "The service is well led and staff are supported.", vocabulary)
 
@@ -333,6 +346,10 @@ def test_an_amount_is_money_and_a_length_of_time_is_a_figure_or_said_in_words():
     "what band are the LAC nurses in sefton",
     "what band is the designated nurse in leicester",
     "how many helicopters does sefton have",
+    # Answered before (0.66) from "40% of children in the reception year at school" ("number of"
+    # counted nothing), and (0.64) from "delays" and "under 16 years", asked in weeks.
+    "number of school nurses employed leicester",
+    "how long is the CAMHS waiting list in leicester in weeks",
 ])
 def test_a_value_the_reports_never_give_is_not_answered(real_service, question):
     answer = real_service.ask(question, engine="extractive")

@@ -241,7 +241,12 @@ class Vocabulary:
     acronyms: Mapping[str, str] = field(default_factory=dict)  # as the reports define them: LAC -> looked after children
 
 
-def _gives(kind: str, text: str, vocabulary: Vocabulary) -> bool:
+# A length of time asked in a unit ("the CAMHS waiting list in weeks", "how many days") wants a figure,
+# not "delays" or "a lengthy wait".
+_IN_UNITS = re.compile(r"\b(?:in|how many) (?:working )?(?:hours|days|weeks|months|years)\b", re.I)
+
+
+def _gives(kind: str, text: str, vocabulary: Vocabulary, in_units: bool = False) -> bool:
     if kind == "percentage":
         return bool(A_SHARE.search(text))
     if kind == "number":
@@ -257,8 +262,9 @@ def _gives(kind: str, text: str, vocabulary: Vocabulary) -> bool:
     if kind == "money":
         return bool(_AN_AMOUNT.search(text))
     if kind == "duration":  # a length of time, as a figure or in words ("waiting months", "a lengthy wait"),
-        text = _AGED.sub(" ", _YEARS.sub(" ", text))  # not an age ("children aged under five years")
-        return bool(A_DURATION.search(text) or _A_LENGTH_IN_WORDS.search(text))
+        # not an age ("children aged under five years", "young people under 16 years")
+        text = _UNDER_AN_AGE.sub(" ", _AGED.sub(" ", _YEARS.sub(" ", text)))
+        return bool(A_DURATION.search(text) or (_A_LENGTH_IN_WORDS.search(text) and not in_units))
     return any(vocabulary.capitalised.get(first.lower(), 0) < RARE_CAPITALISED
                and vocabulary.capitalised.get(last.lower(), 0) < RARE_CAPITALISED
                for first, last in _CAPITALISED_PAIR.findall(text))
@@ -274,6 +280,7 @@ _AGED = re.compile(rf"\baged?\s+(?:under\s+|below\s+|over\s+|between\s+)?(?:\d+|
                    re.I)
 _AGE = re.compile(rf"{_AGED.pattern}|\bunder[- ]\d+s?\b|\b(?:\d+|{_NUMBER_WORDS}|one)[- ](?:days?|weeks?|months?|years?)"
                   r"[- ]olds?\b", re.I)
+_UNDER_AN_AGE = re.compile(r"\bunder[- ]\d+\s+years?\b", re.I)
 # Nor does a pointer to a numbered part of a report ("(Recommendation 3.11)", "paragraph 5.2").
 _POINTER = re.compile(r"\b(?:recommendations?|paragraphs?|sections?)\s+\d+(?:\.\d+)*", re.I)
 # Nor does a numbered level ("training at level three", "level 3 safeguarding training").
@@ -443,6 +450,7 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     post = banded_post(asking) & topic_words(asking, list(report_titles))  # "in Sefton" names no post
     measure = rated_measure(asking)
     per_head = set() if counted else counted_per_head(asking)
+    in_units = bool(_IN_UNITS.search(asking))
     focus = _distinctive(topic_words(question, list(report_titles)) - _KIND_WORDS - counted, vocabulary.word_weights)
     reworded = reports_words_for(focus | measure | per_head, vocabulary.word_weights)
     retrieved = [s for s in scored if s.item.why == "retrieved"]
@@ -453,7 +461,7 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
         """Whether the sentence gives the kind of value asked for, about what the question asks."""
         text = sentence.text
         judged = judged_count(kind, asking, text)
-        if not (_gives(kind, text, vocabulary) or judged):
+        if not (_gives(kind, text, vocabulary, in_units) or judged):
             return False
         if kind == "number":
             if counted and not (judged or counts_beside(counted, text) or counts_beside_names(names, text)

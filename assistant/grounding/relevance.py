@@ -380,9 +380,14 @@ def _in_order(letters: str, word: str) -> bool:
 # The counted noun ends before a verb ("how many IHAs [were] done in 28 days", "how many IHAs
 # completed", "how many children live ..."); not before a participle that narrows it ("children
 # looked after", "children placed out of area").
-_HOW_MANY = re.compile(r"\bhow many ((?:[\w'\u2019-]+\s+){0,3}?[\w'\u2019-]+?)(?=\s+(?:are|is|do|does|did|were|was|have|"
-                       r"has|had|can|could|will|would|in|at|of|on|per|for|a|an|the|live|work|get|there|done|seen|given|"
-                       r"made|held|taken|undertaken|completed|carried|delivered|offered)\b|\s*[?.,]|$)", re.I)
+# Where the counted noun ends: at a verb, a preposition, or a participle saying what befell what is
+# counted ("how many school nurses employed leicester", "how many LAC placed ooa").
+_COUNTED_ENDS = (r"(?=\s+(?:are|is|do|does|did|were|was|have|has|had|can|could|will|would|in|at|of|on|per|for|a|an|the|"
+                 r"live|work|get|there|done|seen|given|made|held|taken|undertaken|completed|carried|delivered|offered|"
+                 r"employed|working|placed|based|waiting|known|open|allocated|funded|needed|required)\b|\s*[?.,]|$)")
+_HOW_MANY = re.compile(rf"\bhow many ((?:[\w'\u2019-]+\s+){{0,3}}?[\w'\u2019-]+?){_COUNTED_ENDS}", re.I)
+# ... and asked as "the number of school nurses employed".
+_NUMBER_OF = re.compile(rf"\b(?:number|no\.?) of ((?:[\w'\u2019-]+\s+){{0,3}}?[\w'\u2019-]+?){_COUNTED_ENDS}", re.I)
 
 
 # What follows the counted noun and narrows it: "how many children in care ...", "how many nurses on
@@ -399,7 +404,7 @@ _NUMBERS_OF = re.compile(r"((?:[\w'\u2019&-]+\s+){0,2}[\w'\u2019&-]+)\s+numbers\
 
 def _counted(question: str) -> tuple[str, int] | None:
     """What a question counts, as typed, and where in the question the counted words end."""
-    match = _HOW_MANY.search(question)
+    match = _HOW_MANY.search(question) or (_NUMBER_OF.search(question) if asks_for_a_count(question) else None)
     if match:
         return match.group(1), match.end()
     match = _NUMBERS_OF.search(question) if asks_for_a_count(question) else None
