@@ -8,6 +8,7 @@ import pytest
 from assistant.engines.extractive import ExtractiveEngine
 from assistant.errors import InvalidInputError, NotFoundError
 from assistant.grounding.relevance import topic_words
+from assistant.retrieval.conversation import resolve_question
 from evals.runner import DRAFTING_CASES, citation_errors, load_jsonl
 from evals.runner import QUESTIONS as QUESTIONS_FILE
 from ingest.recommendation_links import only_points_to_recommendations
@@ -102,6 +103,20 @@ def test_cross_report_questions_answer_report_by_report(real_service):
     assert answer.answer.index("Leicester City (2016):") < answer.answer.index("Sefton (2018):")
     across = real_service.ask("What do the reports say about supervision of safeguarding practice across the reports?")
     assert {c.report_id for c in across.citations} == {"leicester-city-2016", "sefton-2018"}
+
+
+def test_one_area_compared_with_something_of_its_own_is_answered_from_its_report(real_service):
+    """"made much difference" and "compared with other English councils" compare nothing across
+    reports: answered report by report before, Leicester's wellbeing strategy led the answer to a
+    question about Sefton's plan."""
+    names = real_service.retriever.corpus().names
+    for asked in ("Has Sefton's plan for children's emotional wellbeing made much difference yet?",
+                  "How deprived is Leicester compared with other English councils?"):
+        answer = real_service.ask(asked, engine="extractive")
+        assert not answer.resolved.cross_report
+        assert {c.report_id for c in answer.citations} == set(names.named_in(asked)), answer.answer
+    for asked in ("How does Sefton compare?", "how does sefton compare with the other area on CAMHS"):
+        assert resolve_question(asked, [], names).cross_report, asked
 
 
 def test_the_area_name_does_not_pull_the_title_page_into_an_answer(real_service):

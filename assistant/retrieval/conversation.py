@@ -25,6 +25,14 @@ _CROSS_REPORT = re.compile(
     r"\b(?:compare|compared|comparison|contrast|differ|differences?|similarit(?:y|ies)|both|each report|"
     r"all (?:the |of the )?reports|across (?:the |both |all )?(?:reports|areas)|between the (?:reports|areas)|"
     r"in both|either report)\b", re.I)
+# With one area named, a comparison is mostly with something in that area ("compared with the
+# England average", "LPT compared with UHL", "has the plan made a difference?"); its report is
+# compared with the others only when the question speaks of them together, or compares and
+# stops ("how does Sefton compare?").
+_REPORTS_TOGETHER = re.compile(
+    r"\b(?:both|each|all|either|the other|other) (?:of the )?(?:reports?|areas?|reviews?)\b|\bacross (?:the |both |all )?"
+    r"(?:reports|areas)\b|\bbetween the (?:reports|areas)\b|\bin both\b|\b(?:compare|compared|differ|different)\s*[?.!]*\s*$",
+    re.I)
 # A follow-up that opens as a question of its own ("what did they recommend about it?") asks that,
 # not what the earlier question asked for ("how long ...?"); "and in Sefton?" asks the same again.
 _OWN_QUESTION = re.compile(r"^\s*(?:what|how|who|whom|which|when|where|why|is|are|was|were|do|does|did|has|have|had|"
@@ -95,7 +103,8 @@ def _topic_words(text: str, names) -> set[str]:
 def _resolve_one(question: str, topic: ResolvedQuestion | None, last_cited: list[str], names) -> ResolvedQuestion:
     question = question.strip()
     named = names.named_in(question)
-    cross = len(named) >= 2 or bool(_CROSS_REPORT.search(question))
+    cross = len(named) >= 2 or (bool(_CROSS_REPORT.search(question))
+                                and (not named or bool(_REPORTS_TOGETHER.search(question))))
     wants_recommendations = RECOMMENDATION in intents_of(question)  # "recommend", "recs", "what was X asked to do"
     own_topic = _topic_words(question, names)
     is_follow_up = topic is not None and (
