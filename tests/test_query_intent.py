@@ -100,6 +100,11 @@ from tests.conftest import REPORTS_DIR
     ("In the Leicester case of a father who had been a mental health inpatient, was there a plan?",
      ["case example"]),
     ("in the case of children in care, who does the IHA?", []),
+    # typed short, named by the words before it (not "is it the case that", "LAC case load")
+    ("MH case leicester - did CQC ask for mgr response", ["case example"]),
+    ("woman fled the country - maternity case ormskirk", ["case example"]),
+    ("is it the case that GPs attend strategy meetings", []),
+    ("LAC case load sefton", []),
     ("how many serious case reviews were there in leicester", []),
     ("What do school nurses need to know about CSE?", []),
     ("What has Sefton done to improve IHA timeliness?", []),
@@ -405,6 +410,7 @@ def test_everyday_wording_is_matched_in_any_form_of_its_words():
     ("FCs views on LAC nurses sefton", "foster carers"),
     ("CCE training alder hey", "criminal exploitation"),
     ("WNB paeds ormskirk process sefton", "not brought"),
+    ("MH case leicester - did CQC ask for mgr response", "manager"),
 ])
 def test_staff_shorthand_the_reports_never_define_is_spelled_out(typed, meant):
     from assistant.retrieval.query_analysis import expand_query
@@ -530,3 +536,13 @@ def test_grown_ups_are_read_as_adults_one_way(real_service):
     corpus = real_service.retriever.corpus()
     assert "adults" in corpus.plan("what should happen for teenagers moving on to grown-up mental health care", True).expanded
     assert "grown" not in corpus.plan("adult mental health services in sefton", True).expanded
+
+
+def test_a_case_typed_short_with_cqc_as_the_asker_is_answered_from_the_case(real_service):
+    """"did CQC ask for ..." names the reviewer, not what the question is about: "CQC" is in few
+    paragraphs, so it ranked the review's legal basis ("permits CQC to review") first, and the
+    case's paragraph 10th."""
+    asked = "MH case leicester - did CQC ask for mgr response"
+    top = [r.id for r in real_service.search(asked, k=3)]
+    assert "leicester-city-2016#about-the-review.1" not in top
+    assert "leicester-city-2016#child-protection.16" in top

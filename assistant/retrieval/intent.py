@@ -81,7 +81,10 @@ _SCOPE = re.compile(
 # reviews", "the case load").
 _A_NAMED_CASE = (r"(?:in|from) (?:the|that|this) (?:[\w'\u2019&-]+ ){1,4}?case\b"
                  r"(?! (?:reviews?|load|work|notes?|files?|conferences?|management|holders?)\b)|"
-                 r"\bcase (?:where|in which|when)")
+                 r"\bcase (?:where|in which|when)|"
+                 # typed short, the case named by the words before it: "MH case leicester - did ..."
+                 r"^\s*(?:[\w&'\u2019/-]+ ){1,6}(?<!\bthe )(?<!\ba )(?<!\bthis )(?<!\bthat )(?<!\bany )(?<!\bin )"
+                 r"(?<!\bserious )case\b(?! (?:reviews?|load|work|notes?|files?|conferences?|management|holders?|of)\b)")
 _CASE_EXAMPLE = re.compile(r"\b(?:case examples?|examples?|in one (?:\w+ )?case|a case where|one case|case stud(?:y|ies)|"
                            rf"{_A_NAMED_CASE})\b", re.I)
 # The people whose words the reports quote: children, families and carers, as they are asked about.

@@ -14,9 +14,10 @@ STOPWORDS = frozenset(
 )
 
 
-# Words that frame a question rather than say what it is about ("what did they recommend about").
+# Words that frame a question rather than say what it is about ("what did they recommend about";
+# "did CQC ask for ...": the reviewer, named).
 FRAMING_WORDS = frozenset(
-    "recommend recommended recommendation recommendations rec recs inspector inspectors review report reports say said "
+    "recommend recommended recommendation recommendations rec recs inspector inspectors review report reports say said cqc "
     "find found ask asked want wanted done tell told happen happened area areas anything something made make "
     "need needed must action actions get got given".split())
 
