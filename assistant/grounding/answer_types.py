@@ -163,6 +163,17 @@ def rated_measure(question: str) -> set[str]:
     return content_words(named.group(1)) - _KIND_WORDS - {"what", "which"} if named else set()
 
 
+# A length of time named by what is timed: "ED triage time", "response times".
+_NAMED_TIME = re.compile(r"\b(response|triage|turnaround|turn-around) times?\b", re.I)
+
+
+def timed_step(question: str) -> set[str]:
+    """What the length of time asked for times ("alder hey ED triage time" -> {"triage"}): "within
+    three days" of something else is no triage time. Empty when it is not named that way."""
+    named = _NAMED_TIME.search(question)
+    return content_words(named.group(1).replace("-", "")) if named else set()
+
+
 # "caseload per HV": what is counted stands before "per" (the number need only be in its sentence).
 _COUNTED_PER = re.compile(r"\b([a-z][a-z-]+)\s+per\s+(?!cent\b)\w+", re.I)
 
@@ -202,8 +213,10 @@ KINDS = (
     # "How much did the council spend on it?", "What is the CAMHS budget?": an amount of money.
     AnswerKind("money", _asks_an_amount),
     # "How long is the wait for an autism assessment?", "CAMHS waiting times": a length of time.
+    # "What is the average length of a drop-in session?", "ED triage time": a length of time too.
     AnswerKind("duration", re.compile(r"\b(?:how long|wait(?:ing)? (?:times?|lists?)|(?:average|longest|typical|mean|median) "
-                                      r"waits?)\b", re.I).search),
+                                      r"waits?|(?:length|duration) of (?:a |an |the |each )?\w+|"
+                                      r"(?:response|triage|turnaround|turn-around) times?)\b", re.I).search),
     # "FGM clinic opening times", "when is the crisis team open": the hours of a service.
     AnswerKind("opening hours", _ASKS_OPENING_HOURS.search),
     # A rate by name ("the immunisation rate"), not "rate" as a verb; or staff turnover and sickness
@@ -228,6 +241,8 @@ def asked_kinds(question: str) -> list[str]:
     for general in ("number", "rate"):
         if "percentage" in kinds and general in kinds:
             kinds.remove(general)
+    if "duration" in kinds and "number" in kinds and not asks_for_a_count(question):
+        kinds.remove("number")  # "the average length of a session" asks how long, not how many
     return kinds
 
 
@@ -449,10 +464,11 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     stand_ins = counted_in_other_words(asking, counted, vocabulary)
     post = banded_post(asking) & topic_words(asking, list(report_titles))  # "in Sefton" names no post
     measure = rated_measure(asking)
+    timed = timed_step(asking)
     per_head = set() if counted else counted_per_head(asking)
     in_units = bool(_IN_UNITS.search(asking))
     focus = _distinctive(topic_words(question, list(report_titles)) - _KIND_WORDS - counted, vocabulary.word_weights)
-    reworded = reports_words_for(focus | measure | per_head, vocabulary.word_weights)
+    reworded = reports_words_for(focus | measure | per_head | timed, vocabulary.word_weights)
     retrieved = [s for s in scored if s.item.why == "retrieved"]
     lead = set(list(dict.fromkeys(s.item.id for s in retrieved))[:LEAD_PARAGRAPHS])
     candidates = retrieved[:SCANNED_SENTENCES] + [s for s in retrieved[SCANNED_SENTENCES:] if s.item.id in lead]
@@ -475,6 +491,8 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
                 return False
         if kind == "rate" and not (_states_the_measure(asking, text) and (
                 not measure or _said_here_or_before(sentence, scored, lambda t: _about(measure, t, reworded)))):
+            return False
+        if kind == "duration" and timed and not _said_here_or_before(sentence, scored, lambda t: _about(timed, t, reworded)):
             return False
         if kind == "pay band" and not _said_here_or_before(sentence, scored, lambda t: _shared(post, t) == len(post)):
             return False
