@@ -99,6 +99,8 @@ from tests.conftest import REPORTS_DIR
     ("In the Sefton case where the midwife passed concerns on to social care, what was wrong?", ["case example"]),
     ("In the Leicester case of a father who had been a mental health inpatient, was there a plan?",
      ["case example"]),
+    ("How did things turn out for the mother in the Leicester early help mental health case after the birth?",
+     ["case example"]),
     ("in the case of children in care, who does the IHA?", []),
     # typed short, named by the words before it (not "is it the case that", "LAC case load")
     ("MH case leicester - did CQC ask for mgr response", ["case example"]),
@@ -183,6 +185,7 @@ def paragraphs():
     ("how is the sefton report structured", ["layout"], ["sefton-2018#the-report.1"]),
     ("What does the Leicester report follow and where are its recommendations?", ["layout"],
      ["leicester-city-2016#the-report.1"]),
+    ("Where in the Sefton report are the recommendations?", ["layout"], ["sefton-2018#the-report.1"]),
     ("where are the recommendations on CAMHS in sefton", [], []),
     ("how long do children wait for CAMHS in sefton", [], []),
     # Children looked after by nurses are no cases looked at by inspectors.
@@ -319,6 +322,8 @@ def test_a_named_paragraph_asked_what_it_led_to_answers_with_its_recommendation_
     ("did the sefton review look at LAC cases too", "sefton-2018#how-we-carried-out-the-review.3"),
     # One experience followed, not "experiences": outside the top 10 before.
     ("Did the Sefton review follow the experience of children in care?", "sefton-2018#how-we-carried-out-the-review.3"),
+    # "only": the 2011 inspection ranked first before
+    ("Did the Sefton review only look at cases that went to social care?", "sefton-2018#how-we-carried-out-the-review.2"),
 ])
 def test_a_question_about_how_the_review_was_done_cites_how_it_was_carried_out(real_service, question, paragraph_id):
     """Neither paragraph was in the top 10 before: "LAC" and "cases" matched findings."""

@@ -79,7 +79,7 @@ _SCOPE = re.compile(
 # A case named by what it was about: "in the Leicester LRP case", "the Sefton case where the midwife
 # ...", "in the Leicester case of a father" (not "in the case of children in care", "serious case
 # reviews", "the case load").
-_A_NAMED_CASE = (r"(?:in|from) (?:the|that|this) (?:[\w'\u2019&-]+ ){1,4}?case\b"
+_A_NAMED_CASE = (r"(?:in|from) (?:the|that|this) (?:[\w'\u2019&-]+ ){1,6}?case\b"
                  r"(?! (?:reviews?|load|work|notes?|files?|conferences?|management|holders?)\b)|"
                  r"\bcase (?:where|in which|when)|"
                  # typed short, the case named by the words before it: "MH case leicester - did ..."

@@ -99,7 +99,7 @@ _METHOD_ASKED = re.compile(
     r"\b(?:which|what) (?:kinds? of |sorts? of |types? of )?(?:cases|children|families|experiences)\b.{0,20}\b(?:did|do|were) "
     r"(?:the |they |inspectors |the inspectors |reviewers |the reviewers )?(?:\w+ )?(?:\w+ )?(?:track|sampl|look at|follow|"
     r"choose|chose|pick|select)\w*|\b(?:did|does|do) (?:the |this )?(?:\w+ )?(?:review|inspection|inspectors|reviewers) "
-    r"(?:also )?(?:track|sampl|look at|follow|examin|consider)\w* (?:\w+ ){0,3}(?:cases|experiences?)\b", re.I)
+    r"(?:also |only |just )?(?:track|sampl|look at|follow|examin|consider)\w* (?:\w+ ){0,3}(?:cases|experiences?)\b", re.I)
 _TOTAL = re.compile(r"\b(?:in total|total of)\b.*\d", re.I)
 # What follows the review, stated in "Next steps": who must send an action plan, by when, and how
 # progress is followed up ("whats the deadline for the sefton action plan?", "which organisations
@@ -126,8 +126,8 @@ _LAW_STATED = re.compile(r"\bsection \d+ of the\b.*\bact\b", re.I)
 _LAYOUT_ASKED = re.compile(
     r"\bhow (?:is|was) (?:the |this )?(?:\w+ )?report (?:structured|organi[sz]ed|laid out|set out|arranged|put together|"
     r"written up)\b|\b(?:structure|layout|format|outline|shape) of (?:the |this )?(?:\w+ )?report\b|"
-    r"\bwhat does (?:the |this )?(?:\w+ )?report follow\b|\bwhere (?:are|do I find|can I find|do you find) (?:the |its )?"
-    r"recommendations(?: (?:in|of) (?:the |this )?(?:\w+ )?report)?\s*\??\s*$", re.I)
+    r"\bwhat does (?:the |this )?(?:\w+ )?report follow\b|\bwhere (?:in (?:the |this )?(?:\w+ )?report )?(?:are|do I find|"
+    r"can I find|do you find) (?:the |its )?recommendations(?: (?:in|of) (?:the |this )?(?:\w+ )?report)?\s*\??\s*$", re.I)
 _LAYOUT_SECTION = re.compile(r"^\s*the report\s*$", re.I)
 
 
