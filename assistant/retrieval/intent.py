@@ -69,12 +69,12 @@ _ABOUT_THE_REVIEW = re.compile(
     r"carry out|conduct)|(?:review|inspection) (?:methods?|team)|who did (?:the )?(?:inspectors|reviewers|they) "
     r"(?:talk|speak|meet))\b", re.I)
 # What the review covered: "what does the Leicester report cover?", "does the review take in ...?",
-# "did leicester review cover LAC health assessments", "did the reviewers look at ...?" - said in
-# the report's summary and "About the review".
+# "did leicester review cover LAC health assessments" - said in the report's summary and "About the
+# review".
 _SCOPE = re.compile(
-    r"\b(?:(?:what|who|which children) (?:did|does|do) (?:the |this )?(?:\w+ )?(?:review(?:ers)?|inspection|inspectors|report) "
-    r"(?:look at|cover|focus on|explore|include|take in)|^\s*(?:did|does|do) (?:the |this )?(?:\w+ )?"
-    r"(?:review(?:ers)?|inspection|inspectors|report) (?:look at|cover|include|take in)|"
+    r"\b(?:(?:what|who|which children) (?:did|does|do) (?:the |this )?(?:\w+ )?(?:review|inspection|report) "
+    r"(?:look at|cover|focus on|explore|include|take in)|^\s*(?:did|does) (?:the |this )?(?:\w+ )?"
+    r"(?:review|inspection|report) (?:look at|cover|include|take in)|"
     r"what (?:is|was) the (?:focus|scope) of)\b", re.I)
 # A case named by what it was about: "in the Leicester LRP case", "the Sefton case where the midwife
 # ...", "in the Leicester case of a father" (not "in the case of children in care", "serious case
