@@ -79,12 +79,12 @@ _SCOPE = re.compile(
 # A case named by what it was about: "in the Leicester LRP case", "the Sefton case where the midwife
 # ...", "in the Leicester case of a father" (not "in the case of children in care", "serious case
 # reviews", "the case load").
-_A_NAMED_CASE = (r"(?:in|from) (?:the|that|this) (?:[\w'\u2019&-]+ ){1,6}?case\b"
-                 r"(?! (?:reviews?|load|work|notes?|files?|conferences?|management|holders?)\b)|"
+_CASE_IN_A_TERM = r"(?! (?:reviews?|load|work|notes?|files?|conferences?|management|holders?)\b)"
+_A_NAMED_CASE = (rf"(?:in|from) (?:the|that|this) (?:[\w'\u2019&-]+ ){{1,6}}?case\b{_CASE_IN_A_TERM}|"
                  r"\bcase (?:where|in which|when)|"
                  # typed short, the case named by the words before it: "MH case leicester - did ..."
                  r"^\s*(?:[\w&'\u2019/-]+ ){1,6}(?<!\bthe )(?<!\ba )(?<!\bthis )(?<!\bthat )(?<!\bany )(?<!\bin )"
-                 r"(?<!\bserious )case\b(?! (?:reviews?|load|work|notes?|files?|conferences?|management|holders?|of)\b)")
+                 rf"(?<!\bserious )case\b{_CASE_IN_A_TERM}(?! of\b)")
 _CASE_EXAMPLE = re.compile(r"\b(?:case examples?|examples?|in one (?:\w+ )?case|a case where|one case|case stud(?:y|ies)|"
                            rf"{_A_NAMED_CASE})\b", re.I)
 # The people whose words the reports quote: children, families and carers, as they are asked about.
@@ -118,6 +118,7 @@ TOLD_US = Intent("what people said", ("told-us",))
 
 
 def asks_about_the_review(intents: list[Intent]) -> bool:
+    """Whether any intent asks a fact about the review (its scope included)."""
     return any(intent.name == REVIEW_FACT.name for intent in intents)
 
 
@@ -133,8 +134,8 @@ def _asks_recommendation(question: str) -> bool:
     return bool(_RECOMMENDATION.search(question)) and not _PRACTICE.search(question)
 
 
-_RULES = ((_asks_recommendation, RECOMMENDATION), (_asks_review_fact, REVIEW_FACT), (_asks_scope, REVIEW_SCOPE),
-          (_CASE_EXAMPLE.search, CASE_EXAMPLE), (_TOLD_US.search, TOLD_US))
+_RULES = ((_asks_recommendation, RECOMMENDATION), (_asks_review_fact, REVIEW_FACT),
+          (_asks_scope, REVIEW_SCOPE), (_CASE_EXAMPLE.search, CASE_EXAMPLE), (_TOLD_US.search, TOLD_US))
 
 
 def intents_of(question: str) -> list[Intent]:
