@@ -378,10 +378,9 @@ def _in_order(letters: str, word: str) -> bool:
 
 
 # The counted noun ends before a verb ("how many IHAs [were] done in 28 days", "how many IHAs
-# completed", "how many children live ..."); not before a participle that narrows it ("children
-# looked after", "children placed out of area").
-# Where the counted noun ends: at a verb, a preposition, or a participle saying what befell what is
-# counted ("how many school nurses employed leicester", "how many LAC placed ooa").
+# completed", "how many children live ..."), a preposition, or a participle saying what befell what
+# is counted ("how many school nurses employed leicester", "how many LAC placed ooa"); not before
+# one that is part of its name ("children looked after").
 _COUNTED_ENDS = (r"(?=\s+(?:are|is|do|does|did|were|was|have|has|had|can|could|will|would|in|at|of|on|per|for|a|an|the|"
                  r"live|work|get|there|done|seen|given|made|held|taken|undertaken|completed|carried|delivered|offered|"
                  r"employed|working|placed|based|waiting|known|open|allocated|funded|needed|required)\b|\s*[?.,]|$)")
