@@ -138,6 +138,17 @@ def test_a_count_asked_as_the_number_of_something_ends_at_what_befell_it():
     assert counted_words("how many school nurses employed leicester") == {"nurse"}
     assert counted_words("how many LAC placed ooa from sefton") == {"lac"}
     assert counted_text("Is the number of health visitors enough?") is None  # judges a count
+    assert counted_text("How many themes came out of Leicester's serious case reviews?") == "themes"
+
+
+def test_every_number_word_is_a_figure():
+    """The number words stopped at fifteen, twenty, thirty, forty, fifty: "nineteen themes" gave no
+    figure and "sixteen weeks" no length of time."""
+    vocabulary = Vocabulary({}, {})
+    assert _gives("number", "We were told that nineteen themes had been identified.", vocabulary)
+    assert counts_beside({"theme"}, "We were told that nineteen themes had been identified.")
+    assert _gives("duration", "Some waited sixteen weeks.", vocabulary, in_units=True)
+    assert not _gives("number", "No one was seen.", vocabulary)  # "one" is still no figure
 
 
 def test_what_a_count_counts_is_its_last_word_not_an_age_range():

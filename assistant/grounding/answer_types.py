@@ -23,7 +23,7 @@ from assistant.grounding.relevance import (A_DURATION, A_SHARE, ScoredSentence, 
                                            counted_text, counted_words, judges_a_value, neighbour_in_paragraph,
                                            same_word, topic_words, unknown_word_share)
 from assistant.retrieval.query_analysis import synonym_groups_called_by
-from assistant.retrieval.words import STOPWORDS, content_words
+from assistant.retrieval.words import NUMBER_WORDS, STOPWORDS, content_words
 
 # Words that name the kind of value asked for, not what it is about.
 _KIND_WORDS = frozenset(
@@ -38,8 +38,7 @@ NEAR_COUNT = 3  # "how many X": X within this many words of the number
 # A person's name: two capitalised words, each rare in the reports (organisations and places recur).
 RARE_CAPITALISED = 3
 
-_NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
-                 "hundred|zero")
+_NUMBER_WORDS = "|".join(NUMBER_WORDS)  # "nineteen themes" was no figure: the list stopped at fifteen
 # "no" and "one" are left out: they are words far more often than figures ("no evidence", "one case").
 _A_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|half|quarter|once|twice|single)\b", re.I)
 _NUMBER_TOKEN = re.compile(rf"^(?:\d[\d,.]*%?|{_NUMBER_WORDS})$", re.I)

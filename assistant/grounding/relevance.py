@@ -15,12 +15,11 @@ import numpy as np
 
 from assistant.grounding.context import AnswerContext, ContextParagraph, review_year
 from assistant.retrieval.query_analysis import synonym_groups
-from assistant.retrieval.words import FRAMING_WORDS, STOPWORDS, content_words, stem
+from assistant.retrieval.words import FRAMING_WORDS, NUMBER_WORDS, STOPWORDS, content_words, stem
 from vectorstore.chunking import sentence_spans
 
 _MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
-_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
-                 r"fifty|hundred|half|quarter|third|once|twice|single|zero|no")
+_NUMBER_WORDS = "|".join(("one", *NUMBER_WORDS, "half", "quarter", "third", "once", "twice", "single", "no"))
 A_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)  # what answers "how many"
 # A length of time: "28 days", "six weeks", "12-15 hours", "20 working days".
 A_DURATION = re.compile(rf"\b(?:\d+|{_NUMBER_WORDS})\s*(?:working\s+)?(?:days?|weeks?|months?|years?|hours?)\b",
@@ -378,12 +377,13 @@ def _in_order(letters: str, word: str) -> bool:
 
 
 # The counted noun ends before a verb ("how many IHAs [were] done in 28 days", "how many IHAs
-# completed", "how many children live ..."), a preposition, or a participle saying what befell what
-# is counted ("how many school nurses employed leicester", "how many LAC placed ooa"); not before
-# one that is part of its name ("children looked after").
+# completed", "how many children live ...", "how many themes came out of ..."), a preposition, or a
+# participle saying what befell what is counted ("how many school nurses employed leicester", "how
+# many LAC placed ooa"); not before one that is part of its name ("children looked after").
 _COUNTED_ENDS = (r"(?=\s+(?:are|is|do|does|did|were|was|have|has|had|can|could|will|would|in|at|of|on|per|for|a|an|the|"
                  r"live|work|get|there|done|seen|given|made|held|taken|undertaken|completed|carried|delivered|offered|"
-                 r"employed|working|placed|based|waiting|known|open|allocated|funded|needed|required)\b|\s*[?.,]|$)")
+                 r"employed|working|placed|based|waiting|known|open|allocated|funded|needed|required|came|come|comes|coming|"
+                 r"went|go|goes|going|arrived|entered|attended|moved|left)\b|\s*[?.,]|$)")
 _HOW_MANY = re.compile(rf"\bhow many ((?:[\w'\u2019-]+\s+){{0,3}}?[\w'\u2019-]+?){_COUNTED_ENDS}", re.I)
 # ... and asked as "the number of school nurses employed".
 _NUMBER_OF = re.compile(rf"\b(?:number|no\.?) of ((?:[\w'\u2019-]+\s+){{0,3}}?[\w'\u2019-]+?){_COUNTED_ENDS}", re.I)

@@ -49,6 +49,8 @@ _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "seventeen eighteen nineteen twenty".split()) if w != "_"}
 _NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
                       "ninety": "90", "hundred": "100"})
+# The number words, "one" left out, for patterns that read figures written in words.
+NUMBER_WORDS = tuple(_NUMBER_WORDS)
 _FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)*%?|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 
 
