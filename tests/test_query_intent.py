@@ -141,6 +141,8 @@ def paragraphs():
     ("when was the leicester report published", ["publication date"], ["leicester-city-2016#front.5"]),
     ("when did the sefton report come out", ["publication date"], ["sefton-2018#front.4"]),
     ("what recommendation came out of sefton 3.18", [], []),
+    # health visitors "coming out" to a family publish nothing (answered with the date, 1.0)
+    ("What did foster carers in Sefton say about how quickly health visitors come out?", [], []),
     # What another body publishes is not when the report was published.
     ("what does DfE publish re LAC leicester", [], []),
     ("data published by PHE on obesity in sefton", [], []),

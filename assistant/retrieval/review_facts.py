@@ -44,7 +44,9 @@ FIELDS = (
     ReviewField("publication date",
                 re.compile(r"^(?!.*\b(?:does|do|did)\s+(?!(?:the\s+|this\s+)?(?:report|review|inspection|cqc|it|they)\b)"
                            r"[\w&-]+(?:\s+[\w&-]+){0,2}\s+publish\b)(?!.*\bpublished by\s+(?!(?:the\s+)?cqc\b))"
-                           r".*\b(?:publish\w*|publication|c[ao]mes? out(?! of)|released(?! from))\b", re.I),
+                           r".*\b(?:publish\w*|publication|released(?! from))\b|"
+                           # the report coming out, not health visitors "coming out" to a family
+                           r"\b(?:report|review|it|this)\b(?:\s+[\w'\u2019-]+){0,3}?\s+c[ao]mes? out\b(?! of)", re.I),
                 re.compile(r"^\s*date of publication\b", re.I)),
     ReviewField("inspectors", re.compile(
         r"^(?!.*\b(?:how long|when)\b).*?(?:\bhow many (?:cqc )?inspectors\b|"
