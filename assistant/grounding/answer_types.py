@@ -163,7 +163,8 @@ def rated_measure(question: str) -> set[str]:
 
 
 # A length of time named by what is timed: "ED triage time", "response times".
-_NAMED_TIME = re.compile(r"\b(response|triage|turnaround|turn-around) times?\b", re.I)
+_TIMED = r"(response|triage|turnaround|turn-around) times?"
+_NAMED_TIME = re.compile(rf"\b{_TIMED}\b", re.I)
 
 
 def timed_step(question: str) -> set[str]:
@@ -214,8 +215,8 @@ KINDS = (
     # "How long is the wait for an autism assessment?", "CAMHS waiting times": a length of time.
     # "What is the average length of a drop-in session?", "ED triage time": a length of time too.
     AnswerKind("duration", re.compile(r"\b(?:how long|wait(?:ing)? (?:times?|lists?)|(?:average|longest|typical|mean|median) "
-                                      r"waits?|(?:length|duration) of (?:a |an |the |each )?\w+|"
-                                      r"(?:response|triage|turnaround|turn-around) times?)\b", re.I).search),
+                                      rf"waits?|(?:length|duration) of (?:a |an |the |each )?\w+|{_TIMED})\b",
+                                      re.I).search),
     # "FGM clinic opening times", "when is the crisis team open": the hours of a service.
     AnswerKind("opening hours", _ASKS_OPENING_HOURS.search),
     # A rate by name ("the immunisation rate"), not "rate" as a verb; or staff turnover and sickness
@@ -464,6 +465,7 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     post = banded_post(asking) & topic_words(asking, list(report_titles))  # "in Sefton" names no post
     measure = rated_measure(asking)
     timed = timed_step(asking)
+    named_by = {"rate": measure, "duration": timed}  # the word naming the rate or the time asked for
     per_head = set() if counted else counted_per_head(asking)
     in_units = bool(_IN_UNITS.search(asking))
     focus = _distinctive(topic_words(question, list(report_titles)) - _KIND_WORDS - counted, vocabulary.word_weights)
@@ -488,10 +490,10 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
                 return False
             if per_head and _shared(per_head, text, reworded) < len(per_head):
                 return False
-        if kind == "rate" and not (_states_the_measure(asking, text) and (
-                not measure or _said_here_or_before(sentence, scored, lambda t: _about(measure, t, reworded)))):
+        if kind == "rate" and not _states_the_measure(asking, text):
             return False
-        if kind == "duration" and timed and not _said_here_or_before(sentence, scored, lambda t: _about(timed, t, reworded)):
+        named = named_by.get(kind)
+        if named and not _said_here_or_before(sentence, scored, lambda t: _about(named, t, reworded)):
             return False
         if kind == "pay band" and not _said_here_or_before(sentence, scored, lambda t: _shared(post, t) == len(post)):
             return False

@@ -403,10 +403,11 @@ _NUMBERS_OF = re.compile(r"((?:[\w'\u2019&-]+\s+){0,2}[\w'\u2019&-]+)\s+numbers\
 
 def _counted(question: str) -> tuple[str, int] | None:
     """What a question counts, as typed, and where in the question the counted words end."""
-    match = _HOW_MANY.search(question) or (_NUMBER_OF.search(question) if asks_for_a_count(question) else None)
+    counts = asks_for_a_count(question)
+    match = _HOW_MANY.search(question) or (_NUMBER_OF.search(question) if counts else None)
     if match:
         return match.group(1), match.end()
-    match = _NUMBERS_OF.search(question) if asks_for_a_count(question) else None
+    match = _NUMBERS_OF.search(question) if counts else None
     if not match:
         return None
     words = match.group(1).split()
