@@ -58,6 +58,30 @@ def test_acronyms_are_learned_from_the_reports_and_expand_queries(real_service):
     assert "LLR" in expand_query("nurses for leicester leicestershire and rutland", acronyms).split()
 
 
+def test_acronyms_defined_with_joining_words_joined_words_and_a_word_left_out_are_learned(real_service):
+    """The reports define "(MASH)", "(NEET)" and "(SMART)" too; their long forms give a joining
+    word's letter or none, hyphenated and "/"-joined words one letter or more, and a long acronym
+    may leave one word out."""
+    acronyms = learn_acronyms(real_service.store.all_paragraphs())
+    assert acronyms["MASH"] == "multi-agency safeguarding hub"
+    assert acronyms["MARAC"] == "multi-agency risk assessment conference"
+    assert acronyms["WIC"] == "walk in centre"
+    assert acronyms["CiN"] == "child in need"
+    assert acronyms["NEET"] == "not in education employment or training"
+    assert acronyms["SEND"] == "special educational needs and/or disabilities"
+    assert acronyms["SMART"] == "specific measurable achievable realistic and time limited"
+    # A short acronym leaves no word out: "The 'did not attend' policies (DNA)" defines nothing.
+    assert "DNA" not in acronyms
+    assert "specific measurable" in expand_query("Were the Sefton health plans SMART?", acronyms)
+
+
+def test_an_acronym_is_not_learned_from_words_that_do_not_spell_it():
+    from ingest.models import Paragraph
+    paragraphs = [Paragraph(citation_id="r#1.1", report_id="r", para="1.1", kind="finding", section="s",
+                            text="Staff attend the weekly panel meeting (MASH) and the clinic (AB).")]
+    assert learn_acronyms(paragraphs) == {}
+
+
 def test_the_word_ranker_counts_each_query_word_once():
     """A synonym group repeats its shared words ("children in care | looked after children | ..."):
     counted each time, "children" outweighed what the question asked about them."""
