@@ -239,6 +239,10 @@ def test_a_question_about_the_reviews_legal_basis_cites_the_paragraph_that_state
     # introduces the report without a finding. (It outranked the findings for "do HVs go to core
     # groups for CPP kids in sefton" too, until "CPP" was read as "child protection plans".)
     ("introduction_bias", "ED staff child outcomes sefton", "summary"),
+    # ... and so does "The last inspection of health services for Leicester's children took place
+    # in 2011 as a joint inspection ... of safeguarding and looked after children's services".
+    ("introduction_bias", "Where did Leicester children in care say they would like to have their health reviews?",
+     "context"),
 ])
 def test_paragraphs_that_restate_the_question_give_way_to_what_it_asks(real_service, setting, question, restating_kind):
     """Without the bias the restating paragraph ranks first; with it, a finding does."""
@@ -557,3 +561,29 @@ def test_whether_the_review_only_looked_at_some_cases_is_answered_by_how_it_was_
     first and the method's paragraph third."""
     asked = "Did the Sefton review only look at cases that went to social care?"
     assert real_service.search(asked, k=1)[0].id == "sefton-2018#how-we-carried-out-the-review.2"
+
+
+def test_how_the_inspectors_gathered_their_evidence_is_answered_by_how_the_review_was_done(real_service):
+    """Asked in the words of evidence, not of carrying out the review: relevance 0.42 with the
+    method's paragraph first, and no answer, once the 2011 inspection stopped lending its words."""
+    asked = "How did the Sefton inspectors gather their evidence?"
+    assert [i.name for i in intents_of(asked)] == ["review fact"]
+    answer = real_service.ask(asked, engine="extractive")
+    assert answer.answerable and "sefton-2018#how-we-carried-out-the-review.1" in {c.id for c in answer.citations}
+    # Gathering evidence about something asks what was found about it.
+    assert intents_of("How did the inspectors gather information about CAMHS waits?") == []
+
+
+def test_what_the_report_asked_about_something_is_what_it_recommended(real_service):
+    """"ask about" as the review's request: the action plan's paragraph ("addressing the
+    recommendations") ranked first and the recommendation outside the top 10."""
+    asked = "What did the Sefton report ask about staff getting time to reflect with a supervisor?"
+    assert [i.name for i in intents_of(asked)] == ["recommendation"]
+    assert real_service.search(asked, k=1)[0].kind == "recommendation"
+    assert intents_of("what did the inspectors ask about") == []
+
+
+def test_psychiatric_is_read_as_mental_health_one_way(real_service):
+    corpus = real_service.retriever.corpus()
+    assert "mental health" in corpus.plan("visits to parents on adult psychiatric wards in leicester", True).expanded
+    assert "psychiatric" not in corpus.plan("adult mental health wards in leicester", True).expanded

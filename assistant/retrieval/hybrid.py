@@ -134,8 +134,11 @@ class _Corpus:
 
 
 # "This report records the findings of ...", "This section records our findings about ...",
-# "This report follows the child's journey ...": the report's template introducing itself.
-_INTRODUCTION = re.compile(r"^\s*this (?:report|section) (?:records|follows|sets out|describes)\b", re.I)
+# "This report follows the child's journey ...": the report's template introducing itself; and
+# "The last inspection of health services for Sefton's children took place in 2011 ...": the
+# template's account of the inspection before, which restates the review's subject.
+_INTRODUCTION = re.compile(r"^\s*(?:this (?:report|section) (?:records|follows|sets out|describes)"
+                           r"|the (?:last|previous) inspection of)\b", re.I)
 
 
 def acronyms_by_letters(acronyms: dict[str, str], paragraphs: list[Paragraph]) -> dict[str, str]:
