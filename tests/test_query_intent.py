@@ -581,6 +581,7 @@ def test_what_the_report_asked_about_something_is_what_it_recommended(real_servi
     assert [i.name for i in intents_of(asked)] == ["recommendation"]
     assert real_service.search(asked, k=1)[0].kind == "recommendation"
     assert intents_of("what did the inspectors ask about") == []
+    assert [i.name for i in intents_of("What did the review want for Sefton's 0-19 team managers?")] == ["recommendation"]
 
 
 def test_psychiatric_is_read_as_mental_health_one_way(real_service):

@@ -57,10 +57,11 @@ _RECOMMENDATION = re.compile(
     r"what (?:[\w'\u2019/-]+ ){0,6}?(?:needs?|has|have) (?:fixing|improving|changing|sorting(?: out)?|doing|"
     r"to be (?:done|fixed|improved|changed|sorted(?: out)?|addressed|put right|put in place|strengthened))\b|"
     # what the review asked for: "what did CQC ask for", "what change to the policy was asked for";
-    # and what it asked about something: "what did the Sefton report ask about supervision?"
+    # and what it asked about something or wanted for someone: "what did the Sefton report ask
+    # about supervision?", "what did the review want for Sefton's team managers?"
     r"what\b.{0,60}?\b(?:did (?:[\w'\u2019-]+ ){1,3}|(?:was|were) (?:\w+ )?)(?:ask|call|press|push)(?:ed)? for)\b|"
-    r"\bwhat (?:did|does) (?:the )?(?:\w+ )?(?:review|report|inspection|cqc) (?:ask|call|press|push) "
-    r"(?:about|on|regarding|in relation to)\b", re.I)
+    r"\bwhat (?:did|does) (?:the )?(?:\w+ )?(?:review|report|inspection|cqc) (?:ask|call|press|push|want) "
+    r"(?:about|on|regarding|in relation to|for)\b", re.I)
 # "Are GPs asked to contribute to health assessments?" asks what happens in practice, not what the
 # review asked for.
 _PRACTICE = re.compile(r"^\s*(?:[^,?]*,\s*)?(?:are|is|do|does)\b(?!.*\b(?:recommend\w*|recs?)\b)(?!.*\bto do\b)", re.I)
