@@ -149,6 +149,8 @@ def test_every_number_word_is_a_figure():
     assert counts_beside({"theme"}, "We were told that nineteen themes had been identified.")
     assert _gives("duration", "Some waited sixteen weeks.", vocabulary, in_units=True)
     assert not _gives("number", "No one was seen.", vocabulary)  # "one" is still no figure
+    assert not _gives("number", "Those aged 16 and 17 are admitted to the emergency decision unit.", vocabulary)
+    assert not _gives("number", "Children aged between 10 and 17 were seen.", vocabulary)
 
 
 def test_what_a_count_counts_is_its_last_word_not_an_age_range():
@@ -198,6 +200,10 @@ def test_a_count_typed_as_shorthand_stands_beside_the_reports_name_for_it():
     assert not counts_beside_names(names, "the health needs of the 0-18 children looked after population")
     assert other_names("CYP", {}) == ["children and young people"]
     assert other_names("dentists", {}) == []
+    # A word before the counted noun describes it; it is no other name for it.
+    assert other_names("SG supervision sessions", {}) == []
+    assert other_names("HV caseload", {"HV": "health visitors"}) == []
+    assert "looked after children" in other_names("LAC", {})
 
 
 def test_a_count_in_everyday_words_stands_beside_the_acronym_the_reports_count_by():
@@ -372,6 +378,11 @@ def test_an_amount_is_money_and_a_length_of_time_is_a_figure_or_said_in_words():
     # "within three days" of an IHA: no session length and no triage time.
     "What is the average length of a school nurse drop-in session in Leicester?",
     "alder hey ED triage time for children",
+    # Answered before (0.63) from "four hours of safeguarding training per year": "SG" before the
+    # counted sessions was read as another name for them; and (0.51) from "high numbers of
+    # children not brought to appointments", a judged number of children, not of caseloads.
+    "no. of SG supervision sessions per yr sefton SN",
+    "sefton HV caseload numbers per HV",
 ])
 def test_a_value_the_reports_never_give_is_not_answered(real_service, question):
     answer = real_service.ask(question, engine="extractive")

@@ -288,12 +288,14 @@ def _gives(kind: str, text: str, vocabulary: Vocabulary, in_units: bool = False)
 _NUMBER_IN_WORDS = rf"(?:\d[\d,.]*%?|{_NUMBER_WORDS})"
 # An age range ("the 0-18 children looked after population", "16-17 year olds") counts nothing.
 _RANGE = re.compile(r"\b\d+\s*[-\u2013]\s*\d+\b")
-# An age counts nothing either: "females aged under 18", "under-16s", "14-year-old patients", "when
-# she was six weeks old". Said with "aged" it is no wait either ("children aged under five years");
-# "six weeks old ... six months old by the time of her appointment" may be how a wait is told.
-_AGED = re.compile(rf"\baged?\s+(?:under\s+|below\s+|over\s+|between\s+)?(?:\d+|{_NUMBER_WORDS}|one)(?:\s+years?)?\b",
-                   re.I)
-_AGE = re.compile(rf"{_AGED.pattern}|\bunder[- ]\d+s?\b|\b(?:\d+|{_NUMBER_WORDS}|one)[- ](?:days?|weeks?|months?|years?)"
+# An age counts nothing either: "females aged under 18", "aged 16 and 17", "under-16s", "14-year-old
+# patients", "when she was six weeks old". Said with "aged" it is no wait either ("children aged
+# under five years"); "six weeks old ... six months old by the time of her appointment" may be how a
+# wait is told.
+_AN_AGE_NUMBER = rf"(?:\d+|{_NUMBER_WORDS}|one)"
+_AGED = re.compile(rf"\baged?\s+(?:under\s+|below\s+|over\s+|between\s+)?{_AN_AGE_NUMBER}"
+                   rf"(?:\s+(?:and|to|or)\s+{_AN_AGE_NUMBER})?(?:\s+years?)?\b", re.I)
+_AGE = re.compile(rf"{_AGED.pattern}|\bunder[- ]\d+s?\b|\b{_AN_AGE_NUMBER}[- ](?:days?|weeks?|months?|years?)"
                   r"[- ]olds?\b", re.I)
 _UNDER_AN_AGE = re.compile(r"\bunder[- ]\d+\s+years?\b", re.I)
 # Nor does a pointer to a numbered part of a report ("(Recommendation 3.11)", "paragraph 5.2").
@@ -360,13 +362,23 @@ def _has_phrase(text: str, term: str) -> bool:
     return re.search(r"(?<![\w&])" + re.escape(_plain(term)) + r"(?![\w&])", _plain(text)) is not None
 
 
+def _ends_with_phrase(text: str, term: str) -> bool:
+    """Whether the term ends the text, bar figures after it ("kids 0-19", "children under 5s")."""
+    words = _plain(text).split()
+    while words and re.search(r"\d", words[-1]):
+        words.pop()
+    return re.search(r"(?<![\w&])" + re.escape(_plain(term)) + r"s?$", " ".join(words)) is not None
+
+
 def other_names(counted: str, acronyms: Mapping[str, str]) -> list[str]:
     """What else the reports call what a question counts, when it is typed as shorthand or an
     acronym ("LAC" -> "looked after children", "looked-after children", ...; "CYP" -> "children
     and young people"): its synonym group's terms and the acronym's long form."""
     names = [long_form for acronym, long_form in acronyms.items()
              if re.fullmatch(rf"{re.escape(acronym)}s?", counted.strip(), re.I)]
-    for group in synonym_groups_called_by(lambda term: _has_phrase(counted, term)):
+    # A term naming the counted thing ends the counted words; one before it only describes it
+    # ("SG supervision sessions" counts sessions, not safeguarding; "HV caseload" no health visitors).
+    for group in synonym_groups_called_by(lambda term: _ends_with_phrase(counted, term)):
         names += [term for term in group if not _has_phrase(counted, term)]
     # ... and the acronyms of those names' longer forms ("health checks" -> "health assessments" ->
     # "IHA", "initial health assessments"): the reports count them by acronym ("zero IHAs").
@@ -477,7 +489,8 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     def gives(kind: str, sentence: ScoredSentence) -> bool:
         """Whether the sentence gives the kind of value asked for, about what the question asks."""
         text = sentence.text
-        judged = judged_count(kind, asking, text)
+        # A judged number ("high numbers of children not brought") is of what the question counts.
+        judged = judged_count(kind, asking, text) and (not counted or _about(counted, text))
         if not (_gives(kind, text, vocabulary, in_units) or judged):
             return False
         if kind == "number":
