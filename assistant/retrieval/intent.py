@@ -65,9 +65,11 @@ _RECOMMENDATION = re.compile(
 # "Are GPs asked to contribute to health assessments?" asks what happens in practice, not what the
 # review asked for.
 _PRACTICE = re.compile(r"^\s*(?:[^,?]*,\s*)?(?:are|is|do|does)\b(?!.*\b(?:recommend\w*|recs?)\b)(?!.*\bto do\b)", re.I)
-# Beyond the labelled facts (review_facts.asked_fields): the review's history and its basis.
+# Beyond the labelled facts (review_facts.asked_fields): the review's history and its basis, and
+# the Ofsted inspections its context section reports ("ofsted SIF sefton 2016"; Ofsted is named
+# nowhere else in the reports).
 _ABOUT_THE_REVIEW = re.compile(
-    r"\b(?:last inspect\w*|previous inspection|before this (?:one|review|inspection)|under (?:what|which) "
+    r"\b(?:last inspect\w*|previous inspection|ofsted|before this (?:one|review|inspection)|under (?:what|which) "
     r"(?:law|act|section|powers?)|why (?:was|did) (?:the |this )?(?:review|inspection)|"
     r"how (?:was|were|did) (?:the |this |they |inspectors |the inspectors )?(?:\w+ )?(?:review|inspection|inspect|do the|"
     r"carry out|conduct)|(?:review|inspection) (?:methods?|team)|who did (?:the )?(?:inspectors|reviewers|they) "
