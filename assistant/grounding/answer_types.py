@@ -363,7 +363,7 @@ def _has_phrase(text: str, term: str) -> bool:
 
 
 def _ends_with_phrase(text: str, term: str) -> bool:
-    """Whether the term ends the text, bar figures after it ("kids 0-19", "children under 5s")."""
+    """Whether the term ends the text, bar figures after it ("kids 0-19")."""
     words = _plain(text).split()
     while words and re.search(r"\d", words[-1]):
         words.pop()

@@ -91,7 +91,8 @@ _CASES_ASKED = re.compile(
     rf"\b(?:{_LOOK_AT}|track|sampl|consider|review|took into account)", re.I)
 _CASES_SECTION = re.compile(r"how we carried out", re.I)
 # How the review was done: "how was the review carried out?", "which cases did the inspectors
-# track?", "did the sefton review look at LAC cases too?" - answered by "How we carried out the
+# track?", "did the sefton review look at LAC cases too?", "how did the inspectors gather their
+# evidence?" (not "... gather information about CAMHS waits") - answered by "How we carried out the
 # review", all of it (a question counting the cases asks for its total alone).
 _METHOD_ASKED = re.compile(
     r"\bhow (?:was|were|is) (?:the |this )?(?:\w+ )?(?:review|inspection) (?:carried out|done|conducted|run)\b|"
