@@ -51,7 +51,7 @@ _NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60
                       "ninety": "90", "hundred": "100"})
 # The number words, "one" left out, for patterns that read figures written in words.
 NUMBER_WORDS = tuple(_NUMBER_WORDS)
-_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)*%?|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)*%?|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.I)
 
 
 def figures_in(text: str) -> set[str]:
