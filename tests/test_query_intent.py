@@ -406,6 +406,15 @@ def test_everyday_wording_is_matched_in_any_form_of_its_words():
     assert "did not attend" in expand_query("children who missed appointments", {})
     assert "did not attend" not in expand_query("What happens when adults miss the bus?", {})
     assert "gps" in expand_query("Are family doctors asked for input?", {})
+    # an article between the words ("misses an appointment"), as said rather than listed
+    assert "did not attend" in expand_query("when a parent misses an appointment", {})
+    assert "did not attend" not in expand_query("when a parent misses an early bus to the appointment", {})
+
+
+def test_a_missed_appointment_said_with_an_article_finds_the_did_not_attend_policy(real_service):
+    ranked = [r.id for r in real_service.search(
+        "when a parent misses an appointment with the adult psychiatric team do they think about the kids at home", k=3)]
+    assert "leicester-city-2016#3.16" in ranked
 
 
 @pytest.mark.parametrize("typed,meant", [

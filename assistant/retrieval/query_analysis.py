@@ -185,12 +185,15 @@ def spelled_out(query: str, acronyms: dict[str, str]) -> str:
     return query
 
 
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
 def _contains(text: str, text_stems: tuple[str, ...], term: str) -> bool:
-    """Whether the text (its stems read once by the caller) uses the term, as written or in
-    another form of its words ("miss appointments" uses "missed appointments")."""
+    """Whether the text (its stems read once by the caller, articles left out) uses the term, as
+    written or in another form of its words ("misses an appointment" uses "missed appointments")."""
     if re.search(r"(?<![\w&])" + re.escape(term) + r"(?![\w&])", text) is not None:
         return True
-    wanted = stems(term)
+    wanted = _stems_without_articles(term)
     return bool(wanted) and wanted[0] in text_stems and any(text_stems[i:i + len(wanted)] == wanted
                                 for i in range(len(text_stems) - len(wanted) + 1))
 
@@ -212,10 +215,14 @@ def expand_acronyms(query: str, acronyms: dict[str, str]) -> str:
     return f"{query} ({'; '.join(additions)})" if additions else query
 
 
+def _stems_without_articles(text: str) -> tuple[str, ...]:
+    return tuple(s for s in stems(text) if s not in _ARTICLES)
+
+
 def expand_query(query: str, acronyms: dict[str, str]) -> str:
     """The query plus the reports' wording for what it says."""
     lowered = query.lower()
-    query_stems = stems(lowered)
+    query_stems = _stems_without_articles(lowered)
     additions = _acronym_additions(query, acronyms)
     for group in synonym_groups_called_by(lambda term: _contains(lowered, query_stems, term)):
         additions.extend(term for term in group if not _contains(lowered, query_stems, term))
