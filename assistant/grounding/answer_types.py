@@ -422,29 +422,35 @@ def counted_in_other_words(question: str, counted: set[str], vocabulary: Vocabul
     return content_words(counted_text(question) or "") - counted
 
 
-def _shared(focus: set[str], text: str, reworded: Mapping[str, set[str]] | None = None) -> int:
-    """How many of the focus words the text uses, itself or as one of the reports' words for it
-    (`reworded`, from reports_words_for)."""
+def _shared(focus: set[str], text: str, reworded: Mapping[str, list[frozenset[str]]] | None = None) -> int:
+    """How many of the focus words the text uses, itself or as one of the reports' terms for it
+    (`reworded`, from reports_words_for: every word of the term)."""
     words = content_words(text)
     reworded = reworded or {}
-    return sum(1 for f in focus if any(same_word(g, w) for g in (f, *reworded.get(f, ())) for w in words))
+
+    def uses(term: Iterable[str]) -> bool:
+        return all(any(same_word(t, w) for w in words) for t in term)
+
+    return sum(1 for f in focus if uses((f,)) or any(uses(term) for term in reworded.get(f, ())))
 
 
-def _about(focus: set[str], text: str, reworded: Mapping[str, set[str]] | None = None) -> bool:
+def _about(focus: set[str], text: str, reworded: Mapping[str, list[frozenset[str]]] | None = None) -> bool:
     return _shared(focus, text, reworded) > 0
 
 
-def reports_words_for(words: set[str], word_weights: Mapping[str, float]) -> dict[str, set[str]]:
-    """For each word the reports never use, the words of their own that the synonym list gives for
-    it ("vaccination" -> "immunisation"): a sentence using one of those is about it."""
+def reports_words_for(words: set[str], word_weights: Mapping[str, float]) -> dict[str, list[frozenset[str]]]:
+    """For each word the reports never use, the terms of their own that the synonym list gives for
+    it ("vaccination" -> "immunisation"; "HV" -> "health visitors"), each as its content words: a
+    sentence using every word of one is about it (one saying "health" alone is not about HVs)."""
     reworded = {}
     for word in words:
         if word in word_weights:
             continue
-        called = {w for group in synonym_groups_called_by(lambda term: word in content_words(term))
-                  for term in group for w in content_words(term) if w in word_weights}
+        called = {frozenset(content_words(term)) for group in synonym_groups_called_by(
+                      lambda term: word in content_words(term))
+                  for term in group if content_words(term) and content_words(term) <= word_weights.keys()}
         if called:
-            reworded[word] = called
+            reworded[word] = sorted(called, key=sorted)
     return reworded
 
 
