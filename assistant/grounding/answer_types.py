@@ -174,6 +174,27 @@ def timed_step(question: str) -> set[str]:
     return content_words(named.group(1).replace("-", "")) if named else set()
 
 
+# What a wait is for, named before "waiting list/time" ("sefton LAC dentist waiting list") or after
+# "wait(ing) for" ("waiting time for autism assessment"), up to two words.
+_WAIT = r"(?:wait|waiting)(?:\s+(?:lists?|times?))?"
+_WAITED_BEFORE = re.compile(rf"((?:[\w'\u2019&-]+\s+)?[\w'\u2019&-]+)\s+(?:wait|waiting)\s+(?:lists?|times?)\b", re.I)
+_WAITED_AFTER = re.compile(rf"\b{_WAIT}\s+for\s+(?:an?\s+|the\s+)?((?:[\w'\u2019&-]+\s*){{1,2}})", re.I)
+# Words that ask or describe rather than name what is waited for ("compare waiting times for CAMHS").
+_ASKING_WORDS = frozenset("compare comparison show list give tell explain describe summarise summarize outline "
+                          "current typical longest shortest median usual".split())
+
+
+def waited_for(question: str) -> set[str]:
+    """What the wait asked about is for ("sefton LAC dentist waiting list wks" -> {"lac",
+    "dentist"}): "within three days" of a LAC health assessment is no wait for a dentist. Empty
+    when the question does not name it that way ("how long do children wait?")."""
+    words: set[str] = set()
+    for pattern in (_WAITED_BEFORE, _WAITED_AFTER):
+        for match in pattern.finditer(question):
+            words |= content_words(match.group(1))
+    return {w for w in words - _KIND_WORDS - _ASKING_WORDS if w.isalpha()}
+
+
 # "caseload per HV": what is counted stands before "per" (the number need only be in its sentence).
 _COUNTED_PER = re.compile(r"\b([a-z][a-z-]+)\s+per\s+(?!cent\b)\w+", re.I)
 
@@ -311,12 +332,25 @@ def _no_dates_or_ranges(text: str) -> str:
     return _LEVEL.sub(" ", _POINTER.sub(" ", _AGE.sub(" ", _RANGE.sub(" ", _YEARS.sub(" ", text)))))
 
 
+_TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year"})
+
+
+def _singular(words: set[str]) -> set[str]:
+    return {w.rstrip("s") for w in words}
+
+
 def counts_beside(counted: set[str], text: str) -> bool:
     """Whether a number stands within a few words of what is counted ("140 children", "the
-    experiences of 116 children")."""
+    experiences of 116 children"); a length of time counts only time ("on a waiting list for six
+    months" gives no number of waiting lists; "within 20 working days" how many days)."""
     tokens = re.findall(r"[\w%,.'\u2019-]+", _no_dates_or_ranges(text))
+    counts_time = bool(_singular(counted) & _TIME_UNITS)
     for i, token in enumerate(tokens):
         if _NUMBER_TOKEN.match(token.strip(",.")):
+            unit = next((_singular(content_words(t)) for t in tokens[i + 1:i + 3] if content_words(t) - {"working"}),
+                        set())
+            if unit & _TIME_UNITS and not counts_time:
+                continue
             near = tokens[max(0, i - NEAR_COUNT):i] + tokens[i + 1:i + 1 + NEAR_COUNT]
             if any(same_word(c, w) for c in counted for token_near in near for w in content_words(token_near)):
                 return True
@@ -483,11 +517,12 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     post = banded_post(asking) & topic_words(asking, list(report_titles))  # "in Sefton" names no post
     measure = rated_measure(asking)
     timed = timed_step(asking)
+    waited = waited_for(asking) & topic_words(asking, list(report_titles))  # "sefton CAMHS waits": CAMHS
     named_by = {"rate": measure, "duration": timed}  # the word naming the rate or the time asked for
     per_head = set() if counted else counted_per_head(asking)
     in_units = bool(_IN_UNITS.search(asking))
     focus = _distinctive(topic_words(question, list(report_titles)) - _KIND_WORDS - counted, vocabulary.word_weights)
-    reworded = reports_words_for(focus | measure | per_head | timed, vocabulary.word_weights)
+    reworded = reports_words_for(focus | measure | per_head | timed | waited, vocabulary.word_weights)
     retrieved = [s for s in scored if s.item.why == "retrieved"]
     lead = set(list(dict.fromkeys(s.item.id for s in retrieved))[:LEAD_PARAGRAPHS])
     candidates = retrieved[:SCANNED_SENTENCES] + [s for s in retrieved[SCANNED_SENTENCES:] if s.item.id in lead]
@@ -513,6 +548,9 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
             return False
         named = named_by.get(kind)
         if named and not _said_here_or_before(sentence, scored, lambda t: _about(named, t, reworded)):
+            return False
+        if kind == "duration" and waited and not _said_here_or_before(
+                sentence, scored, lambda t: _shared(waited, t, reworded) == len(waited)):
             return False
         if kind == "pay band" and not _said_here_or_before(sentence, scored, lambda t: _shared(post, t) == len(post)):
             return False
