@@ -184,6 +184,7 @@ def paragraphs():
     ("does leicester have an action plan for CSE", [], []),
     # How the report is laid out: "The report".
     ("how is the sefton report structured", ["layout"], ["sefton-2018#the-report.1"]),
+    ("how is the leicester write-up laid out", ["layout"], ["leicester-city-2016#the-report.1"]),
     ("What does the Leicester report follow and where are its recommendations?", ["layout"],
      ["leicester-city-2016#the-report.1"]),
     ("Where in the Sefton report are the recommendations?", ["layout"], ["sefton-2018#the-report.1"]),
