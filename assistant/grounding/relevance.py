@@ -34,9 +34,10 @@ A_SHARE = re.compile(r"\d\s*%|per ?cent|\b(?:half|(?:a|one|three) quarters?|(?:a
 # rather than asks it ("why are CSE referral numbers low?", "are staff numbers enough?").
 _ASKS_HOW_MANY = re.compile(r"\b(?:how many|(?<!as )per (?!cent)\w+)\b", re.I)
 # Not a number that names someone ("UASC NHS numbers", "contact numbers for the team"); typed after
-# what it counts, one number too ("leicester HV vacancies number"; "a number" is some).
+# what it counts, one number too ("leicester HV vacancies number", "CSE referrals no."; "a number"
+# is some).
 _NAMES_A_COUNT = re.compile(r"\b(?:number of|no\.? of|(?<!nhs )(?<!phone )(?<!telephone )(?<!contact )(?<!mobile )"
-                            r"(?<!reference )(?<!\ba )(?<!\bthe )numbers?)\b", re.I)
+                            r"(?<!reference )(?<!\ba )(?<!\bthe )numbers?\b)|(?<=\w )no\.(?=\s|$)", re.I)
 _JUDGES_A_VALUE = re.compile(r"^\s*(?:why|are|is|do|does|did|has|have|were|was|will|should|can)\b|\b(?:low|lower|high|"
                              r"higher|ris(?:e|es|ing)|rose|fall(?:s|ing)?|fell|enough|sufficient|increas\w*|decreas\w*|"
                              r"reduc\w*|improv\w*|drop\w*|trends?)\b", re.I)
@@ -399,7 +400,7 @@ _QUALIFIER = re.compile(r"\s+(in|on|under|with)\s+(?:the\s+)?((?:[\w'\u2019-]+\s
 
 # Staff ask for a count by naming it: "CP plan numbers in sefton", "LAC numbers?" (the words
 # before "numbers", up to a word that only frames the question).
-_NUMBERS_OF = re.compile(r"((?:[\w'\u2019&-]+\s+){0,2}[\w'\u2019&-]+)\s+numbers?\b", re.I)
+_NUMBERS_OF = re.compile(r"((?:[\w'\u2019&-]+\s+){0,2}[\w'\u2019&-]+)\s+(?:numbers?\b|no\.(?=\s|$))", re.I)
 
 
 def _counted(question: str) -> tuple[str, int] | None:
