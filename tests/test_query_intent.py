@@ -594,6 +594,24 @@ def test_what_the_report_asked_about_something_is_what_it_recommended(real_servi
     assert [i.name for i in intents_of("What did the review want for Sefton's 0-19 team managers?")] == ["recommendation"]
 
 
+@pytest.mark.parametrize("asked", [
+    "what did inspectors say should happen about CAMHS waits in sefton",
+    "what actions came out of the review for alder hey",
+    "what was suggested to improve GP involvement in health assessments in leicester",
+    "what is the advice to sefton about the MASH",
+    "what were the review's asks of Mersey Care",
+])
+def test_what_the_review_suggested_advised_or_asked_of_someone_is_what_it_recommended(real_service, asked):
+    """Each ranked a finding or the context first before, with no recommendation in its top 3."""
+    assert [i.name for i in intents_of(asked)] == ["recommendation"]
+    assert real_service.search(asked, k=1)[0].kind == "recommendation"
+
+
+def test_what_someone_in_a_case_suggested_is_no_recommendation():
+    assert intents_of("did the GP suggest a referral") == []
+    assert intents_of("what did the midwife advise the mother") == []
+
+
 def test_psychiatric_is_read_as_mental_health_one_way(real_service):
     corpus = real_service.retriever.corpus()
     assert "mental health" in corpus.plan("visits to parents on adult psychiatric wards in leicester", True).expanded

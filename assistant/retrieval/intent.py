@@ -45,8 +45,16 @@ _RECOMMENDATION = re.compile(
     rf"how (?:(?:much|many|often|long|soon) (?:[\w'\u2019/-]+ ){{0,4}}?)?(?:should|must|ought) {_NOT_WHAT_WAS_DUE}|"
     r"who (?:should|must|ought)\b|^\s*should\b|"
     rf"what (?:[\w'\u2019/-]+ ){{0,4}}?(?:should|must|ought to)(?! happen\b) {_NOT_WHAT_WAS_DUE}|"
-    r"\b(?:say|said|says|think|thinks|thought|want|wants|wanted) (?:that )?(?:[\w'\u2019-]+ ){1,7}"
+    r"\b(?:say|said|says|think|thinks|thought|want|wants|wanted) (?:that )?(?:[\w'\u2019-]+ ){0,7}"
     r"(?:should|must|ought to)\b|"
+    # suggested, proposed or advised by the review, and what came out of it: "what was suggested to
+    # improve GP input", "what did the inspectors propose", "what is the advice to Sefton about the
+    # MASH", "what actions came out of the review for Alder Hey", "the review's asks of Mersey Care"
+    r"\bwhat (?:was|were|is|are) (?:being )?(?:suggested|proposed|advised)\b|"
+    r"\b(?:review(?:ers)?|inspectors?|inspection|report|cqc|they) (?:suggest|propos|advis)\w*\b|"
+    r"\badvice (?:to|for) (?:[\w'\u2019&-]+ ){1,4}?(?:on|about|regarding)\b|"
+    r"\b(?:actions?|changes|improvements?) (?:came|come|coming) (?:out of|from) (?:the |this )?(?:review|report|inspection)\b|"
+    r"\basks of\b|"
     # "what was asked of Alder Hey and the community trust"
     r"\bwhat (?:was|were|is|are) (?:being )?(?:asked|required|expected|wanted) of\b|"
     r"what (?:[\w'\u2019/-]+ ){0,4}?(?:needs? to|has to|have to)"
