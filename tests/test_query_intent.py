@@ -609,7 +609,20 @@ def test_what_the_review_suggested_advised_or_asked_of_someone_is_what_it_recomm
 
 def test_what_someone_in_a_case_suggested_is_no_recommendation():
     assert intents_of("did the GP suggest a referral") == []
+    assert intents_of("how do children find it hard to access services") == []
     assert intents_of("what did the midwife advise the mother") == []
+
+
+@pytest.mark.parametrize("asked,first", [
+    # the inspectors told something are no fact about the review (the front page's list of
+    # inspectors ranked first)
+    ("what did foster carers tell the inspectors in sefton", "sefton-2018#what-people-told-us."),
+    ("how did young people describe the leicester CAMHS", "leicester-city-2016#what-people-told-us."),
+    ("quotes from care leavers leicester", "leicester-city-2016#what-people-told-us."),
+    ("who wrote the sefton report", "sefton-2018#front.5"),  # the inspectors' names
+])
+def test_what_people_told_the_inspectors_and_who_wrote_the_report_are_read_by_their_form(real_service, asked, first):
+    assert real_service.search(asked, k=1)[0].id.startswith(first)
 
 
 def test_psychiatric_is_read_as_mental_health_one_way(real_service):

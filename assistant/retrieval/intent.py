@@ -113,7 +113,10 @@ _TOLD_US = re.compile(rf"\b(?:what did (?:a |one |the |some )?(?:\w+ )?{_PEOPLE}
                       rf"{_PEOPLE}(?:'s?|\u2019s?)? (?:views?|opinions?|comments?|feedback) (?:on|about|of)|"
                       # typed short: "parent comment S&O A&E", "care leaver quotes" (views and feedback
                       # alone are also what findings weigh: "are young people's views captured?")
-                      rf"{_PEOPLE}(?:'s?|\u2019s?)? (?:comments?|quotes?|quotations?))\b", re.I)
+                      rf"{_PEOPLE}(?:'s?|\u2019s?)? (?:comments?|quotes?|quotations?)|"
+                      # "how did young people describe CAMHS", "quotes from care leavers"
+                      rf"how (?:did|do) (?:a |one |the |some )?(?:\w+ )?{_PEOPLE} (?:describe|rate)|"
+                      rf"(?:quotes?|quotations?|comments?) (?:from|of|by) (?:a |one |the |some )?(?:\w+ )?{_PEOPLE})\b", re.I)
 
 
 @dataclass(frozen=True)

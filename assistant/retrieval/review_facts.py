@@ -48,12 +48,16 @@ FIELDS = (
                            # the report coming out, not health visitors "coming out" to a family
                            r"\b(?:report|review|it|this)\b(?:\s+[\w'\u2019-]+){0,3}?\s+c[ao]mes? out\b(?! of)", re.I),
                 re.compile(r"^\s*date of publication\b", re.I)),
+    # Not the inspectors as those told or shown something ("what did foster carers tell the
+    # inspectors in sefton" asks what was said).
     ReviewField("inspectors", re.compile(
-        r"^(?!.*\b(?:how long|when)\b).*?(?:\bhow many (?:cqc )?inspectors\b|"
+        r"^(?!.*\b(?:how long|when)\b)(?!.*\b(?:tell|tells|told|telling|say|said|says|show|showed|shown|gave|give|"
+        r"explain\w*|describ\w*)(?: to)? (?:the )?(?:cqc )?inspectors?\b).*?(?:\bhow many (?:cqc )?inspectors\b|"
         r"\bwho (?:were|was|are) (?:the )?(?:cqc )?inspectors?\b|\b(?:names?|list) of (?:the )?(?:cqc )?inspectors?\b"
         r"|\b(?:which|what) (?:cqc )?inspectors?\b|\binspectors? (?:on|for|in|were|was|names?)\b"
         r"|\binspectors? (?:took part|were involved|carried out)\b|\bwho (?:was|were) (?:in|on) the (?:inspection|review) team\b"
-        r"|\bwho (?:carried out|did|led|conducted|inspected|reviewed) (?:the |this )?(?:\w+ )?(?:review|inspection)\b)", re.I),
+        r"|\bwho (?:carried out|did|led|conducted|inspected|reviewed) (?:the |this )?(?:\w+ )?(?:review|inspection)\b"
+        r"|\bwho (?:wrote|authored|produced) (?:the |this )?(?:\w+ )?(?:review|inspection|report)\b)", re.I),
         re.compile(r"^\s*name\(?s?\)? of (?:the )?cqc inspectors?\b", re.I)),
     ReviewField("providers", re.compile(
         r"\b(?:providers?|trusts?|provider services|organi[sz]ations?|(?:nhs )?bodies)\b.{0,40}\b(?:covered|included|"
