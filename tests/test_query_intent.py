@@ -352,6 +352,9 @@ def test_a_bare_number_beside_other_words_is_a_figure_not_a_paragraph(real_servi
     assert paragraph_refs("what came out of 5.2.6 in sefton", names) == ["5.2.6"]
     assert paragraph_refs("sefton 3.18 - what was the concern", names) == ["3.18"]
     assert paragraph_refs("sefton 3.14", None) == []  # without the reports' names, only "paragraph 3.14"
+    # named as an item, or "pg" as staff type it
+    assert paragraph_refs("what is in leicester item 1.24", names) == ["1.24"]
+    assert paragraph_refs("sefton pg 2.14", names) == ["2.14"]
 
 
 @pytest.mark.parametrize("question,counted", [
