@@ -211,6 +211,9 @@ def test_a_count_typed_as_shorthand_stands_beside_the_reports_name_for_it():
     assert other_names("SG supervision sessions", {}) == []
     assert other_names("HV caseload", {"HV": "health visitors"}) == []
     assert "looked after children" in other_names("LAC", {})
+    # an acronym whose long form only mentions the counted thing counts something else
+    kids = other_names("kids", {"CSE": "child sexual exploitation", "UASC": "unaccompanied asylum seeking children"})
+    assert "children" in kids and "UASC" in kids and "CSE" not in kids
 
 
 def test_a_count_in_everyday_words_stands_beside_the_acronym_the_reports_count_by():

@@ -415,9 +415,11 @@ def other_names(counted: str, acronyms: Mapping[str, str]) -> list[str]:
     for group in synonym_groups_called_by(lambda term: _ends_with_phrase(counted, term)):
         names += [term for term in group if not _has_phrase(counted, term)]
     # ... and the acronyms of those names' longer forms ("health checks" -> "health assessments" ->
-    # "IHA", "initial health assessments"): the reports count them by acronym ("zero IHAs").
+    # "IHA", "initial health assessments"): the reports count them by acronym ("zero IHAs"). The
+    # name ends the long form, as it ends the counted words: "CSE" (child sexual exploitation) and
+    # "CAMHS" count no children.
     names += [acronym for acronym, long_form in acronyms.items()
-              if any(_has_phrase(long_form, name) for name in names)]
+              if any(_ends_with_phrase(long_form, name) for name in names)]
     return list(dict.fromkeys(names))
 
 
