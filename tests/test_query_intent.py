@@ -171,6 +171,7 @@ def paragraphs():
     ("what week was the sefton visit", ["review dates"], ["sefton-2018#front.3"]),
     ("how long did the sefton review last", ["review dates"], ["sefton-2018#front.3"]),
     ("When were inspectors in Leicester?", ["review dates"], ["leicester-city-2016#front.4"]),
+    ("when were the sefton inspectors on site", ["review dates"], ["sefton-2018#front.3"]),
     ("what year did the review say the strategy ended", [], []),
     ("what region is Sefton in", ["CQC region"], ["sefton-2018#front.9"]),
     ("how many inspectors went to leicester", ["inspectors"], ["leicester-city-2016#front.6"]),

@@ -28,7 +28,7 @@ FIELDS = (
         rf"^(?!.*\b(?:publish\w*|publication)\b)(?!.*\b(?:under (?:what|which)|how|why|where)\b)"
         rf"(?!.*\b(?:previous|last|earlier|prior|former|next|future|upcoming|following) (?:\w+ )?{_REVIEW}s?\b).*(?:\b(?:when|what dates?|which dates?) (?:was|did|were|is|does) "
         rf"(?:the |this |that )?(?:\w+ ){{0,4}}{_REVIEW}|\b{_REVIEW}s?\b.{{0,30}}\b(?:dates?|t(?:ook|akes?) place|happen\w*|"
-        rf"carried out|held)\b|\bdates? of (?:the |this )?(?:\w+ )?{_REVIEW}|\bwhen (?:was|were|did) (?:the )?"
+        rf"carried out|held)\b|\bdates? of (?:the |this )?(?:\w+ )?{_REVIEW}|\bwhen (?:was|were|did) (?:the )?(?:\w+ )?"
         rf"inspectors? (?:visit|come|on site|carry out))"
         # the visit, and how long it lasted: "when was the Leicester visit?", "how long were
         # inspectors in sefton for?"
@@ -36,7 +36,7 @@ FIELDS = (
         # "what year was the Sefton review?", "what week was the visit?", "when were inspectors in Leicester?"
         rf"|\b(?:what|which) (?:week|month|year|days?) (?:was|were) (?:the |this )?(?:\w+ ){{0,2}}"
         rf"(?:visit|site visit|fieldwork|{_REVIEW}|inspectors?|reviewers?)\b"
-        rf"|\bwhen (?:was|were) (?:the )?(?:cqc )?(?:inspectors?|reviewers?|inspection team) (?:in|at|on site)\b"
+        rf"|\bwhen (?:was|were) (?:the )?(?:cqc )?(?:\w+ )?(?:inspectors?|reviewers?|inspection team) (?:in|at|on site)\b"
         rf"|\bhow long (?:was|were|did) (?:the )?(?:cqc )?(?:\w+ )?(?:inspectors?|reviewers?|inspection team|{_REVIEW}|visit)\b"
         rf"(?! (?:wait|take to))", re.I),
         re.compile(r"^\s*date of (?:the )?review\b", re.I)),
