@@ -40,6 +40,9 @@ from assistant.grounding.relevance import A_SHARE, asks_after_the_reports, count
     ("CP plan numbers sefton", ["number"]),
     ("leicester HV vacancies number", ["number"]),
     ("sefton CSE referrals no. 2017/18", ["number"]),
+    # A way to reach a service is no count.
+    ("what is the phone number for sefton MASH", ["contact details"]),
+    ("MASH contact no. sefton", ["contact details"]),
     ("No. Tell me about CAMHS", []),
     ("were a number of children seen", []),
     # A number that names someone is no count.
@@ -320,6 +323,9 @@ def test_an_everyday_word_the_reports_never_use_is_met_by_their_word_for_it():
 
 def test_an_amount_is_money_and_a_length_of_time_is_a_figure_or_said_in_words():
     vocabulary = Vocabulary({}, {})
+    assert _gives("contact details", "Please submit your action plan through inspections@cqc.org.uk", vocabulary)
+    assert _gives("contact details", "Call the team on 0151 252 3000.", vocabulary)
+    assert not _gives("contact details", "The MASH responds to referrals within 24 hours.", vocabulary)
     assert _gives("rating", "The overall judgement for both areas was 'inadequate'.", vocabulary)
     assert _gives("rating", "Overall effectiveness of services was found to be good.", vocabulary)
     assert not _gives("rating", "Regular meetings are held at GP practices; this is good practice.", vocabulary)
@@ -410,6 +416,7 @@ def test_an_amount_is_money_and_a_length_of_time_is_a_figure_or_said_in_words():
     # what it counts was not read as asking a count.
     "leicester HV vacancies number",
     "sefton CSE referrals no. 2017/18",  # 0.58 before, from a sentence about CSE referrals with no count
+    "what is the phone number for sefton MASH",  # 0.48 before, from a MASH finding
     # Answered before (0.55) from "on an internal waiting list for six months": a length of time
     # was read as a count of waiting lists.
     "sefton CAMHS eating disorder waiting list numbers",

@@ -92,6 +92,12 @@ def banded_post(question: str) -> set[str]:
 _ASKS_OPENING_HOURS = re.compile(r"\b(?:opening (?:hours|times)|open(?:ing)? (?:at )?weekends|what (?:time|hours) "
                                  r"(?:is|are|does|do) (?:[\w'\u2019&-]+ ){0,6}?open|when (?:is|are|does|do) "
                                  r"(?:[\w'\u2019&-]+ ){0,6}?open)\b", re.I)
+# A way to reach someone: "the phone number for the sefton MASH", "CAMHS email address"; given as
+# a telephone number, an email or a web address.
+_ASKS_CONTACT_DETAILS = re.compile(r"\b(?:(?:tele)?phone|contact|mobile|fax) (?:numbers?|nos?\.?|details)|"
+                                   r"\be-?mail(?: address)?\b|\b(?:postal|web|website) address|\bwebsite\b", re.I)
+_CONTACT_GIVEN = re.compile(r"\b0\d{2,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|[\w.-]+@[\w-]+\.[\w.]+|\bwww\.|https?://",
+                            re.I)
 # Hours given as a clock time, a span of days or "24 hours a day"; not "within 24 hours" (a wait).
 _HOURS_GIVEN = re.compile(r"\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm)\b|\b\d{1,2}:\d\d\b|\b(?:24|twenty[- ]four) hours? "
                           r"(?:a|per|each) day\b|\b24/7\b|\b(?:seven|7) days (?:a|per|each) week\b|\bmonday to "
@@ -238,6 +244,8 @@ KINDS = (
     AnswerKind("duration", re.compile(r"\b(?:how long|wait(?:ing)? (?:times?|lists?)|(?:average|longest|typical|mean|median) "
                                       rf"waits?|(?:length|duration) of (?:a |an |the |each )?\w+|{_TIMED})\b",
                                       re.I).search),
+    # "the phone number for the MASH", "CAMHS email": a way to reach a service.
+    AnswerKind("contact details", _ASKS_CONTACT_DETAILS.search),
     # "FGM clinic opening times", "when is the crisis team open": the hours of a service.
     AnswerKind("opening hours", _ASKS_OPENING_HOURS.search),
     # A rate by name ("the immunisation rate"), not "rate" as a verb; or staff turnover and sickness
@@ -295,6 +303,8 @@ def _gives(kind: str, text: str, vocabulary: Vocabulary, in_units: bool = False)
         return bool(_A_PAY_BAND.search(text))
     if kind == "opening hours":
         return bool(_HOURS_GIVEN.search(text))
+    if kind == "contact details":
+        return bool(_CONTACT_GIVEN.search(text))
     if kind == "money":
         return bool(_AN_AMOUNT.search(text))
     if kind == "duration":  # a length of time, as a figure or in words ("waiting months", "a lengthy wait"),
