@@ -36,8 +36,9 @@ _ASKS_HOW_MANY = re.compile(r"\b(?:how many|(?<!as )per (?!cent)\w+)\b", re.I)
 # Not a number that names someone ("UASC NHS numbers", "contact numbers for the team"); typed after
 # what it counts, one number too ("leicester HV vacancies number", "CSE referrals no."; "a number"
 # is some).
-_NAMES_A_COUNT = re.compile(r"\b(?:number of|no\.? of|(?<!nhs )(?<!phone )(?<!telephone )(?<!contact )(?<!mobile )"
-                            r"(?<!reference )(?<!\ba )(?<!\bthe )numbers?\b)|(?<=\w )(?<!phone )(?<!contact )(?<!mobile )(?<!reference )no\.(?=\s|$)", re.I)
+_NOT_NAMING = r"(?<!nhs )(?<!phone )(?<!telephone )(?<!contact )(?<!mobile )(?<!reference )"
+_NAMES_A_COUNT = re.compile(rf"\b(?:number of|no\.? of|{_NOT_NAMING}(?<!\ba )(?<!\bthe )numbers?\b)|"
+                            rf"(?<=\w ){_NOT_NAMING}no\.(?=\s|$)", re.I)
 _JUDGES_A_VALUE = re.compile(r"^\s*(?:why|are|is|do|does|did|has|have|were|was|will|should|can)\b|\b(?:low|lower|high|"
                              r"higher|ris(?:e|es|ing)|rose|fall(?:s|ing)?|fell|enough|sufficient|increas\w*|decreas\w*|"
                              r"reduc\w*|improv\w*|drop\w*|trends?)\b", re.I)

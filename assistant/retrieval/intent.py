@@ -53,7 +53,8 @@ _RECOMMENDATION = re.compile(
     r"\bwhat (?:was|were|is|are) (?:being )?(?:suggested|proposed|advised)\b|"
     r"\b(?:review(?:ers)?|inspectors?|inspection|report|cqc|they) (?:suggest|propos|advis)\w*\b|"
     r"\badvice (?:to|for) (?:[\w'\u2019&-]+ ){1,4}?(?:on|about|regarding)\b|"
-    r"\b(?:actions?|changes|improvements?) (?:came|come|coming) (?:out of|from) (?:the |this )?(?:review|report|inspection)\b|"
+    r"\b(?:actions?|changes|improvements?) (?:came|come|coming) (?:out of|from) (?:the |this )?"
+    r"(?:review|report|inspection)\b|"
     r"\basks of\b|"
     # "what was asked of Alder Hey and the community trust"
     r"\bwhat (?:was|were|is|are) (?:being )?(?:asked|required|expected|wanted) of\b|"
@@ -116,7 +117,8 @@ _TOLD_US = re.compile(rf"\b(?:what did (?:a |one |the |some )?(?:\w+ )?{_PEOPLE}
                       rf"{_PEOPLE}(?:'s?|\u2019s?)? (?:comments?|quotes?|quotations?)|"
                       # "how did young people describe CAMHS", "quotes from care leavers"
                       rf"how (?:did|do) (?:a |one |the |some )?(?:\w+ )?{_PEOPLE} (?:describe|rate)|"
-                      rf"(?:quotes?|quotations?|comments?) (?:from|of|by) (?:a |one |the |some )?(?:\w+ )?{_PEOPLE})\b", re.I)
+                      rf"(?:quotes?|quotations?|comments?) (?:from|of|by) (?:a |one |the |some )?(?:\w+ )?{_PEOPLE})\b",
+                      re.I)
 
 
 @dataclass(frozen=True)

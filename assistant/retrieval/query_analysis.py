@@ -15,8 +15,8 @@ from ingest.models import Paragraph
 
 # A paragraph's number ("3.12", "5.2.6"), not a percentage or the start of a longer number.
 _PARAGRAPH_NUMBER = r"(\d{1,2}(?:\.\d{1,3}){1,2})(?![\w%]|\.\d)"
-_PARAGRAPH_REF = re.compile(r"(?:\b(?:paragraphs?|paras?|findings?|sections?|points?|pts?|items?|pg|p)\.?|§)\s*(?:no\.?\s*)?"
-                            + _PARAGRAPH_NUMBER, re.I)
+_PARAGRAPH_REF = re.compile(r"(?:\b(?:paragraphs?|paras?|findings?|sections?|points?|pts?|items?|pg|p)\.?|§)"
+                            r"\s*(?:no\.?\s*)?" + _PARAGRAPH_NUMBER, re.I)
 _BARE_NUMBER = re.compile(r"(?<![\w.])" + _PARAGRAPH_NUMBER)
 _SAYING = frozenset("say says said cover covers mean means state states whats summarise summarize summary explain "
                     "describe".split())
