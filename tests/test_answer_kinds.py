@@ -43,6 +43,9 @@ from assistant.grounding.relevance import A_SHARE, asks_after_the_reports, count
     # A way to reach a service is no count.
     ("what is the phone number for sefton MASH", ["contact details"]),
     ("MASH contact no. sefton", ["contact details"]),
+    ("what email do I send the sefton action plan to", ["contact details"]),
+    ("what does the health for kids and teens website offer in leicester", []),
+    ("were referrals to social care sent by email in leicester", []),
     ("No. Tell me about CAMHS", []),
     ("were a number of children seen", []),
     # A number that names someone is no count.

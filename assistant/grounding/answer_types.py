@@ -92,10 +92,12 @@ def banded_post(question: str) -> set[str]:
 _ASKS_OPENING_HOURS = re.compile(r"\b(?:opening (?:hours|times)|open(?:ing)? (?:at )?weekends|what (?:time|hours) "
                                  r"(?:is|are|does|do) (?:[\w'\u2019&-]+ ){0,6}?open|when (?:is|are|does|do) "
                                  r"(?:[\w'\u2019&-]+ ){0,6}?open)\b", re.I)
-# A way to reach someone: "the phone number for the sefton MASH", "CAMHS email address"; given as
-# a telephone number, an email or a web address.
+# A way to reach someone: "the phone number for the sefton MASH", "CAMHS email address", "what
+# email do I send it to"; given as a telephone number, an email or a web address. Not the email or
+# website itself ("were referrals sent by email?", "what does the teens website offer?").
 _ASKS_CONTACT_DETAILS = re.compile(r"\b(?:(?:tele)?phone|contact|mobile|fax) (?:numbers?|nos?\.?|details)|"
-                                   r"\be-?mail(?: address)?\b|\b(?:postal|web|website) address|\bwebsite\b", re.I)
+                                   r"\be-?mail address(?:es)?\b|\bwhat (?:is the )?e-?mail\b|"
+                                   r"\b(?:postal|web|website) address|\burl\b", re.I)
 _CONTACT_GIVEN = re.compile(r"\b0\d{2,4}[\s-]?\d{3}[\s-]?\d{3,4}\b|[\w.-]+@[\w-]+\.[\w.]+|\bwww\.|https?://",
                             re.I)
 # Hours given as a clock time, a span of days or "24 hours a day"; not "within 24 hours" (a wait).
