@@ -494,9 +494,9 @@ def reports_words_for(words: set[str], word_weights: Mapping[str, float]) -> dic
     for word in words:
         if word in word_weights:
             continue
-        called = {frozenset(content_words(term)) for group in synonym_groups_called_by(
-                      lambda term: word in content_words(term))
-                  for term in group if content_words(term) and content_words(term) <= word_weights.keys()}
+        terms = {frozenset(content_words(term))
+                 for group in synonym_groups_called_by(lambda term: word in content_words(term)) for term in group}
+        called = {term for term in terms if term and term <= word_weights.keys()}
         if called:
             reworded[word] = sorted(called, key=sorted)
     return reworded
@@ -523,19 +523,21 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     asked = asked_kinds(asking)
     if not asked:
         return KindCheck([], [], [])
+    titles = list(report_titles)
     counted = counted_words(asking) - {"time"}  # "how many times": the count is of the event
-    qualifier = Qualifier.of(asking, report_titles) if counted else None
+    qualifier = Qualifier.of(asking, titles) if counted else None
     # "how many LAC ...?" counts what the reports call looked-after children
     names = other_names(counted_text(asking) or "", vocabulary.acronyms) if counted else []
     stand_ins = counted_in_other_words(asking, counted, vocabulary)
-    post = banded_post(asking) & topic_words(asking, list(report_titles))  # "in Sefton" names no post
+    asked_topic = topic_words(asking, titles)  # "in Sefton" names no post and no wait
+    post = banded_post(asking) & asked_topic
     measure = rated_measure(asking)
     timed = timed_step(asking)
-    waited = waited_for(asking) & topic_words(asking, list(report_titles))  # "sefton CAMHS waits": CAMHS
+    waited = waited_for(asking) & asked_topic  # "sefton CAMHS waits": CAMHS
     named_by = {"rate": measure, "duration": timed}  # the word naming the rate or the time asked for
     per_head = set() if counted else counted_per_head(asking)
     in_units = bool(_IN_UNITS.search(asking))
-    focus = _distinctive(topic_words(question, list(report_titles)) - _KIND_WORDS - counted, vocabulary.word_weights)
+    focus = _distinctive(topic_words(question, titles) - _KIND_WORDS - counted, vocabulary.word_weights)
     reworded = reports_words_for(focus | measure | per_head | timed | waited, vocabulary.word_weights)
     retrieved = [s for s in scored if s.item.why == "retrieved"]
     lead = set(list(dict.fromkeys(s.item.id for s in retrieved))[:LEAD_PARAGRAPHS])
