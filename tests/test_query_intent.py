@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.grounding.relevance import counted_words
-from assistant.retrieval.intent import intents_of
+from assistant.retrieval.intent import asks_who_provides, intents_of
 from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.query_analysis import paragraph_refs
 from assistant.retrieval.review_facts import asked_fields, fact_paragraphs
@@ -245,6 +245,10 @@ def test_a_question_about_the_reviews_legal_basis_cites_the_paragraph_that_state
     # in 2011 as a joint inspection ... of safeguarding and looked after children's services".
     ("introduction_bias", "Where did Leicester children in care say they would like to have their health reviews?",
      "context"),
+    # ... and "CAMHS are commissioned by Leicester City CCG and provided by LPT", short and full of
+    # the service's name, outranked the finding that not all CAMHS staff have had CSE training.
+    ("commissioning_bias", "have CAMHS staff in leicester had child sexual exploitation training", "context"),
+    ("commissioning_bias", "Can teenagers visiting Sefton get contraception advice quickly?", "context"),
 ])
 def test_paragraphs_that_restate_the_question_give_way_to_what_it_asks(real_service, setting, question, restating_kind):
     """Without the bias the restating paragraph ranks first; with it, a finding does."""
@@ -255,6 +259,24 @@ def test_paragraphs_that_restate_the_question_give_way_to_what_it_asks(real_serv
     finally:
         real_service.retriever.settings = settings
     assert real_service.search(question, k=3)[0].kind == "finding"
+
+
+@pytest.mark.parametrize("question,statement", [
+    ("which organisation runs CAMHS in leicester", "leicester-city-2016#context.17"),
+    ("who commissions sexual health services in sefton", "sefton-2018#context.13"),
+    ("who pays for adult mental health services in leicester", "leicester-city-2016#context.18"),
+])
+def test_who_commissions_or_provides_a_service_is_still_answered_from_the_context(real_service, question, statement):
+    """The statement gives way only when the question does not ask who commissions, provides,
+    runs or pays for the service."""
+    assert asks_who_provides(question)
+    assert real_service.search(question, k=3)[0].id == statement
+
+
+@pytest.mark.parametrize("question", ["what support is provided to care leavers in sefton",
+                                      "how is care delivered to children placed out of area"])
+def test_support_provided_is_no_question_of_who_provides_it(question):
+    assert not asks_who_provides(question)
 
 
 def test_what_was_recommended_still_finds_the_recommendation_first(real_service):

@@ -18,7 +18,7 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.errors import NotFoundError
 from assistant.retrieval.addressees import AddresseeIndex
 from assistant.retrieval.distinctive_words import distinctive_in_corpus, distinctive_ranking, sole_words
-from assistant.retrieval.intent import RECOMMENDATION, asks_about_the_review
+from assistant.retrieval.intent import RECOMMENDATION, asks_about_the_review, asks_who_provides
 from assistant.retrieval.everyday_terms import in_reports_words, reports_wording, synonym_term_counts
 from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.review_facts import fact_paragraphs
@@ -67,6 +67,7 @@ class _Corpus:
     capitalised: Counter  # capitalised word (lower-cased) -> how often the reports use it
     addressees: AddresseeIndex  # whom the recommendations are addressed to
     introductions: frozenset[str]  # paragraphs introducing the report or a section (is_introduction)
+    commissioning: frozenset[str]  # who commissions and provides a service (says_who_commissions)
     initialisms: InitialismGuesser  # undefined shorthand: "CPP" -> "child protection plans"
     # "cin" -> "CiN": the acronyms the reports never write in lower case ("camhs", "CIN" typed are theirs)
     acronyms_by_letters: dict[str, str]
@@ -148,6 +149,16 @@ def acronyms_by_letters(acronyms: dict[str, str], paragraphs: list[Paragraph]) -
     for paragraph in paragraphs:
         written.update(TYPED_WORD.findall(paragraph.text))
     return {acronym.lower(): acronym for acronym in acronyms if acronym.lower() not in written}
+
+
+# "Child and Adolescent Mental Health Services (CAMHS) are commissioned by Leicester City CCG and
+# provided by LPT": the context section's statement of who commissions and provides a service.
+_COMMISSIONING = re.compile(r"\b(?:commissioned|provided) by\b|^\s*commissioning (?:arrangements|and planning)\b", re.I)
+
+
+def says_who_commissions(paragraph: Paragraph) -> bool:
+    """A context paragraph saying who commissions or provides a service (no finding)."""
+    return paragraph.kind == "context" and bool(_COMMISSIONING.search(paragraph.text))
 
 
 def is_introduction(paragraph: Paragraph) -> bool:
@@ -289,6 +300,7 @@ class HybridRetriever:
             word_weights=inverse_document_frequencies(word_counts, len(paragraphs)),
             capitalised=capitalised,
             introductions=frozenset(p.citation_id for p in paragraphs if is_introduction(p)),
+            commissioning=frozenset(p.citation_id for p in paragraphs if says_who_commissions(p)),
             addressees=AddresseeIndex({p.citation_id: p for p in paragraphs}, acronyms, areas),
             initialisms=InitialismGuesser((p.text for p in paragraphs), word_counts, [*acronyms, *synonym_terms()]),
             acronyms_by_letters=acronyms_by_letters(acronyms, paragraphs),
@@ -457,10 +469,12 @@ class HybridRetriever:
         if not asks_about_the_review(plan.intents) and self.settings.title_bias < 1:
             bias["front"] = self.settings.title_bias
         introduction = self.settings.introduction_bias if not asks_about_the_review(plan.intents) else 1.0
-        if not bias and introduction >= 1:
+        commissioning = self.settings.commissioning_bias if not asks_who_provides(plan.query) else 1.0
+        if not bias and introduction >= 1 and commissioning >= 1:
             return fused
         kinds = {cid: corpus.paragraphs[cid].kind for cid in fused if cid in corpus.paragraphs}
         return {cid: score * bias.get(kinds.get(cid), 1.0) * (introduction if cid in corpus.introductions else 1.0)
+                * (commissioning if cid in corpus.commissioning else 1.0)
                 for cid, score in fused.items()}
 
     @staticmethod

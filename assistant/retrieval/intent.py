@@ -141,6 +141,18 @@ def asks_about_the_review(intents: list[Intent]) -> bool:
     return any(intent.name == REVIEW_FACT.name for intent in intents)
 
 
+# "who runs CAMHS", "which CCG commissions ...", "who pays for", "which organisation provides",
+# "who is responsible for"; "provided" as in "the support provided" is not asked.
+_WHO_PROVIDES = re.compile(
+    r"\b(?:commission(?:s|ed|ing)?|provid(?:es?|ers?)|provision|runs?|running|run by|pays?|paid|funds?|funded|"
+    r"responsible|delivers?|(?:provided|delivered) by|which (?:organi[sz]ations?|trusts?|ccgs?|bod(?:y|ies)))\b", re.I)
+
+
+def asks_who_provides(question: str) -> bool:
+    """Whether a question asks who commissions, provides, runs or pays for a service."""
+    return bool(_WHO_PROVIDES.search(question))
+
+
 def _asks_review_fact(question: str) -> bool:
     return bool(asked_fields(question)) or bool(_ABOUT_THE_REVIEW.search(question))
 
