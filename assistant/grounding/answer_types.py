@@ -187,6 +187,9 @@ def timed_step(question: str) -> set[str]:
 _WAIT = r"(?:wait|waiting)(?:\s+(?:lists?|times?))?"
 _WAITED_BEFORE = re.compile(rf"((?:[\w'\u2019&-]+\s+)?[\w'\u2019&-]+)\s+(?:wait|waiting)\s+(?:lists?|times?)\b", re.I)
 _WAITED_AFTER = re.compile(rf"\b{_WAIT}\s+for\s+(?:an?\s+|the\s+)?((?:[\w'\u2019&-]+\s*){{1,2}})", re.I)
+# ... or what takes the time asked ("how long does a child protection medical take?"), up to four words.
+_TAKES = re.compile(r"\bhow long (?:does|do|did|will|would|should) (?:an? |the )?((?:[\w'\u2019&-]+\s+){0,3}?"
+                    r"[\w'\u2019&-]+)\s+(?:take|last)s?\b", re.I)
 # Words that ask or describe rather than name what is waited for ("compare waiting times for CAMHS").
 _ASKING_WORDS = frozenset("compare comparison show list give tell explain describe summarise summarize outline "
                           "current typical longest shortest median usual".split())
@@ -194,10 +197,12 @@ _ASKING_WORDS = frozenset("compare comparison show list give tell explain descri
 
 def waited_for(question: str) -> set[str]:
     """What the wait asked about is for ("sefton LAC dentist waiting list wks" -> {"lac",
-    "dentist"}): "within three days" of a LAC health assessment is no wait for a dentist. Empty
-    when the question does not name it that way ("how long do children wait?")."""
+    "dentist"}): "within three days" of a LAC health assessment is no wait for a dentist; or what
+    takes the time ("how long does a child protection medical take" -> {"child", "protection",
+    "medical"}): the "delayed discharge of medically fit mothers" is not it. Empty when the
+    question does not name it that way ("how long do children wait?")."""
     words: set[str] = set()
-    for pattern in (_WAITED_BEFORE, _WAITED_AFTER):
+    for pattern in (_WAITED_BEFORE, _WAITED_AFTER, _TAKES):
         for match in pattern.finditer(question):
             words |= content_words(match.group(1))
     return {w for w in words - _KIND_WORDS - _ASKING_WORDS if w.isalpha()}
