@@ -10,8 +10,10 @@ from typing import Iterator
 from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, EngineOutput
 from assistant.grounding.citations import Claim, Segment
 from assistant.grounding.relevance import ScoredSentence, figure_patterns, gives_figure, neighbour_in_paragraph
+from assistant.retrieval.quotations import introduces_a_quotation
 from assistant.retrieval.words import lower_first
 from assistant.settings import AnswerSettings
+from ingest.models import Paragraph
 from ingest.recommendation_links import only_points_to_recommendations
 from prompts import templates
 from vectorstore.chunking import sentence_spans
@@ -103,13 +105,16 @@ class ExtractiveEngine:
         if giving:
             chosen = chosen[: max(1, limit - len(giving))] + giving
         chosen = with_following(chosen, scored, self.settings.max_sentences_with_following)
+        chosen = with_quotation_partners(chosen, scored)
         chosen = with_antecedents(chosen, scored)
         # Read paragraph by paragraph, sentences in text order: first the paragraph giving the value
         # asked for ("over 600 looked-after children" for "LAC numbers"), then best first.
+        # A quotation is read just after the sentence introducing it.
+        head = {s.item.id: _introduction_of(s, scored) for s in chosen}
         rank = {}
         for sentence in [s for s in asked_values if s in chosen] + chosen:
-            rank.setdefault(sentence.item.id, len(rank))
-        return sorted(chosen, key=lambda s: (rank[s.item.id], s.start))
+            rank.setdefault(head[sentence.item.id], len(rank))
+        return sorted(chosen, key=lambda s: (rank[head[s.item.id]], s.item.paragraph.order, s.start))
 
 
     # -- drafting --------------------------------------------------------------------------
@@ -186,6 +191,67 @@ def with_antecedents(chosen: list[ScoredSentence], scored: list[ScoredSentence])
             taken.add((before.item.id, before.start))
             result.append(before)
     return result
+
+
+# "I tried to book in to see my doctor this morning." opens a quotation; the next sentence says why.
+QUOTED_SENTENCES = 2
+
+
+def with_quotation_partners(chosen: list[ScoredSentence], scored: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The chosen sentences, each that introduces a quotation ("One parent told us:") joined by
+    the quotation's first QUOTED_SENTENCES sentences, and each of a quotation by the sentence
+    introducing it (who said it), when the context holds them (quotations.py)."""
+    taken = {(s.item.id, s.start) for s in chosen}
+    result = list(chosen)
+    for sentence in chosen:
+        partner = _quotation_partner(sentence, scored)
+        joined = [partner] if partner is not None else []
+        if partner is not None and introduces_a_quotation(sentence.text):
+            while len(joined) < QUOTED_SENTENCES and (following := neighbour_in_paragraph(joined[-1], scored)):
+                joined.append(following)
+        for added in joined:
+            if (added.item.id, added.start) not in taken:
+                taken.add((added.item.id, added.start))
+                result.append(added)
+    return result
+
+
+def _told_us(scored: list[ScoredSentence], report_id: str) -> dict[int, Paragraph]:
+    return {s.item.paragraph.order: s.item.paragraph for s in scored
+            if s.item.paragraph.kind == "told-us" and s.report_id == report_id}
+
+
+def _introducing(paragraph: Paragraph, told: dict[int, Paragraph]) -> Paragraph | None:
+    """The paragraph introducing a quotation, over the quotations before it ("They told us:")."""
+    order = paragraph.order
+    while (before := told.get(order - 1)) is not None:
+        if introduces_a_quotation(before.text):
+            return before
+        order -= 1
+    return None
+
+
+def _introduction_of(sentence: ScoredSentence, scored: list[ScoredSentence]) -> str:
+    """The citation id of the paragraph introducing the sentence's quotation, or its own."""
+    paragraph = sentence.item.paragraph
+    if paragraph.kind != "told-us" or introduces_a_quotation(paragraph.text):
+        return paragraph.citation_id
+    introducing = _introducing(paragraph, _told_us(scored, paragraph.report_id))
+    return introducing.citation_id if introducing is not None else paragraph.citation_id
+
+
+def _quotation_partner(sentence: ScoredSentence, scored: list[ScoredSentence]) -> ScoredSentence | None:
+    paragraph = sentence.item.paragraph
+    if paragraph.kind != "told-us":
+        return None
+    told = _told_us(scored, paragraph.report_id)
+    if introduces_a_quotation(sentence.text):
+        following = told.get(paragraph.order + 1)
+        return min((s for s in scored if following is not None and s.item.paragraph is following),
+                   key=lambda s: s.start, default=None)
+    introducing = _introducing(paragraph, told)
+    return max((s for s in scored if introducing is not None and s.item.paragraph is introducing),
+               key=lambda s: s.start, default=None)
 
 
 def quoted_segment(sentence: ScoredSentence, labelled: bool = True) -> Segment:

@@ -41,7 +41,9 @@ class Filters:
 class ContextParagraph:
     paragraph: Paragraph
     score: float
-    why: str  # "retrieved" | "named" (the question names it) | "linked recommendation" | "earlier answer"
+    # "retrieved" | "named" (the question names it) | "linked recommendation" | "earlier answer" |
+    # "quotation" (the quotation or introduction of a retrieved paragraph of what people told us)
+    why: str
     whole: bool = False  # named by its number ("what does paragraph 4.1 say?"): the whole paragraph is asked for
 
     @property
@@ -122,7 +124,25 @@ def gather_context(
                                    "named" if r.para in refs or r.id in named_ids else "retrieved", r.para in refs)
                   for r in results]
     paragraphs = _add_linked(paragraphs, question, corpus.paragraphs, available, filters)
+    paragraphs = _with_quotations(paragraphs, corpus.quotations, corpus.paragraphs)
     return AnswerContext(question, paragraphs, titles, order, corpus.word_weights, companion_best, listing)
+
+
+def _with_quotations(paragraphs: list[ContextParagraph], groups: dict[str, tuple[str, ...]],
+                     stored: dict[str, Paragraph]) -> list[ContextParagraph]:
+    """Each retrieved quotation with the paragraph introducing it, and each introduction ("One
+    parent told us:") with its quotations (quotations.py), placed just after it."""
+    present = {c.id for c in paragraphs}
+    result = []
+    for item in paragraphs:
+        result.append(item)
+        if item.why != "retrieved":
+            continue
+        for cid in groups.get(item.id, ()):
+            if cid not in present and cid in stored:
+                present.add(cid)
+                result.append(ContextParagraph(stored[cid], 0.0, "quotation"))
+    return result
 
 
 def _addressed_recommendations(question: ResolvedQuestion, corpus, available: list[str],

@@ -237,7 +237,7 @@ def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbedd
             score += 0.3 if item.paragraph.kind == "recommendation" else -0.3
         if item.why == "named":  # "paragraph 3.9", "recommendation 2.1": the question asks for it
             score += 1.0
-        elif item.why != "retrieved":  # linked recommendations, the earlier answer's paragraphs
+        elif item.why not in ("retrieved", "quotation"):  # linked recommendations, earlier answers
             score += 0.1
         elif item.paragraph.kind in RESTATING_KINDS:
             score -= RESTATING_PENALTY

@@ -23,6 +23,7 @@ from assistant.retrieval.everyday_terms import in_reports_words, reports_wording
 from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.review_facts import fact_paragraphs
 from assistant.retrieval.initialisms import InitialismGuesser
+from assistant.retrieval.quotations import quotation_groups
 from assistant.retrieval.query_analysis import (TYPED_WORD, NameEvidence, QueryPlan, ReportNames, learn_acronyms,
                                                 numbered_shorthand, plan_query, shorthand_in, spelled_out,
                                                 synonym_terms)
@@ -68,6 +69,7 @@ class _Corpus:
     addressees: AddresseeIndex  # whom the recommendations are addressed to
     introductions: frozenset[str]  # paragraphs introducing the report or a section (is_introduction)
     commissioning: frozenset[str]  # who commissions and provides a service (says_who_commissions)
+    quotations: dict[str, tuple[str, ...]]  # a quotation and its introduction, each -> both (quotation_groups)
     initialisms: InitialismGuesser  # undefined shorthand: "CPP" -> "child protection plans"
     # "cin" -> "CiN": the acronyms the reports never write in lower case ("camhs", "CIN" typed are theirs)
     acronyms_by_letters: dict[str, str]
@@ -301,6 +303,7 @@ class HybridRetriever:
             capitalised=capitalised,
             introductions=frozenset(p.citation_id for p in paragraphs if is_introduction(p)),
             commissioning=frozenset(p.citation_id for p in paragraphs if says_who_commissions(p)),
+            quotations=quotation_groups(paragraphs),
             addressees=AddresseeIndex({p.citation_id: p for p in paragraphs}, acronyms, areas),
             initialisms=InitialismGuesser((p.text for p in paragraphs), word_counts, [*acronyms, *synonym_terms()]),
             acronyms_by_letters=acronyms_by_letters(acronyms, paragraphs),
