@@ -274,8 +274,9 @@ def test_who_commissions_or_provides_a_service_is_still_answered_from_the_contex
 
 
 @pytest.mark.parametrize("question", ["what support is provided to care leavers in sefton",
-                                      "how is care delivered to children placed out of area"])
-def test_support_provided_is_no_question_of_who_provides_it(question):
+                                      "how is care delivered to children placed out of area",
+                                      "Does the Leicester provider trust employ a named nurse for children in care?"])
+def test_support_provided_or_a_provider_named_is_no_question_of_who_provides(question):
     assert not asks_who_provides(question)
 
 

@@ -142,10 +142,11 @@ def asks_about_the_review(intents: list[Intent]) -> bool:
 
 
 # "who runs CAMHS", "which CCG commissions ...", "who pays for", "which organisation provides",
-# "who is responsible for"; "provided" as in "the support provided" is not asked.
+# "who is responsible for"; not "the support provided", nor "the provider trust" naming a provider.
 _WHO_PROVIDES = re.compile(
-    r"\b(?:commission(?:s|ed|ing)?|provid(?:es?|ers?)|provision|runs?|running|run by|pays?|paid|funds?|funded|"
-    r"responsible|delivers?|(?:provided|delivered) by|which (?:organi[sz]ations?|trusts?|ccgs?|bod(?:y|ies)))\b", re.I)
+    r"\b(?:commission(?:s|ed|ing)?|provides?|provision|runs?|running|run by|pays?|paid|funds?|funded|"
+    r"responsible|delivers?|(?:provided|delivered) by|which (?:organi[sz]ations?|trusts?|ccgs?|bod(?:y|ies)|"
+    r"providers?))\b", re.I)
 
 
 def asks_who_provides(question: str) -> bool:
