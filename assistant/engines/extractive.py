@@ -110,7 +110,8 @@ class ExtractiveEngine:
         # Read paragraph by paragraph, sentences in text order: first the paragraph giving the value
         # asked for ("over 600 looked-after children" for "LAC numbers"), then best first.
         # A quotation is read just after the sentence introducing it.
-        head = {s.item.id: _introduction_of(s, scored) for s in chosen}
+        told = _told_us(scored)
+        head = {s.item.id: _introduction_of(s.item.paragraph, told) for s in chosen}
         rank = {}
         for sentence in [s for s in asked_values if s in chosen] + chosen:
             rank.setdefault(head[sentence.item.id], len(rank))
@@ -201,10 +202,11 @@ def with_quotation_partners(chosen: list[ScoredSentence], scored: list[ScoredSen
     """The chosen sentences, each that introduces a quotation ("One parent told us:") joined by
     the quotation's first QUOTED_SENTENCES sentences, and each of a quotation by the sentence
     introducing it (who said it), when the context holds them (quotations.py)."""
+    told = _told_us(scored)
     taken = {(s.item.id, s.start) for s in chosen}
     result = list(chosen)
     for sentence in chosen:
-        partner = _quotation_partner(sentence, scored)
+        partner = _quotation_partner(sentence, scored, told)
         joined = [partner] if partner is not None else []
         if partner is not None and introduces_a_quotation(sentence.text):
             while len(joined) < QUOTED_SENTENCES and (following := neighbour_in_paragraph(joined[-1], scored)):
@@ -216,42 +218,43 @@ def with_quotation_partners(chosen: list[ScoredSentence], scored: list[ScoredSen
     return result
 
 
-def _told_us(scored: list[ScoredSentence], report_id: str) -> dict[int, Paragraph]:
-    return {s.item.paragraph.order: s.item.paragraph for s in scored
-            if s.item.paragraph.kind == "told-us" and s.report_id == report_id}
+def _told_us(scored: list[ScoredSentence]) -> dict[tuple[str, int], Paragraph]:
+    """(report id, order) -> the paragraph of what people told us there, of those scored."""
+    return {(s.report_id, s.item.paragraph.order): s.item.paragraph for s in scored
+            if s.item.paragraph.kind == "told-us"}
 
 
-def _introducing(paragraph: Paragraph, told: dict[int, Paragraph]) -> Paragraph | None:
+def _introducing(paragraph: Paragraph, told: dict[tuple[str, int], Paragraph]) -> Paragraph | None:
     """The paragraph introducing a quotation, over the quotations before it ("They told us:")."""
     order = paragraph.order
-    while (before := told.get(order - 1)) is not None:
+    while (before := told.get((paragraph.report_id, order - 1))) is not None:
         if introduces_a_quotation(before.text):
             return before
         order -= 1
     return None
 
 
-def _introduction_of(sentence: ScoredSentence, scored: list[ScoredSentence]) -> str:
-    """The citation id of the paragraph introducing the sentence's quotation, or its own."""
-    paragraph = sentence.item.paragraph
+def _introduction_of(paragraph: Paragraph, told: dict[tuple[str, int], Paragraph]) -> str:
+    """The citation id of the paragraph introducing the paragraph's quotation, or its own."""
     if paragraph.kind != "told-us" or introduces_a_quotation(paragraph.text):
         return paragraph.citation_id
-    introducing = _introducing(paragraph, _told_us(scored, paragraph.report_id))
+    introducing = _introducing(paragraph, told)
     return introducing.citation_id if introducing is not None else paragraph.citation_id
 
 
-def _quotation_partner(sentence: ScoredSentence, scored: list[ScoredSentence]) -> ScoredSentence | None:
+def _quotation_partner(sentence: ScoredSentence, scored: list[ScoredSentence],
+                       told: dict[tuple[str, int], Paragraph]) -> ScoredSentence | None:
     paragraph = sentence.item.paragraph
     if paragraph.kind != "told-us":
         return None
-    told = _told_us(scored, paragraph.report_id)
     if introduces_a_quotation(sentence.text):
-        following = told.get(paragraph.order + 1)
-        return min((s for s in scored if following is not None and s.item.paragraph is following),
-                   key=lambda s: s.start, default=None)
-    introducing = _introducing(paragraph, told)
-    return max((s for s in scored if introducing is not None and s.item.paragraph is introducing),
-               key=lambda s: s.start, default=None)
+        partner = told.get((paragraph.report_id, paragraph.order + 1))
+        first = True
+    else:
+        partner, first = _introducing(paragraph, told), False
+    sentences = [s for s in scored if partner is not None and s.item.paragraph is partner]
+    # The quotation's first sentence; the introduction's last ("One parent told us:").
+    return (min if first else max)(sentences, key=lambda s: s.start, default=None)
 
 
 def quoted_segment(sentence: ScoredSentence, labelled: bool = True) -> Segment:
