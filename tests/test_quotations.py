@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.engines.extractive import with_quotation_partners
+from assistant.grounding.context import ContextParagraph
+from assistant.grounding.relevance import ScoredSentence
 from assistant.retrieval.quotations import quotation_groups
 from evals.check_data import load_paragraphs
 from tests.conftest import REPORTS_DIR
+from vectorstore.chunking import sentence_spans
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +52,22 @@ def test_a_quotation_is_answered_with_who_said_it(real_service):
     quoted = next(i for i, line in enumerate(lines) if "what-people-told-us.17]" in line)
     assert any("what-people-told-us.15]" in line for line in lines[:quoted])
     assert "birth family" in answer.answer  # who: a parent of a child in care living at home
+
+
+def _sentences(paragraphs, cids):
+    return [ScoredSentence(ContextParagraph(paragraphs[cid], 0.0, "retrieved"), start, end, 0.5, 0.0, 0.5)
+            for cid in cids for start, end in sentence_spans(paragraphs[cid].text)]
+
+
+def test_only_a_quotation_and_its_introduction_are_joined():
+    """A paragraph after a quotation that quotes nobody ("The fourth parent described the health
+    visitor service as 'really good'.") is not joined to the lead-in before that quotation."""
+    paragraphs = load_paragraphs(REPORTS_DIR)
+    cids = [f"sefton-2018#what-people-told-us.{n}" for n in (6, 7, 8)]
+    scored = _sentences(paragraphs, cids)
+    groups = quotation_groups(paragraphs.values())
+    fourth = [s for s in scored if s.item.id == cids[2]][:1]
+    assert with_quotation_partners(fourth, scored, groups) == fourth
+    quoted = [s for s in scored if s.item.id == cids[1]][:1]
+    joined = with_quotation_partners(quoted, scored, groups)
+    assert [s.item.id for s in joined] == [cids[1], cids[0]] and joined[1].text.strip() == "They said:"

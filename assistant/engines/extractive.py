@@ -13,7 +13,6 @@ from assistant.grounding.relevance import ScoredSentence, figure_patterns, gives
 from assistant.retrieval.quotations import introduces_a_quotation
 from assistant.retrieval.words import lower_first
 from assistant.settings import AnswerSettings
-from ingest.models import Paragraph
 from ingest.recommendation_links import only_points_to_recommendations
 from prompts import templates
 from vectorstore.chunking import sentence_spans
@@ -105,13 +104,13 @@ class ExtractiveEngine:
         if giving:
             chosen = chosen[: max(1, limit - len(giving))] + giving
         chosen = with_following(chosen, scored, self.settings.max_sentences_with_following)
-        chosen = with_quotation_partners(chosen, scored)
+        groups = request.context.quotations
+        chosen = with_quotation_partners(chosen, scored, groups)
         chosen = with_antecedents(chosen, scored)
         # Read paragraph by paragraph, sentences in text order: first the paragraph giving the value
         # asked for ("over 600 looked-after children" for "LAC numbers"), then best first.
-        # A quotation is read just after the sentence introducing it.
-        told = _told_us(scored)
-        head = {s.item.id: _introduction_of(s.item.paragraph, told) for s in chosen}
+        # A quotation is read just after the paragraph introducing it (the first of its group).
+        head = {s.item.id: groups.get(s.item.id, (s.item.id,))[0] for s in chosen}
         rank = {}
         for sentence in [s for s in asked_values if s in chosen] + chosen:
             rank.setdefault(head[sentence.item.id], len(rank))
@@ -198,15 +197,15 @@ def with_antecedents(chosen: list[ScoredSentence], scored: list[ScoredSentence])
 QUOTED_SENTENCES = 2
 
 
-def with_quotation_partners(chosen: list[ScoredSentence], scored: list[ScoredSentence]) -> list[ScoredSentence]:
+def with_quotation_partners(chosen: list[ScoredSentence], scored: list[ScoredSentence],
+                            groups: dict[str, tuple[str, ...]]) -> list[ScoredSentence]:
     """The chosen sentences, each that introduces a quotation ("One parent told us:") joined by
     the quotation's first QUOTED_SENTENCES sentences, and each of a quotation by the sentence
-    introducing it (who said it), when the context holds them (quotations.py)."""
-    told = _told_us(scored)
+    introducing it (who said it), when the context holds them (`groups`: quotations.py)."""
     taken = {(s.item.id, s.start) for s in chosen}
     result = list(chosen)
     for sentence in chosen:
-        partner = _quotation_partner(sentence, scored, told)
+        partner = _quotation_partner(sentence, scored, groups)
         joined = [partner] if partner is not None else []
         if partner is not None and introduces_a_quotation(sentence.text):
             while len(joined) < QUOTED_SENTENCES and (following := neighbour_in_paragraph(joined[-1], scored)):
@@ -218,42 +217,19 @@ def with_quotation_partners(chosen: list[ScoredSentence], scored: list[ScoredSen
     return result
 
 
-def _told_us(scored: list[ScoredSentence]) -> dict[tuple[str, int], Paragraph]:
-    """(report id, order) -> the paragraph of what people told us there, of those scored."""
-    return {(s.report_id, s.item.paragraph.order): s.item.paragraph for s in scored
-            if s.item.paragraph.kind == "told-us"}
-
-
-def _introducing(paragraph: Paragraph, told: dict[tuple[str, int], Paragraph]) -> Paragraph | None:
-    """The paragraph introducing a quotation, over the quotations before it ("They told us:")."""
-    order = paragraph.order
-    while (before := told.get((paragraph.report_id, order - 1))) is not None:
-        if introduces_a_quotation(before.text):
-            return before
-        order -= 1
-    return None
-
-
-def _introduction_of(paragraph: Paragraph, told: dict[tuple[str, int], Paragraph]) -> str:
-    """The citation id of the paragraph introducing the paragraph's quotation, or its own."""
-    if paragraph.kind != "told-us" or introduces_a_quotation(paragraph.text):
-        return paragraph.citation_id
-    introducing = _introducing(paragraph, told)
-    return introducing.citation_id if introducing is not None else paragraph.citation_id
-
-
 def _quotation_partner(sentence: ScoredSentence, scored: list[ScoredSentence],
-                       told: dict[tuple[str, int], Paragraph]) -> ScoredSentence | None:
-    paragraph = sentence.item.paragraph
-    if paragraph.kind != "told-us":
+                       groups: dict[str, tuple[str, ...]]) -> ScoredSentence | None:
+    """The first sentence of the quotation a sentence introduces, or the last sentence ("They
+    told us:") of the paragraph introducing the quotation it is part of; None for other sentences."""
+    group = groups.get(sentence.item.id, ())
+    if not group:
         return None
-    if introduces_a_quotation(sentence.text):
-        partner = told.get((paragraph.report_id, paragraph.order + 1))
-        first = True
+    introduction, first_quotation = group[0], group[1]
+    if sentence.item.id == introduction:
+        partner, first = (first_quotation, True) if introduces_a_quotation(sentence.text) else (None, True)
     else:
-        partner, first = _introducing(paragraph, told), False
-    sentences = [s for s in scored if partner is not None and s.item.paragraph is partner]
-    # The quotation's first sentence; the introduction's last ("One parent told us:").
+        partner, first = introduction, False
+    sentences = [s for s in scored if s.item.id == partner]
     return (min if first else max)(sentences, key=lambda s: s.start, default=None)
 
 

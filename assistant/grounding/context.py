@@ -69,6 +69,8 @@ class AnswerContext:
     # The companion embedder's best paragraph cosine over the searches made (None: no companion).
     companion_best: float | None = None
     listing: AddresseeListing | None = None  # "what was Alder Hey asked to do?"
+    # A quotation and the paragraph introducing it, each -> both (quotations.quotation_groups)
+    quotations: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, Paragraph]:
         return {c.id: c.paragraph for c in self.paragraphs}
@@ -125,7 +127,8 @@ def gather_context(
                   for r in results]
     paragraphs = _add_linked(paragraphs, question, corpus.paragraphs, available, filters)
     paragraphs = _with_quotations(paragraphs, corpus.quotations, corpus.paragraphs)
-    return AnswerContext(question, paragraphs, titles, order, corpus.word_weights, companion_best, listing)
+    return AnswerContext(question, paragraphs, titles, order, corpus.word_weights, companion_best, listing,
+                         corpus.quotations)
 
 
 def _with_quotations(paragraphs: list[ContextParagraph], groups: dict[str, tuple[str, ...]],
@@ -219,4 +222,4 @@ def pack_context(context: AnswerContext, budget_tokens: int) -> tuple[str, list[
 
 def restrict(context: AnswerContext, keep: Iterable[ContextParagraph]) -> AnswerContext:
     return AnswerContext(context.question, list(keep), context.report_titles, context.report_order,
-                         context.word_weights, context.companion_best, context.listing)
+                         context.word_weights, context.companion_best, context.listing, context.quotations)
