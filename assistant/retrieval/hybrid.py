@@ -465,7 +465,8 @@ class HybridRetriever:
         fact about the review: they match many questions by restating them (an instruction
         repeating its finding; the title naming the area and "children looked after"; "This report
         records the findings of the review of health services in safeguarding and looked after
-        children services in Sefton"), without being what was asked."""
+        children services in Sefton"), without being what was asked; and the context section's
+        statements of who commissions and provides a service, unless that is asked."""
         bias = {}
         if RECOMMENDATION not in plan.intents and self.settings.unasked_recommendation_bias < 1:
             bias["recommendation"] = self.settings.unasked_recommendation_bias
