@@ -38,6 +38,10 @@ from tests.conftest import REPORTS_DIR
     ("What did inspectors say about cancer treatment for adults?", []),
     ("Under which law was the review carried out?", ["review fact"]),
     ("How did the inspectors carry out the review?", ["review fact"]),
+    # how the cases were chosen is how the review was done; how a nurse chose is a finding
+    ("how did inspectors pick which cases to look at in leicester", ["review fact"]),
+    ("how did the nurse decide which cases to refer", []),
+    ("how were children selected for the CSE panel", []),
     ("What did they look at for care leavers?", []),
     # What the review or the report covered is a fact about the review ...
     ("What does the Leicester report cover?", ["review fact"]),

@@ -82,7 +82,13 @@ _ABOUT_THE_REVIEW = re.compile(
     r"(?:law|act|section|powers?)|why (?:was|did) (?:the |this )?(?:review|inspection)|"
     r"how (?:was|were|did) (?:the |this |they |inspectors |the inspectors )?(?:\w+ )?(?:review|inspection|inspect|do the|"
     r"carry out|conduct)|(?:review|inspection) (?:methods?|team)|who did (?:the )?(?:inspectors|reviewers|they) "
-    r"(?:talk|speak|meet))\b", re.I)
+    r"(?:talk|speak|meet)|"
+    # how the cases were chosen: "how did inspectors pick which cases to look at", "which cases
+    # were tracked"
+    r"how (?:did|do) (?:the )?(?:\w+ )?(?:inspectors|reviewers|they|review team|inspection team) (?:choose|pick|select|"
+    r"sample)|how (?:were|was) (?:the )?(?:\w+ )?(?:cases|case files|records) (?:chosen|picked|selected|"
+    r"sampled)|(?:which|what) cases (?:did|were) (?:the )?(?:they |inspectors |reviewers )?(?:look at|looked at|track|"
+    r"tracked|sample|sampled|chosen|picked|selected))\b", re.I)
 # What the review covered: "what does the Leicester report cover?", "does the review take in ...?",
 # "did leicester review cover LAC health assessments" - said in the report's summary and "About the
 # review".
