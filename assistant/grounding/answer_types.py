@@ -318,9 +318,32 @@ def _gives(kind: str, text: str, vocabulary: Vocabulary, in_units: bool = False)
         # not an age ("children aged under five years", "young people under 16 years")
         text = _UNDER_AN_AGE.sub(" ", _AGED.sub(" ", _YEARS.sub(" ", text)))
         return bool(A_DURATION.search(text) or (_A_LENGTH_IN_WORDS.search(text) and not in_units))
+    return names_a_person(text, vocabulary)
+
+
+def names_a_person(text: str, vocabulary: Vocabulary) -> bool:
+    """Two capitalised words in a row, each rare in the reports (organisations and places recur)."""
     return any(vocabulary.capitalised.get(first.lower(), 0) < RARE_CAPITALISED
                and vocabulary.capitalised.get(last.lower(), 0) < RARE_CAPITALISED
                for first, last in _CAPITALISED_PAIR.findall(text))
+
+
+# Who chairs or leads something, said by the post ("The Safeguarding Assurance Group is chaired by
+# the Head of Safeguarding"): the reports name posts rather than people, and a post answers "who
+# chairs" - when the sentence is about all of what the question names (below).
+_CHAIRED_BY_A_POST = re.compile(r"\b(?:chaired|led|headed) by (?:the |a |an |their |its )?[A-Z][a-z]+")
+_A_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+def names_the_post_that_chairs(sentence: ScoredSentence, focus: set[str], reworded) -> bool:
+    """Whether the sentence says which post chairs or leads something, and says every distinctive
+    word of the question - the organisation's name may be said earlier in its paragraph ("Southport
+    and Ormskirk NHS Foundation Trust have ..."). "Who chairs the Sefton safeguarding board?" is not
+    answered by the trust's assurance group being chaired by its Head of Safeguarding."""
+    if not _CHAIRED_BY_A_POST.search(sentence.text):
+        return False
+    names = {word.lower() for word in _A_CAPITALISED_WORD.findall(sentence.item.paragraph.text[:sentence.start])}
+    return all(_shared({word}, sentence.text, reworded) or word in names for word in focus)
 
 
 _NUMBER_IN_WORDS = rf"(?:\d[\d,.]*%?|{_NUMBER_WORDS})"
@@ -551,6 +574,8 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     def gives(kind: str, sentence: ScoredSentence) -> bool:
         """Whether the sentence gives the kind of value asked for, about what the question asks."""
         text = sentence.text
+        if kind == "name" and names_the_post_that_chairs(sentence, focus, reworded):
+            return True
         # A judged number ("high numbers of children not brought") is of what the question counts.
         judged = judged_count(kind, asking, text) and (not counted or _about(counted, text))
         if not (_gives(kind, text, vocabulary, in_units) or judged):
