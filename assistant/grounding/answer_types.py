@@ -535,6 +535,17 @@ def _distinctive(words: Iterable[str], word_weights: Mapping[str, float]) -> set
     return {w for w in words if not w.isdigit() and word_weights.get(w, float("inf")) >= DISTINCTIVE_IDF}
 
 
+def distinctive_words(words: Iterable[str], word_weights: Mapping[str, float]) -> set[str]:
+    """The words that say what something is about: not the kind of value asked for, not a number,
+    not a word so many paragraphs use that sharing it says nothing ("children", "health")."""
+    return _distinctive(set(words) - _KIND_WORDS, word_weights)
+
+
+def shares_word(word: str, text: str, reworded: Mapping[str, list[frozenset[str]]] | None = None) -> bool:
+    """Whether the text says the word, in any of its forms or in the reports' terms for it."""
+    return _shared({word}, text, reworded) > 0
+
+
 @dataclass
 class KindCheck:
     asked: list[str]
