@@ -8,7 +8,6 @@ import pytest
 from assistant.engines.extractive import with_quotation_partners
 from assistant.grounding.context import ContextParagraph
 from assistant.grounding.relevance import ScoredSentence
-from assistant.grounding.told_about import asked_about
 from assistant.retrieval.quotations import quotation_groups
 from evals.check_data import load_paragraphs
 from tests.conftest import REPORTS_DIR
@@ -72,29 +71,3 @@ def test_only_a_quotation_and_its_introduction_are_joined():
     quoted = [s for s in scored if s.item.id == cids[1]][:1]
     joined = with_quotation_partners(quoted, scored, groups)
     assert [s.item.id for s in joined] == [cids[1], cids[0]] and joined[1].text.strip() == "They said:"
-
-
-@pytest.mark.parametrize("question,about", [
-    ("what did young people say about the sefton school nurse text service", {"school", "nurse", "text"}),
-    ("parents' views on the CAMHS waiting room in sefton", {"camh", "waiting", "room"}),
-    ("What did inspectors find about CAMHS waiting times?", set()),  # no one's words asked for
-])
-def test_what_people_were_asked_about_is_read_from_the_question(real_service, question, about):
-    corpus = real_service.retriever.corpus()
-    assert asked_about(question, ["Sefton", "Leicester City"], corpus.word_weights) == about
-
-
-@pytest.mark.parametrize("question", [
-    # Sefton's quotations speak of school nurses, never of a text service (Leicester's).
-    "what did young people say about the sefton school nurse text service",
-    "What did children say about the school nurse drop-ins in Sefton?",
-])
-def test_what_people_said_about_something_no_quotation_speaks_of_is_not_answered(real_service, question):
-    """Answered before (relevance 0.58 and 0.59) from quotations about school nurses."""
-    answer = real_service.ask(question, engine="extractive")
-    assert not answer.answerable, answer.answer
-
-
-def test_what_people_said_about_something_they_spoke_of_is_answered(real_service):
-    answer = real_service.ask("what did a sefton parent say about their named health visitor", engine="extractive")
-    assert answer.answerable and any("what-people-told-us" in c.id for c in answer.citations), answer.answer

@@ -11,7 +11,7 @@ from assistant.errors import InvalidInputError
 from assistant.grounding.answer_types import Vocabulary, check_answer_kinds
 from assistant.grounding.citations import CheckedText, Citation, check_citations
 from assistant.grounding.context import AnswerContext, Filters, gather_context
-from assistant.grounding.told_about import quotations_miss_the_topic
+from assistant.grounding.said_about import says_too_little_of_what_was_asked
 from assistant.grounding.relevance import (SentenceEmbeddingCache, answerability, asks_after_the_reports,
                                           score_sentences, sentence_holding_the_topic, unknown_word_share)
 from assistant.markers import HeldBackStream, neutralise
@@ -125,9 +125,9 @@ class Answerer:
         unknown = unknown_word_share(resolved.text, corpus.vocabulary, acronyms)
         # A value asked of a year after the reviews is missing however the reports discuss the topic.
         asked_of = corpus.names.named_in(resolved.text) or resolved.report_ids or list(context.report_titles)
-        # So is what people said about something none of the quotations found speaks of.
+        # So is what people or the review said about something the paragraphs found hardly speak of.
         missing = (bool(kinds.missing) or asks_after_the_reports(resolved.text, asked_of)
-                   or quotations_miss_the_topic(resolved.text, context, corpus.word_weights))
+                   or says_too_little_of_what_was_asked(resolved.text, context, corpus.word_weights))
         relevance = answerability(answering, unknown, missing, answer_settings.unknown_word_penalty,
                                   answer_settings.missing_kind_penalty, context.companion_best,
                                   answer_settings.companion_share)
