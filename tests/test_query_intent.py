@@ -8,7 +8,7 @@ import pytest
 from assistant.grounding.relevance import counted_words
 from assistant.retrieval.intent import asks_who_provides, intents_of
 from assistant.retrieval.neighbours import VocabularyNeighbours
-from assistant.retrieval.query_analysis import paragraph_refs
+from assistant.retrieval.query_analysis import paragraph_refs, what_is_asked_about
 from assistant.retrieval.review_facts import asked_fields, fact_paragraphs
 from evals.check_data import load_paragraphs
 from vectorstore.chunking import sentence_spans
@@ -672,3 +672,21 @@ def test_ofsted_inspections_are_read_in_the_reviews_context(real_service):
     answer = real_service.ask(asked, engine="extractive")
     assert answer.answerable and "sefton-2018#context.15" in {c.id for c in answer.citations}
     assert intents_of("Do GPs inspect the records of children in care?") == []
+
+
+@pytest.mark.parametrize("question,asked", [
+    ("what did the review say about managers checking the work of A&E staff", "managers checking the work of A&E staff"),
+    ("What did the Leicester review find about CAMHS waits?", "Leicester CAMHS waits?"),
+    ("what did sefton inspectors find about IHAs", "sefton IHAs"),
+    # what the review asked someone to do is a recommendation, not a frame
+    ("what did CQC say leicester should do about the LAC nurse", "what did CQC say leicester should do about the LAC nurse"),
+])
+def test_asking_what_the_review_said_about_something_is_searched_as_that_thing(question, asked):
+    assert what_is_asked_about(question) == asked
+
+
+def test_what_the_review_found_about_something_is_found_by_that_thing(real_service):
+    """4th before, under 2.7 (practitioners "told inspectors" they did not know the exploitation tools)."""
+    ranked = [r.id for r in real_service.search("what did inspectors find about sefton's sexual health nurses "
+                                                "attending the exploitation meetings", k=5)]
+    assert ranked[0] == "sefton-2018#3.17", ranked

@@ -329,15 +329,31 @@ def _after_a_name(query: str, number: str, names: ReportNames) -> bool:
     return before is not None and before.group(1).lower() in names.area_words
 
 
+# Asking what the review said about something names the review, not what it said: "what did the
+# review say about X" and "what did inspectors find about X" are searched as X (their "review",
+# "inspectors" and "find" matched the paragraphs about the review and its findings in general).
+_ASKING_WHAT_THE_REVIEW_SAID = re.compile(
+    r"^\s*what (?:did|does|do) (?:the )?(\w+ )?(?:review|report|inspection|inspectors?|reviewers?|cqc|they) "
+    r"(?:say|find|note|conclude|report|observe|write)\s+about\s+(?=\S)", re.I)
+
+
+def what_is_asked_about(query: str) -> str:
+    """The query without a frame asking what the review said about it; a word naming the review
+    ("the Leicester review") is kept."""
+    return _ASKING_WHAT_THE_REVIEW_SAID.sub(lambda m: m.group(1) or "", query)
+
+
 def plan_query(query: str, acronyms: dict[str, str], names: ReportNames | None, expand: bool = True,
                shorthand: dict[str, str] | None = None) -> QueryPlan:
     """`acronyms` expand the query for the word ranker and the first embedder; `shorthand` (the
-    part the reports never write) is spelled out in `spelled`."""
+    part the reports never write) is spelled out in `spelled`. The rankers read what is asked
+    about; the intents, names and numbered paragraphs are read from the whole query."""
+    searched = what_is_asked_about(query)
     return QueryPlan(
         query=query,
-        expanded=expand_query(query, acronyms) if expand else query,
+        expanded=expand_query(searched, acronyms) if expand else searched,
         paragraph_refs=paragraph_refs(query, names),
         named_reports=names.named_in(query) if names else [],
         intents=intents_of(query),
-        spelled=spelled_out(query, shorthand or {}),
+        spelled=spelled_out(searched, shorthand or {}),
     )
