@@ -24,6 +24,9 @@ from tests.conftest import REPORTS_DIR
     ("What did a Sefton mother say about her health visitor?", ["what people said"]),
     ("what did care leavers say about moving areas in leicester", ["what people said"]),
     ("what did foster carers tell inspectors about CAMHS", ["what people said"]),
+    # who is quoted described at length, the area typed after a dash
+    ("what did a mum of a baby on the neonatal unit at the hospital say - leicester", ["what people said"]),
+    ("what did a young person in care say, sefton", ["what people said"]),
     ("sefton LAC views on annual health reviews", ["what people said"]),
     ("parent comment S&O A&E seen quicker", ["what people said"]),  # typed short
     ("are young people's views captured in sefton?", []),  # what findings weigh
