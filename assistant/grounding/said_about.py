@@ -18,12 +18,10 @@ from assistant.grounding.answer_types import distinctive_words, reports_words_fo
 from assistant.grounding.context import AnswerContext
 from assistant.grounding.relevance import topic_words
 from assistant.retrieval.intent import RECOMMENDATION, TOLD_US, intents_of
+from assistant.retrieval.query_analysis import asked_what_the_review_said_about
 
 # What people were asked about: "say about ...", "views on ...", "comments on ...".
 _PEOPLE_ABOUT = re.compile(r"\b(?:about|(?:views?|comments?|feedback|opinions?) on)\s+(.+)$", re.I)
-# What the review was asked about: "what did the review say about ...", "what did inspectors find about ...".
-_REVIEW_ABOUT = re.compile(r"\bwhat (?:did|does|do) (?:the )?(?:\w+ )?(?:review|report|inspection|inspectors?|reviewers?|"
-                           r"cqc|they) (?:say|find|note|conclude|report|observe|write)\b.*?\babout\s+(.+)$", re.I)
 # The least share, by rarity, of the words the question asks about that those paragraphs must say.
 # Measured on the tuning sets and probes: of the questions about what nobody was quoted on or the
 # review never discussed, nine said 0.12-0.29 of it (three more 0.31-0.62); of the answerable
@@ -41,10 +39,14 @@ def asked_about(question: str, report_titles: Iterable[str], word_weights: Mappi
     if RECOMMENDATION in intents:  # a recommendation restates its finding in other words
         return set(), False
     quoted = TOLD_US in intents
-    about = (_PEOPLE_ABOUT if quoted else _REVIEW_ABOUT).search(question)
-    if about is None:
+    if quoted:
+        about = _PEOPLE_ABOUT.search(question)
+        asked = about.group(1) if about else None
+    else:  # "what did the review say about ...", "what did inspectors find about ..."
+        asked = asked_what_the_review_said_about(question)
+    if asked is None:
         return set(), quoted
-    return distinctive_words(topic_words(about.group(1), report_titles), word_weights), quoted
+    return distinctive_words(topic_words(asked, report_titles), word_weights), quoted
 
 
 def says_too_little_of_what_was_asked(question: str, context: AnswerContext, word_weights: Mapping[str, float]) -> bool:

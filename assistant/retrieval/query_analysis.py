@@ -337,10 +337,18 @@ _ASKING_WHAT_THE_REVIEW_SAID = re.compile(
     r"(?:say|find|note|conclude|report|observe|write)\s+about\s+(?=\S)", re.I)
 
 
+def asked_what_the_review_said_about(query: str) -> str | None:
+    """What a query asking what the review said or found about something asks about, a word naming
+    the review kept ("What did the Leicester review find about CAMHS waits?" -> "Leicester CAMHS
+    waits?"); None when it asks no such thing."""
+    frame = _ASKING_WHAT_THE_REVIEW_SAID.match(query)
+    return None if frame is None else (frame.group(1) or "") + query[frame.end():]
+
+
 def what_is_asked_about(query: str) -> str:
-    """The query without a frame asking what the review said about it; a word naming the review
-    ("the Leicester review") is kept."""
-    return _ASKING_WHAT_THE_REVIEW_SAID.sub(lambda m: m.group(1) or "", query)
+    """The query without a frame asking what the review said about it."""
+    asked = asked_what_the_review_said_about(query)
+    return query if asked is None else asked
 
 
 def plan_query(query: str, acronyms: dict[str, str], names: ReportNames | None, expand: bool = True,
