@@ -405,7 +405,8 @@ class HybridRetriever:
         companion = companion_of(self._embedder())
         pending = None
         if companion is not None and settings.companion_weight:
-            # The companion embeds the question as asked, its shorthand spelled out (the appended
+            # The companion embeds what the question asks about (query_analysis.what_is_asked_about)
+            # as asked, its shorthand spelled out (the appended
             # synonym expansions were tuned for the first model and the word ranker; dev recall@5
             # 0.862 as asked vs 0.828 expanded), on another thread while the first model's
             # rankings are made.
