@@ -127,7 +127,7 @@ class Answerer:
         asked_of = corpus.names.named_in(resolved.text) or resolved.report_ids or list(context.report_titles)
         # So is what people or the review said about something the paragraphs found hardly speak of.
         missing = (bool(kinds.missing) or asks_after_the_reports(resolved.text, asked_of)
-                   or says_too_little_of_what_was_asked(resolved.text, context, corpus.word_weights))
+                   or says_too_little_of_what_was_asked(resolved.text, context))
         relevance = answerability(answering, unknown, missing, answer_settings.unknown_word_penalty,
                                   answer_settings.missing_kind_penalty, context.companion_best,
                                   answer_settings.companion_share)

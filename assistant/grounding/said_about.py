@@ -49,10 +49,11 @@ def asked_about(question: str, report_titles: Iterable[str], word_weights: Mappi
     return distinctive_words(topic_words(asked, report_titles), word_weights), quoted
 
 
-def says_too_little_of_what_was_asked(question: str, context: AnswerContext, word_weights: Mapping[str, float]) -> bool:
+def says_too_little_of_what_was_asked(question: str, context: AnswerContext) -> bool:
     """Whether the question asks what people or the review said about something, and the paragraphs
     that would say it (the quotations of its context, or its retrieved paragraphs) say less than
-    MIN_SHARE_SAID of it (each word weighed by its rarity)."""
+    MIN_SHARE_SAID of it (each word weighed by its rarity in the reports, the context's weights)."""
+    word_weights = context.word_weights
     asked, quoted = asked_about(question, context.report_titles.values(), word_weights)
     if not asked:
         return False
