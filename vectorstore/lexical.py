@@ -30,6 +30,12 @@ def lexical_tokens(paragraphs: list[Paragraph]) -> list[list[str]]:
     return _tokenize([f"{heading_context(p)}. {p.text}" for p in paragraphs], _stemmer()) if paragraphs else []
 
 
+def text_stems(texts: list[str]) -> list[list[str]]:
+    """The words of each text as the index reads them (stemmed, stop words out), without the
+    heading context."""
+    return _tokenize(texts, _stemmer()) if texts else []
+
+
 class LexicalIndex:
     """An in-memory BM25 index of the active paragraphs; rebuilt when the store changes, from
     tokens the caller may have kept per report (`lexical_tokens`)."""

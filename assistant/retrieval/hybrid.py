@@ -28,10 +28,11 @@ from assistant.retrieval.query_analysis import (TYPED_WORD, NameEvidence, QueryP
                                                 numbered_shorthand, plan_query, shorthand_in, spelled_out,
                                                 synonym_terms)
 from assistant.retrieval.words import content_words
+from assistant.retrieval.words_said import most_said_first
 from assistant.settings import RetrievalSettings
 from ingest.models import PARAGRAPH_KINDS, Paragraph
 from vectorstore.embeddings import companion_of
-from vectorstore.lexical import LexicalIndex, lexical_tokens
+from vectorstore.lexical import LexicalIndex, lexical_tokens, text_stems
 
 
 @dataclass
@@ -77,6 +78,8 @@ class _Corpus:
     reports_wording: dict[str, str]
     distinctive: dict[str, str]  # content word only one paragraph uses -> that paragraph
     area_words: tuple[str, ...]  # the words of the stored reports' area names
+    stems: dict[str, frozenset[str]]  # citation id -> the stemmed words of the paragraph's text (text_stems)
+    stem_weights: dict[str, float]  # stemmed word -> inverse document frequency over paragraphs
 
     @property
     def vocabulary(self):
@@ -218,12 +221,14 @@ class _ReportDigest:
     names: NameEvidence
     synonym_terms: Counter  # how often the report uses each term of the synonym list
     sole_words: dict[str, str]  # content word only one of its paragraphs uses -> that paragraph
+    stems: list[frozenset[str]]  # each paragraph's stemmed words (text_stems)
 
     @classmethod
     def of(cls, paragraphs: list[Paragraph]) -> "_ReportDigest":
         return cls(paragraphs, learn_acronyms(paragraphs), document_frequencies(paragraphs),
                    lexical_tokens(paragraphs), NameEvidence.of(paragraphs),
-                   synonym_term_counts(p.text for p in paragraphs), sole_words(paragraphs))
+                   synonym_term_counts(p.text for p in paragraphs), sole_words(paragraphs),
+                   [frozenset(words) for words in text_stems([p.text for p in paragraphs])])
 
 
 def cleaned_query(query: str | None) -> str:
@@ -285,6 +290,7 @@ class HybridRetriever:
         capitalised: Counter = Counter()
         term_counts: Counter = Counter()
         areas = tuple(area_words(reports, versions))
+        stems = {p.citation_id: words for _, d in digests for p, words in zip(d.paragraphs, d.stems)}
         for _, digest in digests:
             capitalised.update(digest.names.capitalised)
             term_counts.update(digest.synonym_terms)
@@ -310,6 +316,9 @@ class HybridRetriever:
             reports_wording=reports_wording(term_counts),
             distinctive=distinctive_in_corpus((d.sole_words for _, d in digests), word_counts, synonym_terms()),
             area_words=areas,
+            stems=stems,
+            stem_weights=inverse_document_frequencies(Counter(w for words in stems.values() for w in words),
+                                                      len(paragraphs)),
         )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
@@ -342,6 +351,8 @@ class HybridRetriever:
         if RECOMMENDATION in plan.intents and (kinds is None or "recommendation" in kinds):
             fused = self._addressed_first(fused, plan, corpus, report_ids)
         ranked = sorted(fused, key=lambda cid: -fused[cid])
+        ranked = most_said_first(ranked, fused, text_stems([plan.spelled or plan.query])[0], corpus.stems,
+                                 corpus.stem_weights, self.settings.coverage_weight, self.settings.coverage_depth)
 
         named = self._named_paragraphs(plan, corpus, report_ids, kinds)
         # The facts asked for, best fused first ("which cases did they track?": of the paragraphs of

@@ -1,0 +1,47 @@
+"""Of the first fused paragraphs, the one that says more of the question's rarer words comes
+first (words_said.py), on made-up rankings and on the real reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.retrieval.words_said import most_said_first, share_said
+
+WEIGHTS = {"county": 4.0, "line": 3.0, "train": 1.0, "nurs": 0.5}
+STEMS = {"a": frozenset({"train", "nurs"}), "b": frozenset({"county", "line", "train"}), "c": frozenset({"nurs"})}
+
+
+def test_share_said_weighs_each_word_by_its_rarity():
+    question = ["county", "line", "train", "train", "unknown"]
+    assert share_said(question, STEMS["b"], WEIGHTS) == pytest.approx(1.0)
+    assert share_said(question, STEMS["a"], WEIGHTS) == pytest.approx(1.0 / 8.0)
+    assert share_said(["unknown"], STEMS["a"], WEIGHTS) == 0.0
+
+
+def test_the_paragraph_saying_more_of_the_question_moves_up_within_the_depth_only():
+    question = ["county", "line", "train"]
+    fused = {"a": 0.10, "b": 0.09, "c": 0.08, "d": 0.01}
+    assert most_said_first(["a", "b", "c", "d"], fused, question, STEMS, WEIGHTS, 0.3, 3) == ["b", "a", "c", "d"]
+    # a lead the share cannot make up is kept; beyond the depth nothing moves; 0 turns it off
+    assert most_said_first(["a", "b"], {"a": 0.2, "b": 0.09}, question, STEMS, WEIGHTS, 0.3, 2) == ["a", "b"]
+    assert most_said_first(["c", "a", "b"], {"c": 0.1, "a": 0.099, "b": 0.098}, question, STEMS, WEIGHTS, 0.3, 2) \
+        == ["a", "c", "b"]
+    assert most_said_first(["a", "b", "c"], fused, question, STEMS, WEIGHTS, 0.0, 3) == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("question,expected", [
+    # neighbours on one topic: the Alder Hey LAC nurses' training (5.3.11 beside it, on county lines)
+    ("who trained the Alder Hey paediatricians to do health assessments for children in care", "sefton-2018#5.3.10"),
+    # the case's second paragraph, which says the appointments were missed and the case drifted
+    ("Ormskirk maternity case missed appts drift", "sefton-2018#children-in-need.2"),
+    # a recommendation among the CCGs' others
+    ("What did inspectors ask the Sefton CCGs to do so that GP surgeries spot families who need early help?",
+     "sefton-2018#rec:1.2"),
+])
+def test_the_paragraph_saying_what_was_asked_ranks_first(real_service, monkeypatch, question, expected):
+    assert real_service.search(question, k=5)[0].id == expected
+    settings = real_service.retriever.settings
+    monkeypatch.setattr(settings, "coverage_weight", 0.0)
+    # without the reordering it is among the first five, not first (recall at the depth is unchanged)
+    unordered = [r.id for r in real_service.search(question, k=5)]
+    assert expected in unordered[1:], unordered
