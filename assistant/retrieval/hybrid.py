@@ -80,6 +80,7 @@ class _Corpus:
     area_words: tuple[str, ...]  # the words of the stored reports' area names
     stems: dict[str, frozenset[str]]  # citation id -> the stemmed words of the paragraph's text (text_stems)
     stem_weights: dict[str, float]  # stemmed word -> inverse document frequency over paragraphs
+    area_stems: frozenset[str]  # area_words stemmed
 
     @property
     def vocabulary(self):
@@ -319,6 +320,7 @@ class HybridRetriever:
             stems=stems,
             stem_weights=inverse_document_frequencies(Counter(w for words in stems.values() for w in words),
                                                       len(paragraphs)),
+            area_stems=frozenset(text_stems([" ".join(areas)])[0]) if areas else frozenset(),
         )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
@@ -351,8 +353,11 @@ class HybridRetriever:
         if RECOMMENDATION in plan.intents and (kinds is None or "recommendation" in kinds):
             fused = self._addressed_first(fused, plan, corpus, report_ids)
         ranked = sorted(fused, key=lambda cid: -fused[cid])
-        ranked = most_said_first(ranked, fused, text_stems([plan.spelled or plan.query])[0], corpus.stems,
-                                 corpus.stem_weights, self.settings.coverage_weight, self.settings.coverage_depth)
+        # Of the first few, the one saying more of what is asked first; the area's name says which
+        # report, not what in it (report_bias weighs that).
+        asked = [w for w in text_stems([plan.spelled or plan.query])[0] if w not in corpus.area_stems]
+        ranked = most_said_first(ranked, fused, asked, corpus.stems, corpus.stem_weights,
+                                 self.settings.coverage_weight, self.settings.coverage_depth)
 
         named = self._named_paragraphs(plan, corpus, report_ids, kinds)
         # The facts asked for, best fused first ("which cases did they track?": of the paragraphs of
