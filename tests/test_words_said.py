@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval.words_said import most_said_first, share_said
+from assistant.retrieval.words_said import scores_with_words_said, share_said
 
 WEIGHTS = {"county": 4.0, "line": 3.0, "train": 1.0, "nurs": 0.5}
 STEMS = {"a": frozenset({"train", "nurs"}), "b": frozenset({"county", "line", "train"}), "c": frozenset({"nurs"})}
@@ -18,15 +18,21 @@ def test_share_said_weighs_each_word_by_its_rarity():
     assert share_said(["unknown"], STEMS["a"], WEIGHTS) == 0.0
 
 
+def order(ranked, fused, question, weight, depth):
+    scores = scores_with_words_said(ranked, fused, question, STEMS, WEIGHTS, weight, depth)
+    return sorted(scores, key=lambda cid: -scores[cid])
+
+
 def test_the_paragraph_saying_more_of_the_question_moves_up_within_the_depth_only():
     question = ["county", "line", "train"]
     fused = {"a": 0.10, "b": 0.09, "c": 0.08, "d": 0.01}
-    assert most_said_first(["a", "b", "c", "d"], fused, question, STEMS, WEIGHTS, 0.3, 3) == ["b", "a", "c", "d"]
+    assert order(["a", "b", "c", "d"], fused, question, 0.3, 3) == ["b", "a", "c", "d"]
+    scores = scores_with_words_said(["a", "b", "c", "d"], fused, question, STEMS, WEIGHTS, 0.3, 3)
+    assert scores["b"] == pytest.approx(0.09 * 1.3) and scores["d"] == 0.01  # scores follow the order
     # a lead the share cannot make up is kept; beyond the depth nothing moves; 0 turns it off
-    assert most_said_first(["a", "b"], {"a": 0.2, "b": 0.09}, question, STEMS, WEIGHTS, 0.3, 2) == ["a", "b"]
-    assert most_said_first(["c", "a", "b"], {"c": 0.1, "a": 0.099, "b": 0.098}, question, STEMS, WEIGHTS, 0.3, 2) \
-        == ["a", "c", "b"]
-    assert most_said_first(["a", "b", "c"], fused, question, STEMS, WEIGHTS, 0.0, 3) == ["a", "b", "c"]
+    assert order(["a", "b"], {"a": 0.2, "b": 0.09}, question, 0.3, 2) == ["a", "b"]
+    assert order(["c", "a", "b"], {"c": 0.1, "a": 0.099, "b": 0.098}, question, 0.3, 2) == ["a", "c", "b"]
+    assert order(["a", "b", "c", "d"], fused, question, 0.0, 3) == ["a", "b", "c", "d"]
 
 
 @pytest.mark.parametrize("question,expected", [

@@ -19,16 +19,14 @@ def share_said(question: list[str], paragraph: frozenset[str], weights: Mapping[
     return sum(weights[word] for word in known if word in paragraph) / total
 
 
-def most_said_first(ranked: list[str], fused: Mapping[str, float], question: list[str],
+def scores_with_words_said(ranked: list[str], fused: Mapping[str, float], question: list[str],
                     stems: Mapping[str, frozenset[str]], weights: Mapping[str, float],
-                    weight: float, depth: int) -> list[str]:
-    """`ranked` with its first `depth` ids reordered by fused score × (1 + weight × share said);
-    the rest as they were."""
+                    weight: float, depth: int) -> dict[str, float]:
+    """The fused scores with the first `depth` ids of `ranked` (best first) scored fused score x
+    (1 + weight x share said): they only gain, so they stay above the rest, reordered."""
     if not weight or depth < 2:
-        return ranked
-    head = ranked[:depth]
-
-    def score(cid: str) -> float:
-        return fused[cid] * (1 + weight * share_said(question, stems.get(cid, frozenset()), weights))
-
-    return sorted(head, key=score, reverse=True) + ranked[depth:]
+        return dict(fused)
+    scores = dict(fused)
+    for cid in ranked[:depth]:
+        scores[cid] = fused[cid] * (1 + weight * share_said(question, stems.get(cid, frozenset()), weights))
+    return scores
