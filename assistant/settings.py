@@ -114,10 +114,10 @@ class RetrievalSettings(BaseModel):
     feedback_words: int = Field(10, ge=1, le=50, description="How many words the first paragraphs give to the "
                                 "feedback search.")
     coverage_weight: float = Field(
-        0.3, ge=0, le=5, description="The first coverage_depth paragraphs of the fused ranking are reordered by fused "
-        "score x (1 + this x the share of the question's words (the area's name left out), weighed by rarity, that the paragraph's "
-        "text uses: words_said.py); 0 = off (chosen on the tuning sets and probes: 0.2, 0.3 and 0.6 all moved about "
-        "three gold paragraphs up for each one down).",
+        0.3, ge=0, le=5, description="The first coverage_depth paragraphs of the fused ranking are scored again: "
+        "fused score x (1 + this x the share of the question's words (the area's name left out), weighed by rarity, "
+        "that the paragraph's text uses: words_said.py); 0 = off (chosen on the tuning sets and probes: 0.2, 0.3 and "
+        "0.6 all moved about three gold paragraphs up for each one down).",
     )
     coverage_depth: int = Field(5, ge=1, le=50, description="How many of the first fused paragraphs coverage_weight "
                                 "reorders (recall at this depth is unchanged by it).")

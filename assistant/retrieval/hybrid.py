@@ -364,7 +364,7 @@ class HybridRetriever:
         ranked = sorted(fused, key=lambda cid: -fused[cid])
         # Of the first few, the one saying more of what is asked first.
         fused = scores_with_words_said(ranked, fused, asked, corpus.stems, corpus.stem_weights,
-                                self.settings.coverage_weight, self.settings.coverage_depth)
+                                       self.settings.coverage_weight, self.settings.coverage_depth)
         ranked = sorted(fused, key=lambda cid: -fused[cid])
 
         named = self._named_paragraphs(plan, corpus, report_ids, kinds)

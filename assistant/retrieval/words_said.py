@@ -2,7 +2,8 @@
 (stemmed, stop words out, each weighed by its rarity in the reports) that the paragraph's text
 uses. Fusion ranks by rank alone, so of two neighbouring paragraphs on one topic (two
 recommendations to one trust, two paragraphs of one case) the one a ranker happened to place
-higher wins; the one that says more of what was asked is more often the answer."""
+higher wins; the one that says more of what was asked is more often the answer. The first few
+fused paragraphs are scored again with it."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ def share_said(question: list[str], paragraph: frozenset[str], weights: Mapping[
 
 
 def scores_with_words_said(ranked: list[str], fused: Mapping[str, float], question: list[str],
-                    stems: Mapping[str, frozenset[str]], weights: Mapping[str, float],
-                    weight: float, depth: int) -> dict[str, float]:
+                           stems: Mapping[str, frozenset[str]], weights: Mapping[str, float],
+                           weight: float, depth: int) -> dict[str, float]:
     """The fused scores with the first `depth` ids of `ranked` (best first) scored fused score x
     (1 + weight x share said): they only gain, so they stay above the rest, reordered."""
     if not weight or depth < 2:
