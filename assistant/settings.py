@@ -104,15 +104,6 @@ class RetrievalSettings(BaseModel):
         1.0, ge=0, description="Weight, in fusion, of the kinds a question's intent asks for ranked alone "
         "(recommendations for 'what were they told to do', the front matter for 'when was the review'); 0 = off.",
     )
-    feedback_weight: float = Field(
-        0.5, ge=0, description="Weight, in fusion, of BM25 over the question and the feedback_words words its first "
-        "feedback_paragraphs fused paragraphs share most (pseudo_feedback.py: the reports' own words for an everyday "
-        "question); 0 = off.",
-    )
-    feedback_paragraphs: int = Field(3, ge=1, le=20, description="How many first fused paragraphs give the "
-                                     "feedback words.")
-    feedback_words: int = Field(10, ge=1, le=50, description="How many words the first paragraphs give to the "
-                                "feedback search.")
     coverage_weight: float = Field(
         0.3, ge=0, le=5, description="The first coverage_depth paragraphs of the fused ranking are scored again: "
         "fused score x (1 + this x the share of the question's words (the area's name left out), weighed by rarity, "

@@ -259,12 +259,11 @@ def test_a_question_about_the_reviews_legal_basis_cites_the_paragraph_that_state
 ])
 def test_paragraphs_that_restate_the_question_give_way_to_what_it_asks(real_service, setting, question, restating_kind):
     """Without the bias the restating paragraph ranks first; with it, a finding does. (The bias is
-    measured alone: the reordering by words said, words_said.py, and the feedback search,
-    pseudo_feedback.py, each also put the finding first for the title page's question.)"""
+    measured alone: the reordering by words said, words_said.py, also puts the finding first for
+    the title page's question.)"""
     settings = real_service.retriever.settings
     try:
-        real_service.retriever.settings = settings.model_copy(
-            update={setting: 1.0, "coverage_weight": 0.0, "feedback_weight": 0.0})
+        real_service.retriever.settings = settings.model_copy(update={setting: 1.0, "coverage_weight": 0.0})
         assert real_service.search(question, k=3)[0].kind == restating_kind
     finally:
         real_service.retriever.settings = settings

@@ -1,7 +1,6 @@
 """Hybrid retrieval: dense passages (Chroma) and BM25 fused by reciprocal rank fusion, with
-named paragraphs first and a bias towards the report a query names; BM25 again over the words
-the first paragraphs share (pseudo_feedback.py), and the first few reordered by how much of the
-question each says (words_said.py)."""
+named paragraphs first and a bias towards the report a query names, and the first few reordered
+by how much of the question each says (words_said.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +20,6 @@ from assistant.errors import NotFoundError
 from assistant.retrieval.addressees import AddresseeIndex
 from assistant.retrieval.distinctive_words import distinctive_in_corpus, distinctive_ranking, sole_words
 from assistant.retrieval.intent import RECOMMENDATION, asks_about_the_review, asks_who_provides
-from assistant.retrieval.pseudo_feedback import feedback_words
 from assistant.retrieval.everyday_terms import in_reports_words, reports_wording, synonym_term_counts
 from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.review_facts import fact_paragraphs
@@ -345,12 +343,6 @@ class HybridRetriever:
         n = max(self.settings.candidates, k)
 
         rankings, companion_best = self._rankings(plan, corpus, n, report_ids, kinds)
-        # The question's own words, stemmed; the area's name says which report, not what in it
-        # (report_bias weighs that).
-        asked = [w for w in text_stems([plan.spelled or plan.query])[0] if w not in corpus.area_stems]
-        if self.settings.feedback_weight:
-            rankings.append((self.settings.feedback_weight,
-                             self._by_feedback(plan, corpus, rankings, set(asked), n, report_ids, kinds)))
         fused = reciprocal_rank_fusion(rankings, self.settings.rrf_k)
         if RECOMMENDATION in plan.intents and kinds is None:
             fused = self._follow_links_to_recommendations(fused, corpus)
@@ -362,7 +354,9 @@ class HybridRetriever:
         if RECOMMENDATION in plan.intents and (kinds is None or "recommendation" in kinds):
             fused = self._addressed_first(fused, plan, corpus, report_ids)
         ranked = sorted(fused, key=lambda cid: -fused[cid])
-        # Of the first few, the one saying more of what is asked first.
+        # Of the first few, the one saying more of what is asked first; the area's name says which
+        # report, not what in it (report_bias weighs that).
+        asked = [w for w in text_stems([plan.spelled or plan.query])[0] if w not in corpus.area_stems]
         fused = scores_with_words_said(ranked, fused, asked, corpus.stems, corpus.stem_weights,
                                        self.settings.coverage_weight, self.settings.coverage_depth)
         ranked = sorted(fused, key=lambda cid: -fused[cid])
@@ -471,17 +465,6 @@ class HybridRetriever:
             rankings.insert(2, (settings.companion_weight, [cid for cid, _ in by_companion]))
             companion_best = max((cosine for _, cosine in by_companion), default=None)
         return rankings, companion_best
-
-    def _by_feedback(self, plan: QueryPlan, corpus: _Corpus, rankings: list[tuple[float, list[str]]],
-                     asked: set[str], n: int, report_ids, kinds) -> list[str]:
-        """BM25 over the question and the words its first fused paragraphs share (pseudo_feedback.py)."""
-        first_pass = reciprocal_rank_fusion(rankings, self.settings.rrf_k)
-        first = sorted(first_pass, key=lambda cid: -first_pass[cid])[:self.settings.feedback_paragraphs]
-        words = feedback_words(first, corpus.stems, corpus.stem_weights, asked | corpus.area_stems,
-                               self.settings.feedback_words)
-        if not words:
-            return []
-        return [cid for cid, _ in corpus.lexical.search(f"{plan.expanded} {' '.join(words)}", n, report_ids, kinds)]
 
     @staticmethod
     def _by_distinctive_words(plan: QueryPlan, corpus: _Corpus, by_words: list[str], report_ids,
