@@ -36,9 +36,10 @@ def test_the_paragraph_saying_more_of_the_question_moves_up_within_the_depth_onl
 
 
 @pytest.mark.parametrize("question,expected", [
-    # neighbours on one topic: the Alder Hey LAC nurses' training (5.3.11 beside it, on county lines)
+    # two paragraphs on one topic: 4.3 (community paediatricians at Alder Hey undertake the IHAs)
+    # ranked first before; 5.3.10 says who trained them
     ("who trained the Alder Hey paediatricians to do health assessments for children in care", "sefton-2018#5.3.10"),
-    # the case's second paragraph, which says the appointments were missed and the case drifted
+    # the paragraph of that case (missed appointments, drift), not children-in-need.6 of another
     ("Ormskirk maternity case missed appts drift", "sefton-2018#children-in-need.2"),
     # a recommendation among the CCGs' others
     ("What did inspectors ask the Sefton CCGs to do so that GP surgeries spot families who need early help?",
