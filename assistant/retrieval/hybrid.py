@@ -424,10 +424,9 @@ class HybridRetriever:
         pending = None
         if companion is not None and settings.companion_weight:
             # The companion embeds what the question asks about (query_analysis.what_is_asked_about)
-            # as asked, its shorthand spelled out (the appended
-            # synonym expansions were tuned for the first model and the word ranker; dev recall@5
-            # 0.862 as asked vs 0.828 expanded), on another thread while the first model's
-            # rankings are made.
+            # as asked, its shorthand spelled out (the appended synonym expansions were tuned for
+            # the first model and the word ranker; dev recall@5 0.862 as asked vs 0.828 expanded),
+            # on another thread while the first model's rankings are made.
             pending = self._companion_worker().submit(companion.embed_query, plan.spelled or plan.query)
         # One forward pass for the query and its unknown words (a second embedding call cost
         # about as much as the first on 2 cores); a query alone is embedded as a query.
