@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.grounding.relevance import counted_words
-from assistant.retrieval.intent import asks_who_provides, intents_of
+from assistant.retrieval.intent import asks_about_an_earlier_inspection, asks_who_provides, intents_of
 from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.query_analysis import paragraph_refs, what_is_asked_about
 from assistant.retrieval.review_facts import asked_fields, fact_paragraphs
@@ -498,6 +498,30 @@ def test_what_the_review_covered_is_read_in_its_summary_not_its_context(real_ser
     assert [i.kinds for i in intents_of("When did the Sefton review take place?")] == [("front", "summary", "context")]
 
 
+@pytest.mark.parametrize("question, asks", [
+    ("when was the last inspection of health services in sefton", True),
+    ("what did the previous review of Leicester find?", True),
+    ("ofsted rating sefton", True),
+    ("When did the Sefton review take place?", False),
+    ("did the leicester review look at health assessments for children in care", False),
+])
+def test_an_earlier_inspection_is_asked_about_only_in_those_words(question, asks):
+    assert asks_about_an_earlier_inspection(question) is asks
+
+
+def test_the_earlier_inspection_gives_way_unless_it_is_asked_about(real_service):
+    """The context section's account of the inspection before ("The last inspection of health
+    services for Sefton's children took place in 2011 ...") answers a question about that
+    inspection, and gives way on questions about this review: with the first embedder weighed
+    less in fusion it had come back into the review-scope question's top five (4th), and its 2011
+    sentences into the answer."""
+    asked = "when was the last inspection of health services in sefton"
+    assert real_service.search(asked, k=1)[0].id == "sefton-2018#context.14"
+    scope = "did the leicester review look at health assessments for children in care"
+    answer = real_service.ask(scope, engine="extractive")
+    assert "leicester-city-2016#context.24" not in {c.id for c in answer.citations}
+
+
 def test_the_reports_wording_replaces_everyday_terms_they_never_use():
     from collections import Counter
 
@@ -654,11 +678,22 @@ def test_what_someone_in_a_case_suggested_is_no_recommendation():
     # inspectors ranked first)
     ("what did foster carers tell the inspectors in sefton", "sefton-2018#what-people-told-us."),
     ("how did young people describe the leicester CAMHS", "leicester-city-2016#what-people-told-us."),
-    ("quotes from care leavers leicester", "leicester-city-2016#what-people-told-us."),
     ("who wrote the sefton report", "sefton-2018#front.5"),  # the inspectors' names
 ])
 def test_what_people_told_the_inspectors_and_who_wrote_the_report_are_read_by_their_form(real_service, asked, first):
     assert real_service.search(asked, k=1)[0].id.startswith(first)
+
+
+def test_quotes_asked_for_are_quoted(real_service):
+    """"quotes from care leavers leicester": the care leaver's words are quoted with who said them.
+    (Their paragraph ranked first until the fusion weights of 2026-12-06, measured better over 660
+    questions, put the finding on care leavers' health support 1% above it; the answer quotes
+    both.)"""
+    answer = real_service.ask("quotes from care leavers leicester", engine="extractive")
+    cited = [c.id for c in answer.citations]
+    assert "leicester-city-2016#what-people-told-us.20" in cited  # "When I left care I missed seeing the LAC nurse."
+    assert "leicester-city-2016#what-people-told-us.19" in cited  # who said it: a young person who has left care
+    assert "missed seeing the LAC nurse" in answer.answer
 
 
 def test_psychiatric_is_read_as_mental_health_one_way(real_service):

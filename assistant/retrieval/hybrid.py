@@ -19,7 +19,8 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.errors import NotFoundError
 from assistant.retrieval.addressees import AddresseeIndex
 from assistant.retrieval.distinctive_words import distinctive_in_corpus, distinctive_ranking, sole_words
-from assistant.retrieval.intent import RECOMMENDATION, asks_about_the_review, asks_who_provides
+from assistant.retrieval.intent import (RECOMMENDATION, asks_about_an_earlier_inspection, asks_about_the_review,
+                                        asks_who_provides)
 from assistant.retrieval.everyday_terms import in_reports_words, reports_wording, synonym_term_counts
 from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.review_facts import fact_paragraphs
@@ -70,6 +71,7 @@ class _Corpus:
     capitalised: Counter  # capitalised word (lower-cased) -> how often the reports use it
     addressees: AddresseeIndex  # whom the recommendations are addressed to
     introductions: frozenset[str]  # paragraphs introducing the report or a section (is_introduction)
+    earlier_inspections: frozenset[str]  # accounts of the inspection before (tells_of_an_earlier_inspection)
     commissioning: frozenset[str]  # who commissions and provides a service (says_who_commissions)
     quotations: dict[str, tuple[str, ...]]  # a quotation and its introduction, each -> both (quotation_groups)
     initialisms: InitialismGuesser  # undefined shorthand: "CPP" -> "child protection plans"
@@ -145,8 +147,9 @@ class _Corpus:
 # "This report follows the child's journey ...": the report's template introducing itself; and
 # "The last inspection of health services for Sefton's children took place in 2011 ...": the
 # template's account of the inspection before, which restates the review's subject.
-_INTRODUCTION = re.compile(r"^\s*(?:this (?:report|section) (?:records|follows|sets out|describes)"
-                           r"|the (?:last|previous) inspection of)\b", re.I)
+_EARLIER_INSPECTION = r"the (?:last|previous) inspection of"
+_INTRODUCTION = re.compile(rf"^\s*(?:this (?:report|section) (?:records|follows|sets out|describes)"
+                           rf"|{_EARLIER_INSPECTION})\b", re.I)
 
 
 def acronyms_by_letters(acronyms: dict[str, str], paragraphs: list[Paragraph]) -> dict[str, str]:
@@ -171,6 +174,12 @@ def says_who_commissions(paragraph: Paragraph) -> bool:
 def is_introduction(paragraph: Paragraph) -> bool:
     """A paragraph of the report's own framing that introduces it or a section (no finding)."""
     return paragraph.kind not in ("finding", "recommendation") and bool(_INTRODUCTION.match(paragraph.text))
+
+
+def tells_of_an_earlier_inspection(paragraph: Paragraph) -> bool:
+    """The template's account of the inspection before this review ("The last inspection of health
+    services for Leicester's children took place in 2011 ...")."""
+    return is_introduction(paragraph) and bool(re.match(rf"^\s*{_EARLIER_INSPECTION}\b", paragraph.text, re.I))
 
 
 def area_words(reports: dict[str, dict], versions: dict[str, str]) -> list[str]:
@@ -310,6 +319,7 @@ class HybridRetriever:
             word_weights=inverse_document_frequencies(word_counts, len(paragraphs)),
             capitalised=capitalised,
             introductions=frozenset(p.citation_id for p in paragraphs if is_introduction(p)),
+            earlier_inspections=frozenset(p.citation_id for p in paragraphs if tells_of_an_earlier_inspection(p)),
             commissioning=frozenset(p.citation_id for p in paragraphs if says_who_commissions(p)),
             quotations=quotation_groups(paragraphs),
             addressees=AddresseeIndex({p.citation_id: p for p in paragraphs}, acronyms, areas),
@@ -491,11 +501,20 @@ class HybridRetriever:
         if not asks_about_the_review(plan.intents) and self.settings.title_bias < 1:
             bias["front"] = self.settings.title_bias
         introduction = self.settings.introduction_bias if not asks_about_the_review(plan.intents) else 1.0
+        # The account of the inspection before gives way to questions about this review too ("did
+        # the review look at health assessments?"), unless that inspection is asked about.
+        earlier = self.settings.introduction_bias if not asks_about_an_earlier_inspection(plan.query) else 1.0
         commissioning = self.settings.commissioning_bias if not asks_who_provides(plan.query) else 1.0
-        if not bias and introduction >= 1 and commissioning >= 1:
+        if not bias and introduction >= 1 and earlier >= 1 and commissioning >= 1:
             return fused
         kinds = {cid: corpus.paragraphs[cid].kind for cid in fused if cid in corpus.paragraphs}
-        return {cid: score * bias.get(kinds.get(cid), 1.0) * (introduction if cid in corpus.introductions else 1.0)
+
+        def framing(cid: str) -> float:
+            if cid in corpus.earlier_inspections:
+                return earlier
+            return introduction if cid in corpus.introductions else 1.0
+
+        return {cid: score * bias.get(kinds.get(cid), 1.0) * framing(cid)
                 * (commissioning if cid in corpus.commissioning else 1.0)
                 for cid, score in fused.items()}
 

@@ -147,6 +147,20 @@ def asks_about_the_review(intents: list[Intent]) -> bool:
     return any(intent.name == REVIEW_FACT.name for intent in intents)
 
 
+# "when was the last inspection?", "what did the previous review find?", "ofsted 2011", "before this
+# review": the inspection before this one (not "when was the review", nor "the last review" alone,
+# which may mean this one).
+_EARLIER_INSPECTION = re.compile(
+    r"\b(?:(?:last|previous|earlier|prior|past|former|first) (?:\w+ )?(?:inspections?|inspected)|"
+    r"(?:previous|earlier|prior|past|former) (?:\w+ )?reviews?|before this (?:one|review|inspection)|ofsted|"
+    r"joint inspections?)\b", re.I)
+
+
+def asks_about_an_earlier_inspection(question: str) -> bool:
+    """Whether a question asks about an inspection before the review."""
+    return bool(_EARLIER_INSPECTION.search(question))
+
+
 # "who runs CAMHS", "which CCG commissions ...", "who pays for", "which organisation provides",
 # "who is responsible for"; not "the support provided", nor "the provider trust" naming a provider.
 _WHO_PROVIDES = re.compile(
