@@ -119,7 +119,11 @@ class Answerer:
         context = gather_context(self.retriever, resolved, filters, k or answer_settings.k, answer_settings.per_report_k)
         scored = score_sentences(worded, context, self.sentences)
         answering = _answering_sentences(resolved, scored)
-        kinds = check_answer_kinds(resolved.text, answering, context.report_titles.values(),
+        # A value asked of a named area is given by that area's report: "average weeks to a first
+        # CAMHS appointment in leicester" is not answered by Sefton's "52 weeks".
+        named = corpus.names.named_in(resolved.text)
+        valued = [s for s in answering if s.report_id in named] if named else answering
+        kinds = check_answer_kinds(resolved.text, valued, context.report_titles.values(),
                                    Vocabulary(corpus.word_weights, corpus.capitalised, acronyms), resolved.asked)
         request = AnswerRequest(context, scored, messages, kinds, corpus.spelled(resolved.text))
         unknown = unknown_word_share(resolved.text, corpus.vocabulary, acronyms)
