@@ -90,10 +90,11 @@ class RetrievalSettings(BaseModel):
     dense_weight: float = Field(
         0.5, ge=0, description="Weight of the first embedder's (all-MiniLM-L6-v2) paragraph ranking in fusion (1.0 "
         "before 2026-12-06). Chosen with rrf_k by two-fold cross-validation: the 660 tuning and probe questions split "
-        "in two halves by a hash of their ids, 216 settings of the five fusion weights and the constant scored on "
-        "each; the best on either half gained on the other (MRR +0.005, +0.014), and the settings gaining on both lie "
-        "around the first embedder at 0.5-0.75 and the constant at 20-30. These two changes alone: MRR 0.836 -> 0.850 "
-        "and 0.847 -> 0.858; of those, they kept the answers' figures best (gold cited, declines, abstention).",
+        "in two halves by a hash of their ids, 216 settings of four fusion weights (first embedder, word ranker, "
+        "companion, intents) and the constant scored on each; the best on either half gained on the other (MRR "
+        "+0.005, +0.014), and the settings gaining on both lie around the first embedder at 0.5-0.75 and the constant "
+        "at 20-30. These two changes alone: MRR 0.836 -> 0.850 and 0.847 -> 0.858; of those, they kept the answers' "
+        "figures best (gold cited, declines, abstention).",
     )
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
     sentence_weight: float = Field(

@@ -119,8 +119,8 @@ class Answerer:
         context = gather_context(self.retriever, resolved, filters, k or answer_settings.k, answer_settings.per_report_k)
         scored = score_sentences(worded, context, self.sentences)
         answering = _answering_sentences(resolved, scored)
-        # A value asked of a named area is given by that area's report: "average weeks to a first
-        # CAMHS appointment in leicester" is not answered by Sefton's "52 weeks".
+        # A value asked of a named area is given by that area's report: "how many weeks is the
+        # longest wait for CAMHS in leicester" is not answered by Sefton's "52 weeks".
         named = corpus.names.named_in(resolved.text)
         valued = [s for s in answering if s.report_id in named] if named else answering
         kinds = check_answer_kinds(resolved.text, valued, context.report_titles.values(),
