@@ -128,7 +128,7 @@ class Answerer:
         request = AnswerRequest(context, scored, messages, kinds, corpus.spelled(resolved.text))
         unknown = unknown_word_share(resolved.text, corpus.vocabulary, acronyms)
         # A value asked of a year after the reviews is missing however the reports discuss the topic.
-        asked_of = corpus.names.named_in(resolved.text) or resolved.report_ids or list(context.report_titles)
+        asked_of = named or resolved.report_ids or list(context.report_titles)
         # So is what people or the review said about something the paragraphs found hardly speak of.
         missing = (bool(kinds.missing) or asks_after_the_reports(resolved.text, asked_of)
                    or says_too_little_of_what_was_asked(resolved.text, context))

@@ -147,9 +147,9 @@ class _Corpus:
 # "This report follows the child's journey ...": the report's template introducing itself; and
 # "The last inspection of health services for Sefton's children took place in 2011 ...": the
 # template's account of the inspection before, which restates the review's subject.
-_EARLIER_INSPECTION = r"the (?:last|previous) inspection of"
+_EARLIER_INSPECTION_OPENING = r"the (?:last|previous) inspection of"
 _INTRODUCTION = re.compile(rf"^\s*(?:this (?:report|section) (?:records|follows|sets out|describes)"
-                           rf"|{_EARLIER_INSPECTION})\b", re.I)
+                           rf"|{_EARLIER_INSPECTION_OPENING})\b", re.I)
 
 
 def acronyms_by_letters(acronyms: dict[str, str], paragraphs: list[Paragraph]) -> dict[str, str]:
@@ -179,7 +179,8 @@ def is_introduction(paragraph: Paragraph) -> bool:
 def tells_of_an_earlier_inspection(paragraph: Paragraph) -> bool:
     """The template's account of the inspection before this review ("The last inspection of health
     services for Leicester's children took place in 2011 ...")."""
-    return is_introduction(paragraph) and bool(re.match(rf"^\s*{_EARLIER_INSPECTION}\b", paragraph.text, re.I))
+    return is_introduction(paragraph) and bool(re.match(rf"^\s*{_EARLIER_INSPECTION_OPENING}\b", paragraph.text,
+                                                        re.I))
 
 
 def area_words(reports: dict[str, dict], versions: dict[str, str]) -> list[str]:
