@@ -514,6 +514,24 @@ def test_a_question_judging_a_count_is_answered_without_a_figure(real_service):
 
 
 @pytest.mark.slow
+def test_a_count_takes_its_subject_from_earlier_in_its_paragraph(real_service):
+    """"We were told that nineteen themes had been identified" follows "an unprecedented number of
+    serious case reviews" two sentences earlier; only the sentence just before was read for the
+    subject, so the question was declined (0.43)."""
+    answer = real_service.ask("How many themes came out of the serious case reviews in Leicester?", engine="extractive")
+    assert answer.answerable and "nineteen" in answer.answer, answer.answer
+    assert "leicester-city-2016#5.1.2" in {c.id for c in answer.citations}
+
+
+@pytest.mark.slow
+def test_another_value_takes_its_subject_from_its_own_sentence_or_the_one_before(real_service):
+    """A context paragraph lists unrelated figures: its first sentence's "GP practices" says
+    nothing of what the 59% further on is a share of."""
+    answer = real_service.ask("what percentage of leicester GP practices use the CSE toolkit", engine="extractive")
+    assert not answer.answerable, answer.answer
+
+
+@pytest.mark.slow
 def test_the_paragraph_giving_the_value_asked_for_leads_the_answer(real_service):
     """It scored below a finding on the LAC service ("the 0-18 children looked after population")
     and came last."""

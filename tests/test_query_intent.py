@@ -153,6 +153,8 @@ def paragraphs():
     # What another body publishes is not when the report was published.
     ("what does DfE publish re LAC leicester", [], []),
     ("data published by PHE on obesity in sefton", [], []),
+    # A count of things published is not the report's date (answered with it, 1.0).
+    ("how many SCRs were published in leicester last year", [], []),
     ("when did CQC publish the sefton review", ["publication date"], ["sefton-2018#front.4"]),
     ("NHSE region for sefton", ["NHS England area"], ["sefton-2018#front.8"]),
     ("how many children's cases did they look at in leicester", ["cases"],

@@ -611,8 +611,12 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
             return False
         if kind == "pay band" and not _said_here_or_before(sentence, scored, lambda t: _shared(post, t) == len(post)):
             return False
+        # A count of the very thing asked may take its subject from anywhere earlier in the paragraph;
+        # any other value from the sentence before (a context paragraph lists unrelated figures).
+        of_the_counted = kind == "number" and bool(counted) and counts_beside(counted, text)
+        earlier = _said_earlier if of_the_counted else _said_before
         return (not focus or _about(focus, text, reworded)
-                or _said_before(sentence, scored, lambda t: _about(focus, t, reworded)))
+                or earlier(sentence, scored, lambda t: _about(focus, t, reworded)))
 
     missing, giving = [], []
     for kind in asked:
@@ -632,6 +636,13 @@ def _said_here_or_before(sentence: ScoredSentence, scored: list[ScoredSentence],
     """Whether the sentence with the one before it in its paragraph passes `says`."""
     before = neighbour_in_paragraph(sentence, scored, before=True)
     return says(sentence.text if before is None else f"{before.text} {sentence.text}")
+
+
+def _said_earlier(sentence: ScoredSentence, scored: list[ScoredSentence], says) -> bool:
+    """Whether a sentence before it in its paragraph passes `says`: a paragraph names its subject
+    once ("There are currently an unprecedented number of serious case reviews ... We were told
+    that nineteen themes had been identified")."""
+    return any(says(s.text) for s in scored if s.item.id == sentence.item.id and s.end <= sentence.start)
 
 
 def _said_before(sentence: ScoredSentence, scored: list[ScoredSentence], says) -> bool:

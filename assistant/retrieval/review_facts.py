@@ -40,9 +40,10 @@ FIELDS = (
         rf"|\bhow long (?:was|were|did) (?:the )?(?:cqc )?(?:\w+ )?(?:inspectors?|reviewers?|inspection team|{_REVIEW}|visit)\b"
         rf"(?! (?:wait|take to))", re.I),
         re.compile(r"^\s*date of (?:the )?review\b", re.I)),
-    # Not what another body publishes ("what does DfE publish re LAC?", "data published by PHE").
+    # Not what another body publishes ("what does DfE publish re LAC?", "data published by PHE"),
+    # nor a count of things published ("how many serious case reviews were published in 2017?").
     ReviewField("publication date",
-                re.compile(r"^(?!.*\b(?:does|do|did)\s+(?!(?:the\s+|this\s+)?(?:report|review|inspection|cqc|it|they)\b)"
+                re.compile(r"^(?!.*\b(?:how many|number of|how much)\b)(?!.*\b(?:does|do|did)\s+(?!(?:the\s+|this\s+)?(?:report|review|inspection|cqc|it|they)\b)"
                            r"[\w&-]+(?:\s+[\w&-]+){0,2}\s+publish\b)(?!.*\bpublished by\s+(?!(?:the\s+)?cqc\b))"
                            r".*\b(?:publish\w*|publication|released(?! from))\b|"
                            # the report coming out, not health visitors "coming out" to a family
