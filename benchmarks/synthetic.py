@@ -45,7 +45,9 @@ def renamed_embedded(original: EmbeddedReport, new_id: str) -> EmbeddedReport:
         [replace(p, passage_id=move(p.passage_id), citation_id=move(p.citation_id)) for p in original.passages],
         original.passage_vectors, original.paragraph_vectors,
         [replace(s, sentence_id=move(s.sentence_id), citation_id=move(s.citation_id)) for s in original.sentences],
-        original.sentence_vectors, original.companion_vectors)
+        original.sentence_vectors, original.companion_vectors,
+        None if original.companion_passages is None else
+        [replace(p, passage_id=move(p.passage_id), citation_id=move(p.citation_id)) for p in original.companion_passages])
 
 
 def write_scaled_corpus(store, originals: list[EmbeddedReport], copies: int, embedding_name: str,

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.retrieval.addressees import AddresseeIndex
 from assistant.retrieval.conversation import resolve_question
-from assistant.retrieval.query_analysis import learn_acronyms
+from ingest.acronyms import learn_acronyms
 from evals.check_data import load_paragraphs
 from tests.conftest import REPORTS_DIR
 

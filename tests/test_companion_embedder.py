@@ -15,8 +15,11 @@ import pytest
 from assistant.companion_model import (EMBEDDERS, PackagedEmbedder, companion_folder, install_embedder)
 from assistant.engines.local_models import ModelUnavailableError, stamp_matches
 from assistant.service import build_service
-from tests.conftest import CountingEmbedder, report_text_path
+from evals.check_data import load_paragraphs
+from ingest.acronyms import learn_acronyms
+from tests.conftest import REPORTS_DIR, CountingEmbedder, report_text_path
 from vectorstore.embeddings import HashingEmbedder
+from vectorstore.passages import companion_passages
 
 WEIGHTS = b"not really weights, but hashed like them" * 100
 
@@ -120,7 +123,8 @@ def test_companion_vectors_are_versioned_with_the_report_and_searched(settings):
     record = paired.store.get_report("sefton-2018")
     assert record["embedding"] == "hashing-256+hashing-64"
     paragraphs = paired.store.all_paragraphs(["sefton-2018"])
-    assert paired.store.companion.count() == len(paragraphs)
+    # each paragraph as written, and again when it uses an acronym bare (companion_passages)
+    assert paired.store.companion.count() == len(companion_passages(paragraphs, learn_acronyms(paragraphs)))
 
     # a paragraph's own text, embedded by the companion, finds that paragraph first
     target = next(p for p in paragraphs if p.kind == "finding" and len(p.text) > 300)
@@ -160,11 +164,51 @@ def test_search_fuses_the_companion_ranking(settings):
 def test_the_real_service_uses_the_installed_companion(real_service):
     companion = real_service.embedder().companion
     assert companion is not None and companion.name == "sentence-transformers:all-mpnet-base-v2"
-    stored = sum(len(real_service.store.all_paragraphs([r])) for r in real_service.store.active_versions())
-    assert real_service.store.companion.count() == stored
+    readings = 0
+    for report_id in real_service.store.active_versions():
+        paragraphs = real_service.store.all_paragraphs([report_id])
+        readings += len(companion_passages(paragraphs, learn_acronyms(paragraphs)))
+    assert real_service.store.companion.count() == readings
     paragraph = real_service.store.get_paragraph("sefton-2018#4.13")
     hits = real_service.store.dense_search(companion.embed_query(paragraph.text), 1, unit="companion")
     assert hits[0][0] == "sefton-2018#4.13"
+
+
+def test_the_companion_reads_a_paragraph_as_written_and_with_the_long_forms_of_its_acronyms():
+    paragraphs = [p for p in load_paragraphs(REPORTS_DIR).values() if p.report_id == "leicester-city-2016"]
+    acronyms = learn_acronyms(paragraphs)
+    read = {p.passage_id: p.text for p in companion_passages(paragraphs, acronyms)}
+    toolkit = next(p for p in paragraphs if p.citation_id == "leicester-city-2016#5.2.22")  # "A CSE toolkit ..."
+    assert read[f"{toolkit.citation_id}~c"] == toolkit.text
+    glossed = read[f"{toolkit.citation_id}~g"]
+    assert glossed.startswith(toolkit.text) and "CSE: child sexual exploitation" in glossed[len(toolkit.text):]
+    # a paragraph that spells the long form out, or uses no acronym, is read once, as it is
+    spelled = next(p for p in paragraphs if "child sexual exploitation (CSE)" in p.text)
+    assert "CSE:" not in read.get(f"{spelled.citation_id}~g", "")
+    plain = next(p for p in paragraphs if not any(a in p.text for a in acronyms))
+    assert f"{plain.citation_id}~g" not in read and read[f"{plain.citation_id}~c"] == plain.text
+
+
+def test_ingest_stores_both_readings_and_search_takes_the_better(settings):
+    embedder = _paired_embedder(64)
+    service = build_service(settings, embedder=embedder)
+    service.ingest([report_text_path("sefton-2018")])
+    paragraphs = service.store.all_paragraphs(["sefton-2018"])
+    glossed = [p for p in companion_passages(paragraphs, learn_acronyms(paragraphs)) if p.passage_id.endswith("~g")]
+    assert glossed and service.store.companion.count() == len(paragraphs) + len(glossed)
+    # the glossed reading, embedded, finds its paragraph first, once
+    target = next(p for p in glossed if "CSE: child sexual exploitation" in p.text)
+    hits = service.store.dense_search(HashingEmbedder(dimension=64).embed_query(target.text), 3, unit="companion")
+    assert hits[0][0] == target.citation_id and len({cid for cid, _ in hits}) == len(hits)
+
+
+@pytest.mark.slow
+def test_a_question_in_the_long_form_finds_the_paragraph_using_the_acronym(real_service):
+    """"A CSE toolkit ... has gone to all GP practices": outside the companion's first 60 for a
+    question saying "sexual exploitation", and outside the top 10, before the companion read what
+    "CSE" stands for."""
+    results = real_service.search("is the sexual exploitation toolkit used by leicester GPs", k=3)
+    assert results[0].id == "leicester-city-2016#5.2.22", [r.id for r in results]
 
 
 def test_bfloat16_only_where_the_cpu_multiplies_it(tmp_path):

@@ -241,8 +241,10 @@ def test_a_question_about_the_reviews_legal_basis_cites_the_paragraph_that_state
 
 
 @pytest.mark.parametrize("setting,question,restating_kind", [
-    # A recommendation restates its finding as an instruction ...
-    ("unasked_recommendation_bias", "Are Leicester midwives getting enough level three safeguarding training hours?",
+    # A recommendation restates its finding as an instruction ... (The midwives' training-hours
+    # question this case used puts its finding first unbiased since the companion also reads each
+    # paragraph with its acronyms' long forms, vectorstore/passages.companion_passages.)
+    ("unasked_recommendation_bias", "Do Leicester health visitors get notified of new pregnancies?",
      "recommendation"),
     # ... and the title page names the area and "children looked after".
     ("title_bias", "Do health services in Leicester City hear the voice of children looked after?", "front"),

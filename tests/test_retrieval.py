@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from langchain_core.documents import Document
 
-from assistant.retrieval.query_analysis import expand_query, learn_acronyms
+from assistant.retrieval.query_analysis import expand_query
+from ingest.acronyms import learn_acronyms
 
 
 @pytest.mark.parametrize("query,expected", [

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.retrieval.initialisms import InitialismGuesser
-from assistant.retrieval.query_analysis import learn_acronyms, shorthand_in, spelled_out, synonym_terms, numbered_shorthand
+from assistant.retrieval.query_analysis import shorthand_in, spelled_out, synonym_terms, numbered_shorthand
+from ingest.acronyms import learn_acronyms
 from assistant.retrieval.words import content_words
 from evals.check_data import load_paragraphs
 from tests.conftest import REPORTS_DIR

@@ -36,8 +36,9 @@ logger = logging.getLogger(__name__)
 SEARCH_EF = 1000
 _COSINE = {"hnsw": {"space": "cosine", "ef_search": SEARCH_EF}}
 # What a stored report holds; a report stored under an older layout is re-ingested even when
-# its file is unchanged. 2: sentence vectors are stored with the passages.
-STORE_LAYOUT = 2
+# its file is unchanged. 2: sentence vectors are stored with the passages. 3: the companion's
+# vectors include each paragraph read with the long forms of its acronyms (passages.companion_passages).
+STORE_LAYOUT = 3
 # Rows of a version that is not active and older than this are leftovers of a killed writer.
 STALE_WRITE_SECONDS = 3600.0
 REPORTS_PER_READ = 10  # reports per bulk read (a report has a few hundred paragraphs)
@@ -352,8 +353,9 @@ class ParagraphStore:
             (self.passages, embedded.passages, embedded.passage_vectors, lambda item: item.passage_id),
             (self.sentences, embedded.sentences, embedded.sentence_vectors, lambda item: item.sentence_id),
         ]
-        if embedded.companion_vectors is not None:  # one row per paragraph: '{version}:{citation_id}~c'
-            units.append((self.companion, paragraphs, embedded.companion_vectors, lambda item: f"{item.citation_id}~c"))
+        if embedded.companion_vectors is not None:  # '{version}:{citation_id}~c', and '~g' glossed (companion_passages)
+            units.append((self.companion, embedded.companion_passages, embedded.companion_vectors,
+                          lambda item: item.passage_id))
         for collection, items, vectors, id_of in units:
             self._upsert(
                 collection,
@@ -373,7 +375,7 @@ class ParagraphStore:
         if embedded:
             expected += [(self.passages, len(embedded.passages)), (self.sentences, len(embedded.sentences))]
             if embedded.companion_vectors is not None:
-                expected.append((self.companion, len(embedded.parsed.paragraphs)))
+                expected.append((self.companion, len(embedded.companion_passages)))
         where = _where({"report_id": report_id}, {"version": version})
         return all(len(collection.get(where=where, include=[])["ids"]) == count for collection, count in expected)
 

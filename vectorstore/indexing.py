@@ -9,6 +9,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from ingest.acronyms import learn_acronyms
 from ingest.errors import IngestError
 from ingest.models import ParsedReport
 from ingest.parser import parse_report
@@ -16,7 +17,7 @@ from ingest.sources import expand_paths, load_source
 from vectorstore.chroma_store import STALE_WRITE_SECONDS, STORE_LAYOUT
 from vectorstore.embeddings import companion_of
 from vectorstore.errors import StoreError
-from vectorstore.passages import EmbeddedReport, passages_for, sentences_for
+from vectorstore.passages import EmbeddedReport, companion_passages, passages_for, sentences_for
 
 EMBED_CHUNK = 128  # texts per embedder call: progress is reported after each
 ProgressCallback = Callable[[str, int, int], None]  # (stage message, done, total)
@@ -71,15 +72,16 @@ def embed_report(parsed: ParsedReport, embedder, max_tokens: int, overlap_senten
         mean = passage_vectors[by_paragraph[paragraph.citation_id]].mean(axis=0)
         paragraph_vectors.append(mean / (np.linalg.norm(mean) or 1.0))
     companion = companion_of(embedder)
-    companion_vectors = None
+    companion_vectors, companion_rows = None, None
     if companion is not None:  # one vector per whole paragraph (the larger model reads 384 tokens)
         def on_companion_batch(done: int, total: int) -> None:
             if on_batch:
                 on_batch(len(vectors) + done, len(vectors) + total)
 
-        companion_vectors = embed_texts([p.text for p in parsed.paragraphs], companion, on_companion_batch)
+        companion_rows = companion_passages(parsed.paragraphs, learn_acronyms(parsed.paragraphs))
+        companion_vectors = embed_texts([p.text for p in companion_rows], companion, on_companion_batch)
     return EmbeddedReport(parsed, passages, passage_vectors, np.stack(paragraph_vectors), sentences, sentence_vectors,
-                          companion_vectors)
+                          companion_vectors, companion_rows)
 
 
 def ingest_file(path: Path, store, embedder_factory: Callable[[], object], settings,

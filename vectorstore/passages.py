@@ -3,6 +3,7 @@ sits in the report (the section heading carries meaning the paragraph often leav
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +42,34 @@ def passages_for(paragraph: Paragraph, max_tokens: int, overlap_sentences: int =
     ]
 
 
+def companion_passages(paragraphs: list[Paragraph], acronyms: dict[str, str]) -> list[Passage]:
+    """What the companion embedder reads: each paragraph as written ("{citation_id}~c") and, when it
+    uses one of the report's acronyms without spelling it out, again with their long forms after it
+    ("{citation_id}~g": "A CSE toolkit ... has gone to all GP practices (CSE: child sexual
+    exploitation)"). A report defines an acronym once and uses it bare after: the companion had no
+    way to tie "CSE" to a question saying "sexual exploitation" (that paragraph was outside its
+    first 60). Search takes the better of the two, so a question using the acronym still meets the
+    paragraph as written (glossed alone, "LAC: looked after children" after every paragraph saying
+    LAC pulled LAC questions towards the LAC-heavy paragraphs)."""
+    passages = []
+    for paragraph in paragraphs:
+        passages.append(Passage(f"{paragraph.citation_id}~c", paragraph.citation_id, paragraph.text))
+        glossed = with_long_forms(paragraph.text, acronyms)
+        if glossed != paragraph.text:
+            passages.append(Passage(f"{paragraph.citation_id}~g", paragraph.citation_id, glossed))
+    return passages
+
+
+def with_long_forms(text: str, acronyms: dict[str, str]) -> str:
+    """The text, then "(ACRONYM: long form; ...)" for the acronyms it uses without spelling them out."""
+    lowered = text.lower()
+    used = [acronym for acronym, long_form in acronyms.items()
+            if re.search(rf"\b{re.escape(acronym)}s?\b", text) and long_form.lower() not in lowered]
+    if not used:
+        return text
+    return f"{text} ({'; '.join(f'{acronym}: {acronyms[acronym]}' for acronym in used)})"
+
+
 @dataclass
 class Sentence:
     sentence_id: str  # "{citation_id}@{start}"
@@ -66,6 +95,8 @@ class EmbeddedReport:
     paragraph_vectors: np.ndarray
     sentences: list[Sentence]
     sentence_vectors: np.ndarray
-    # One per paragraph by the companion embedder (a second, larger model fused in search), or
-    # None when no companion is configured.
+    # By the companion embedder (a second, larger model fused in search), one per companion passage
+    # (companion_passages: a paragraph, and again with its acronyms' long forms), or None when no
+    # companion is configured.
     companion_vectors: np.ndarray | None = None
+    companion_passages: list[Passage] | None = None

@@ -26,12 +26,13 @@ from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.review_facts import fact_paragraphs
 from assistant.retrieval.initialisms import InitialismGuesser
 from assistant.retrieval.quotations import quotation_groups
-from assistant.retrieval.query_analysis import (TYPED_WORD, NameEvidence, QueryPlan, ReportNames, learn_acronyms,
+from assistant.retrieval.query_analysis import (TYPED_WORD, NameEvidence, QueryPlan, ReportNames,
                                                 numbered_shorthand, plan_query, shorthand_in, spelled_out,
                                                 synonym_terms)
 from assistant.retrieval.words import content_words
 from assistant.retrieval.words_said import scores_with_words_said
 from assistant.settings import RetrievalSettings
+from ingest.acronyms import learn_acronyms
 from ingest.models import PARAGRAPH_KINDS, Paragraph
 from vectorstore.embeddings import companion_of
 from vectorstore.lexical import LexicalIndex, lexical_tokens, text_stems
@@ -176,9 +177,16 @@ def is_introduction(paragraph: Paragraph) -> bool:
     return paragraph.kind not in ("finding", "recommendation") and bool(_INTRODUCTION.match(paragraph.text))
 
 
+# "Ofsted inspected Leicester City in January 2015 ...", "Ofsted carried out a single agency
+# inspection of the local authority ... in 2016": the context section's account of Ofsted's inspection.
+_OFSTED_INSPECTION_OPENING = re.compile(r"^\s*ofsted (?:inspected|carried out)\b", re.I)
+
+
 def tells_of_an_earlier_inspection(paragraph: Paragraph) -> bool:
     """The template's account of the inspection before this review ("The last inspection of health
-    services for Leicester's children took place in 2011 ...")."""
+    services for Leicester's children took place in 2011 ..."), or of Ofsted's."""
+    if paragraph.kind == "context" and _OFSTED_INSPECTION_OPENING.match(paragraph.text):
+        return True
     return is_introduction(paragraph) and bool(re.match(rf"^\s*{_EARLIER_INSPECTION_OPENING}\b", paragraph.text,
                                                         re.I))
 

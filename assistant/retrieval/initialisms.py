@@ -3,7 +3,7 @@ for "children's social care", "LWH" for "Liverpool Women's Hospital". Staff type
 reports spell them out. A question's unknown short word is read as the initials of a phrase the
 reports use often, when one phrase clearly outnumbers every other phrase with those initials.
 
-Acronyms the reports define ("(IHA)") are learned elsewhere (query_analysis.learn_acronyms) and
+Acronyms the reports define ("(IHA)") are learned elsewhere (ingest/acronyms.py) and
 come first; so do the everyday synonyms (data/synonyms.tsv)."""
 
 from __future__ import annotations
