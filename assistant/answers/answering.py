@@ -117,7 +117,7 @@ class Answerer:
         worded = expand_acronyms(asked, acronyms)
         self.sentences.prefetch_query(worded)
         context = gather_context(self.retriever, resolved, filters, k or answer_settings.k, answer_settings.per_report_k)
-        scored = score_sentences(worded, context, self.sentences)
+        scored = score_sentences(worded, context, self.sentences, corpus.acronyms)
         answering = _answering_sentences(resolved, scored)
         # A value asked of a named area is given by that area's report: "how many weeks is the
         # longest wait for CAMHS in leicester" is not answered by Sefton's "52 weeks".

@@ -210,8 +210,24 @@ def topic_words(question: str, report_titles) -> set[str]:
     return content_words(question) - names - _SETTING_WORDS
 
 
-def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbeddingCache) -> list[ScoredSentence]:
-    """Every sentence of the context with its scores, best first."""
+_WORD_AS_WRITTEN = re.compile(r"[A-Za-z]+")
+
+
+def words_said(text: str, long_forms: Mapping[str, set[str]]) -> set[str]:
+    """A sentence's content words, with those of the long forms of the acronyms it uses: "MASH
+    arrangements in Sefton work well" says "multi-agency safeguarding hub" to a reader of the
+    report, who has seen the acronym defined."""
+    words = content_words(text)
+    for token in set(_WORD_AS_WRITTEN.findall(text)) & long_forms.keys():
+        words |= long_forms[token]
+    return words
+
+
+def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbeddingCache,
+                    acronyms: Mapping[str, str] | None = None) -> list[ScoredSentence]:
+    """Every sentence of the context with its scores, best first; `acronyms` (the reports', as
+    defined) let a sentence's acronym count for the words it stands for."""
+    long_forms = {acronym: content_words(long_form) for acronym, long_form in (acronyms or {}).items()}
     spans = [(item, start, end) for item in context.paragraphs for start, end in sentence_spans(item.paragraph.text)]
     if not spans:
         return []
@@ -227,7 +243,7 @@ def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbedd
     topic = topic_words(question, context.report_titles.values())
     scored = []
     for (item, start, end), text, cosine in zip(spans, texts, cosines):
-        overlap = len(topic & content_words(text)) / len(topic) if topic else 0.0
+        overlap = len(topic & words_said(text, long_forms)) / len(topic) if topic else 0.0
         score = float(cosine) + 0.3 * overlap + 0.1 / (1 + rank[item.id])
         if figures and gives_figure(text, figures):
             score += 0.2
