@@ -120,6 +120,14 @@ from tests.conftest import REPORTS_DIR
     # ... and what happens in practice, which a recommendation does not answer.
     ("Are school nurses asked to attend child protection conferences?", []),
     ("In Sefton, are GPs asked to share information with health visitors?", []),
+    # the review telling an organisation about something, and asks typed as headings ("what did
+    # inspectors tell LPT about CP plans" was read as asking what was found: its recommendation 4th)
+    ("what did inspectors tell LPT about CP plans", ["recommendation"]),
+    ("what did the inspectors tell us about the MASH", []),
+    ("actions for sefton CCG on IHAs", ["recommendation"]),
+    ("what's expected of NWB team managers", ["recommendation"]),
+    ("what was the ask of the CCG around LAC health", ["recommendation"]),
+    ("is there a plan of action for children in care in sefton", []),
 ])
 def test_intent_is_read_from_the_form_of_the_question(question, intents):
     assert [intent.name for intent in intents_of(question)] == intents

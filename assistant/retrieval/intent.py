@@ -31,6 +31,10 @@ _RECOMMENDATION = re.compile(
     r"(?:what|how|which)(?: [\w'\u2019-]+){0,2}? (?:did|do|does|would|will) (?:the )?(?:review(?:ers)?|inspectors?|"
     r"inspection|report|cqc|they) "
     r"(?:want|ask|expect|require|urge|advise|tell)\w* (?:[^\s?]+ ){1,12}?to (?!the\b|a\b)[a-z]+\b|"
+    # ... or telling an organisation about something: "what did inspectors tell LPT about CP plans"
+    # (not "what did the inspectors tell us about ...", which asks what they found)
+    r"\b(?:review(?:ers)?|inspectors?|inspection|report|cqc) (?:tell|told) (?!us\b|me\b|you\b|readers\b)"
+    r"(?:[\w'\u2019&-]+ ){1,6}?(?:about|on|regarding)\b|"
     # what would put it right, and the review's advice: "what would fix the IHA delays, according
     # to the report?", "what was the advice on IHA delays?"
     r"what (?:would|could|will) (?:fix|solve|sort out|resolve|remedy|put right)\b|"
@@ -57,7 +61,9 @@ _RECOMMENDATION = re.compile(
     r"(?:review|report|inspection)\b|"
     r"\basks of\b|"
     # "what was asked of Alder Hey and the community trust"
-    r"\bwhat (?:was|were|is|are) (?:being )?(?:asked|required|expected|wanted) of\b|"
+    r"\bwhat(?: (?:was|were|is|are)|['\u2019]s) (?:being )?(?:asked|required|expected|wanted) of\b|"
+    # typed as a heading: "actions for sefton CCG on IHAs", "the ask of the CCG around LAC health"
+    r"(?<!\bof )\bactions? for\b|\bthe asks? (?:of|for)\b|"
     r"what (?:[\w'\u2019/-]+ ){0,4}?(?:needs? to|has to|have to)"
     r"(?: [\w'\u2019/-]+){0,12}? (?:do|fix|change|improve|address|tackle|sort out|put in place|introduce|"
     r"develop|strengthen|implement|establish|make|take)|"
