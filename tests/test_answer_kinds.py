@@ -185,6 +185,8 @@ def test_a_year_after_every_review_asked_about_is_read_from_the_question():
     # the last inspection, and a child's next review health assessment, are other questions.
     assert asks_after_the_reports("When is the next CQC review of Leicester due?", leicester)
     assert asks_after_the_reports("next sefton inspection date", both)
+    assert asks_after_the_reports("when is the next CQC visit to sefton due", both)  # answered at 0.46 before
+    assert not asks_after_the_reports("when is the next home visit due after the birth in sefton", both)
     assert not asks_after_the_reports("What did the last inspection of Sefton find?", both)
     assert not asks_after_the_reports("when is the next review health assessment due for LAC in sefton", both)
 
