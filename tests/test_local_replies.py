@@ -110,3 +110,26 @@ def test_a_reply_whose_sentences_all_fail_the_support_check_gives_the_evidence_w
     answerer, _ = answerer_with(real_service, lambda _prompt: "Nine hundred ferrets were seen in 2031 [S1].")
     answer = answerer.ask(WIDE_QUESTION)
     assert answer.notice == UNCHECKED_NOTICE and answer.citations and "ferrets" not in answer.answer
+
+
+def test_a_sentence_joining_two_report_sentences_but_citing_one_gains_the_other(real_service):
+    """The real model wrote "... an average of 22 weeks, with the longest wait recently being 52
+    weeks ... [S3]": the 52 weeks is [S1]'s, so the support check dropped the sentence and the
+    answer fell back to the evidence with a notice. The sentence now cites both; a sentence no
+    report sentence completes ("... 97 weeks") is still dropped."""
+    def reply(prompt: str) -> str:
+        sheet = _sheet_sentences(prompt)
+        longest = next(h for h, text in sheet.items() if "52 weeks" in text)
+        average = next(h for h, text in sheet.items() if "22 weeks" in text)
+        assert longest != average
+        return (f"Children wait an average of 22 weeks, with the longest wait recently being 52 weeks for a "
+                f"partnership appointment [{average}]. Some waited 97 weeks for a partnership appointment [{average}].")
+
+    answerer, _ = answerer_with(real_service, reply)
+    answer = answerer.ask(QUESTION)
+    assert answer.notice is None, answer.answer
+    quotes = {c.quote for c in answer.citations if c.sentence.startswith("Children wait an average")}
+    assert any("52 weeks" in q for q in quotes) and any("22 weeks" in q for q in quotes)
+    assert "97 weeks" not in answer.answer
+    for citation in answer.citations:
+        assert real_service.paragraph(citation.id).text[citation.start:citation.end] == citation.quote

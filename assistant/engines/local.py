@@ -26,7 +26,7 @@ from assistant.grounding.context import AnswerContext, ContextParagraph, restric
 from assistant.grounding.coverage import carries, left_out
 from assistant.grounding.relevance import ScoredSentence
 from assistant.grounding.sentence_sheet import (HandleTranslator, SentenceSheet, attribute_uncited, build_sheet,
-                                                listed_sheet, parse_handled_text)
+                                                complete_citations, listed_sheet, parse_handled_text)
 from assistant.retrieval.words import containment
 from vectorstore.chunking import count_tokens
 from assistant.settings import AnswerSettings, LLMSettings
@@ -317,6 +317,7 @@ class LocalEngine:
         sentinel = cannot_answer_sentinel()
         segments = parse_handled_text(_tidy(text.replace(sentinel, "")), sheet)
         attribute_uncited(segments, sheet)
+        complete_citations(segments, sheet, self.llm_settings.local_support_share)
         segments = _supported(segments, self.llm_settings.local_support_share)
         cited = [s for s in segments if s.claims]
         if not cited or not _WORD.search(text):

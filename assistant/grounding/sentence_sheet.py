@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from assistant.grounding.citations import Claim, Segment, parse_cited_text
 from assistant.grounding.context import AnswerContext, ContextParagraph
+from assistant.grounding.coverage import carries
 from assistant.grounding.relevance import ScoredSentence
 from assistant.markers import HeldBackStream, neutralise
 from assistant.retrieval.words import containment, figures_in
@@ -192,6 +193,28 @@ def attribute_uncited(segments: list[Segment], sheet: SentenceSheet, min_share: 
                 best, best_share = group, share
         if best is not None and best_share >= min_share:
             segment.claims.extend(Claim(s.citation_id, s.text) for s in best)
+
+
+def complete_citations(segments: list[Segment], sheet: SentenceSheet, min_share: float) -> None:
+    """A sentence citing too little for what it says is given the one more sheet sentence that
+    makes up the rest, when one does (one of its cited paragraphs' first): the model joined "an
+    average of 22 weeks" [S3] and "the longest wait recently being 52 weeks" from S1 into one
+    sentence and cited S3 alone, so the support check dropped it. A sentence no single extra
+    sentence completes is left as it is (the check drops it)."""
+    for segment in segments:
+        if segment.kind != "claim" or not segment.claims:
+            continue
+        evidence = " ".join(claim.quote or "" for claim in segment.claims)
+        if carries(evidence, segment.text, min_share):
+            continue
+        cited = {(claim.id, claim.quote) for claim in segment.claims}
+        paragraphs = {claim.id for claim in segment.claims}
+        others = sorted((s for s in sheet.sentences if (s.citation_id, s.text) not in cited),
+                        key=lambda s: s.citation_id not in paragraphs)
+        for sentence in others:
+            if carries(f"{evidence} {sentence.text}", segment.text, min_share):
+                segment.claims.append(Claim(sentence.citation_id, sentence.text))
+                break
 
 
 class HandleTranslator(HeldBackStream):
