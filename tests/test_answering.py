@@ -281,6 +281,18 @@ def test_a_chosen_sentence_brings_the_one_after_it(real_service):
     assert "met the child once" in answer.answer
 
 
+def test_the_best_sentence_brings_the_two_after_it(real_service, monkeypatch):
+    """The paragraph answering best often gives the detail asked for two sentences on: "who
+    brings a child" is answered by "Recording details of the adult accompanying a child ... is not
+    consistently undertaken." and, two sentences later, what should be recorded (the full name),
+    which one sentence after it left out (before 2026-12-06)."""
+    question = "do leicester GPs write down who brings a child to the appointment"
+    answer = real_service.ask(question, engine="extractive")
+    assert "Recording the full name and relationship of the adult" in answer.answer
+    monkeypatch.setattr("assistant.engines.extractive.LEAD_FOLLOWING", 1)
+    assert "full name" not in real_service.ask(question, engine="extractive").answer
+
+
 def test_an_answer_does_not_quote_a_bare_pointer_to_a_recommendation(real_service):
     """Sefton's paragraph 2.5 ends "Recommendation 8.1": said alone, it tells the reader nothing."""
     question = "Have ligature and safety risk checks been done on the children's wards for young people who might self-harm?"

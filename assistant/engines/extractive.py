@@ -156,19 +156,30 @@ class ExtractiveEngine:
         return DraftOutput(finding, recommendation)
 
 
+# The best sentence brings this many sentences after it, every other chosen sentence one: the
+# paragraph answering best often goes on with the detail asked for ("Recording the full name and
+# relationship of the adult to the child is important" two sentences after "Recording details of
+# the adult accompanying a child to a GP appointment is not consistently undertaken.").
+LEAD_FOLLOWING = 2
+
+
 def with_following(chosen: list[ScoredSentence], scored: list[ScoredSentence], limit: int) -> list[ScoredSentence]:
-    """The chosen sentences, each (best first) joined by the sentence after it in its paragraph
-    while there are fewer than `limit`: a report's next sentence often says what a finding meant
-    or why ("Staff reported that ...", "However, ...")."""
+    """The chosen sentences, each (best first) joined by the sentence after it in its paragraph,
+    the best by the LEAD_FOLLOWING after it, while there are fewer than `limit`: a report's next
+    sentence often says what a finding meant or why ("Staff reported that ...", "However, ...")."""
     taken = {(s.item.id, s.start) for s in chosen}
     result = list(chosen)
-    for sentence in chosen:
-        if len(result) >= limit:
-            break
-        following = neighbour_in_paragraph(sentence, scored)
-        if following is not None and (following.item.id, following.start) not in taken:
-            taken.add((following.item.id, following.start))
-            result.append(following)
+    for position, sentence in enumerate(chosen):
+        for _ in range(LEAD_FOLLOWING if position == 0 else 1):
+            if len(result) >= limit:
+                return result
+            following = neighbour_in_paragraph(sentence, scored)
+            if following is None:
+                break
+            if (following.item.id, following.start) not in taken:
+                taken.add((following.item.id, following.start))
+                result.append(following)
+            sentence = following
     return result
 
 
