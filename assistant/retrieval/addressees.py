@@ -37,9 +37,10 @@ def _normal(word: str) -> str:
 
 
 def _same(a: str, b: str) -> bool:
-    """The same word, or one a longer form of the other ("Leicestershire Partnership Trust", as
+    """The same word, its plural, or one a longer form of the other ("Leicestershire Partnership Trust", as
     the report defines LPT, and "Leicester Partnership Trust", as it heads the recommendations)."""
-    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
+    return (a == b or a.removesuffix("s") == b.removesuffix("s")  # "CCGs", "CCG"
+            or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a))))
 
 
 def words_of(text: str) -> list[str]:
@@ -168,7 +169,9 @@ class AddresseeIndex:
         """Of the recommendations addressed to the organisations, those that say every word the
         question asks about beside them and the area ("what was Alder Hey told to do about the
         MASH?": the two that name the MASH), an acronym said in full counting as said."""
-        topic = {w for w in content_words(question) - FRAMING_WORDS - self._named_words(organisations) if w.isalpha()}
+        named = self._named_words(organisations)
+        topic = {w for w in content_words(question) - FRAMING_WORDS
+                 if w.isalpha() and not any(_same(w, n) for n in named)}  # "sefton CCGs": the CCG named
         if not topic:
             return []
         spelled = {a.lower(): {_said_form(w) for w in content_words(long_form)} for a, long_form in self.acronyms.items()}
