@@ -142,6 +142,8 @@ def paragraphs():
     ("When did the Sefton review take place?", ["review dates"], ["sefton-2018#front.3"]),
     ("dates of the sefton review?", ["review dates"], ["sefton-2018#front.3"]),
     ("who were the inspectors on leicester", ["inspectors"], ["leicester-city-2016#front.6"]),
+    # the possessive: "inspector's name" (answered with children in need and supervision before)
+    ("what was the lead inspector's name for sefton", ["inspectors"], ["sefton-2018#front.5"]),
     ("Which CQC inspectors took part in the Leicester review?", ["inspectors"], ["leicester-city-2016#front.6"]),
     ("Which trusts took part in the Sefton review?", ["providers"], ["sefton-2018#front.6"]),
     # What inspectors found is not who they were.

@@ -55,7 +55,7 @@ FIELDS = (
         r"^(?!.*\b(?:how long|when)\b)(?!.*\b(?:tell|tells|told|telling|say|said|says|show|showed|shown|gave|give|"
         r"explain\w*|describ\w*)(?: to)? (?:the )?(?:cqc )?inspectors?\b).*?(?:\bhow many (?:cqc )?inspectors\b|"
         r"\bwho (?:were|was|are) (?:the )?(?:cqc )?inspectors?\b|\b(?:names?|list) of (?:the )?(?:cqc )?inspectors?\b"
-        r"|\b(?:which|what) (?:cqc )?inspectors?\b|\binspectors? (?:on|for|in|were|was|names?)\b"
+        r"|\b(?:which|what) (?:cqc )?inspectors?\b|\binspectors?(?:['\u2019]s?)? (?:on|for|in|were|was|names?)\b"
         r"|\binspectors? (?:took part|were involved|carried out)\b|\bwho (?:was|were) (?:in|on) the (?:inspection|review) team\b"
         r"|\bwho (?:carried out|did|led|conducted|inspected|reviewed) (?:the |this )?(?:\w+ )?(?:review|inspection)\b"
         r"|\bwho (?:wrote|authored|produced) (?:the |this )?(?:\w+ )?(?:review|inspection|report)\b)", re.I),
