@@ -224,10 +224,10 @@ def words_said(text: str, long_forms: Mapping[str, set[str]]) -> set[str]:
 
 
 def score_sentences(question: str, context: AnswerContext, cache: SentenceEmbeddingCache,
-                    acronyms: Mapping[str, str] | None = None) -> list[ScoredSentence]:
+                    acronyms: Mapping[str, str]) -> list[ScoredSentence]:
     """Every sentence of the context with its scores, best first; `acronyms` (the reports', as
     defined) let a sentence's acronym count for the words it stands for."""
-    long_forms = {acronym: content_words(long_form) for acronym, long_form in (acronyms or {}).items()}
+    long_forms = {acronym: content_words(long_form) for acronym, long_form in acronyms.items()}
     spans = [(item, start, end) for item in context.paragraphs for start, end in sentence_spans(item.paragraph.text)]
     if not spans:
         return []
