@@ -17,7 +17,7 @@ DATA = Path(__file__).resolve().parent / "data"
 RUN = 5
 DRAFTING_FILES = ("drafting_cases.jsonl", "drafting_cases_test.jsonl")
 QUESTION_FILES = ("questions.jsonl", "questions_dev.jsonl", "questions_test.jsonl", "questions_dev2.jsonl",
-                  "questions_test2.jsonl")
+                  "questions_test2.jsonl", "questions_dev3.jsonl", "questions_test3.jsonl")
 
 
 def load_paragraphs(reports_dir: Path) -> dict[str, Paragraph]:

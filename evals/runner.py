@@ -31,11 +31,12 @@ DRAFTING_CASES = DATA / "drafting_cases.jsonl"
 DRAFTING_SETS = {"main": DRAFTING_CASES, "test": DATA / "drafting_cases_test.jsonl"}
 GATES = Path(__file__).resolve().parent / "gates.json"
 QUESTION_SETS = {"main": QUESTIONS, "dev": DATA / "questions_dev.jsonl", "test": DATA / "questions_test.jsonl",
-                 "dev2": DATA / "questions_dev2.jsonl", "test2": DATA / "questions_test2.jsonl"}
+                 "dev2": DATA / "questions_dev2.jsonl", "test2": DATA / "questions_test2.jsonl",
+                 "dev3": DATA / "questions_dev3.jsonl", "test3": DATA / "questions_test3.jsonl"}
 
 
 def question_set(name: str) -> Path:
-    """A named question set (main, dev, test, dev2, test2) or a path to one."""
+    """A named question set (main, dev, test, dev2, test2, dev3, test3) or a path to one."""
     return _named_set(name, QUESTION_SETS, "question set")
 
 
