@@ -219,9 +219,11 @@ def counted_per_head(question: str) -> set[str]:
 
 
 _NUMBER_ASKED = re.compile(r"\b(?:average|avg|ratio|what (?:figure|score|total))\b", re.I)
-# Staff name an amount rather than ask "how much": "budget for the LAC team", "spend on CAMHS"
-# (not "budget pressures", and not when the question judges it: "is the budget enough?").
-_NAMES_AN_AMOUNT = re.compile(r"\b(?:budgets?|spend(?:ing)? on)\b(?!\s+(?:pressures?|cuts?|constraints?|restraints?|"
+# Staff name an amount rather than ask "how much": "budget for the LAC team", "spend on CAMHS",
+# "CAMHS annual spend", "LAC health spend" (not "budget pressures", and not when the question
+# judges it: "is the budget enough?"; "spend" ending a question is the noun).
+_NAMES_AN_AMOUNT = re.compile(r"\b(?:budgets?|spend(?:ing)? on|(?:annual|yearly|total|overall) (?:spend(?:ing)?|costs?|"
+                              r"funding)|spend(?:ing)?(?=\W*$))\b(?!\s+(?:pressures?|cuts?|constraints?|restraints?|"
                               r"reductions?|savings?))", re.I)
 _ASKS_AN_AMOUNT = re.compile(
     r"\b(?:how much (?:money|funding|budget)|how much (?:[\w'\u2019-]+ ){1,5}(?:cost|spen[dt]|paid|funded|invest\w*|earn\w*)|"
