@@ -270,6 +270,13 @@ def test_a_question_about_the_reviews_legal_basis_cites_the_paragraph_that_state
     # the service's name, outranked the finding that not all CAMHS staff have had CSE training.
     ("commissioning_bias", "have CAMHS staff in leicester had child sexual exploitation training", "context"),
     ("commissioning_bias", "Can teenagers visiting Sefton get contraception advice quickly?", "context"),
+    # A case example tells one child's story in everyday words: the story of a GP's report for a
+    # health assessment outranked the finding that GPs are not asked to contribute, and a new
+    # mother's story the finding on perinatal help (both 2nd before 2026-12-06).
+    ("case_example_bias", "Does the surgery where a Leicester child in care is registered get to feed into that "
+     "child's medical check-ups?", "case-example"),
+    ("case_example_bias", "Is there help for new parents in Leicester with their mood and bonding with the baby?",
+     "case-example"),
 ])
 def test_paragraphs_that_restate_the_question_give_way_to_what_it_asks(real_service, setting, question, restating_kind):
     """Without the bias the restating paragraph ranks first; with it, a finding does. (The bias is
@@ -282,6 +289,12 @@ def test_paragraphs_that_restate_the_question_give_way_to_what_it_asks(real_serv
     finally:
         real_service.retriever.settings = settings
     assert real_service.search(question, k=3)[0].kind == "finding"
+
+
+def test_a_case_example_asked_for_is_not_held_back(real_service):
+    """case_example_bias applies only when the question asks for no example."""
+    question = "In the Leicester school nursing example, why was part of the child's form left blank?"
+    assert real_service.search(question, k=3)[0].kind == "case-example"
 
 
 @pytest.mark.parametrize("question,statement", [

@@ -19,8 +19,8 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.errors import NotFoundError
 from assistant.retrieval.addressees import AddresseeIndex
 from assistant.retrieval.distinctive_words import distinctive_in_corpus, distinctive_ranking, sole_words
-from assistant.retrieval.intent import (RECOMMENDATION, asks_about_an_earlier_inspection, asks_about_the_review,
-                                        asks_who_provides)
+from assistant.retrieval.intent import (CASE_EXAMPLE, RECOMMENDATION, asks_about_an_earlier_inspection,
+                                        asks_about_the_review, asks_who_provides)
 from assistant.retrieval.everyday_terms import in_reports_words, reports_wording, synonym_term_counts
 from assistant.retrieval.neighbours import VocabularyNeighbours
 from assistant.retrieval.review_facts import fact_paragraphs
@@ -498,7 +498,7 @@ class HybridRetriever:
 
     def _favour_asked_kinds(self, fused: dict[str, float], plan: QueryPlan, corpus: _Corpus) -> dict[str, float]:
         """Recommendations count for less when the question does not ask what was recommended,
-        and the title page and the introductions of the report and its sections when it asks no
+        case examples when it asks for none, and the title page and the introductions of the report and its sections when it asks no
         fact about the review: they match many questions by restating them (an instruction
         repeating its finding; the title naming the area and "children looked after"; "This report
         records the findings of the review of health services in safeguarding and looked after
@@ -514,6 +514,8 @@ class HybridRetriever:
         # the review look at health assessments?"), unless that inspection is asked about.
         earlier = self.settings.introduction_bias if not asks_about_an_earlier_inspection(plan.query) else 1.0
         commissioning = self.settings.commissioning_bias if not asks_who_provides(plan.query) else 1.0
+        if CASE_EXAMPLE not in plan.intents and self.settings.case_example_bias < 1:
+            bias["case-example"] = self.settings.case_example_bias
         if not bias and introduction >= 1 and earlier >= 1 and commissioning >= 1:
             return fused
         kinds = {cid: corpus.paragraphs[cid].kind for cid in fused if cid in corpus.paragraphs}
