@@ -274,8 +274,9 @@ class AnswerSettings(BaseModel):
     )
     sentence_gap: float = Field(
         0.3, ge=0, le=2, description="The extractive engine takes sentences scoring within this of the best one "
-        "(0.15 before 2026-12-02; 0.25 chosen on the dev split and the first set; 0.3 from 2026-12-06: three tuning "
-        "answers gained a gold citation or key term, none lost one, 0.5 sentences longer)."
+        "(0.15 before 2026-12-02; 0.25 chosen on the dev split and the first set; 0.3 from 2026-12-06: two tuning "
+        "answers gained a gold citation or key term, none lost one; held out, nothing gained or lost and answers "
+        "0.3-0.7 sentences longer)."
     )
     min_relevance: float = Field(
         0.455,

@@ -498,8 +498,9 @@ class HybridRetriever:
 
     def _favour_asked_kinds(self, fused: dict[str, float], plan: QueryPlan, corpus: _Corpus) -> dict[str, float]:
         """Recommendations count for less when the question does not ask what was recommended,
-        case examples when it asks for none, and the title page and the introductions of the report and its sections when it asks no
-        fact about the review: they match many questions by restating them (an instruction
+        case examples when it asks for none (a child's story told in everyday words), and the title
+        page and the introductions of the report and its sections when it asks no fact about the
+        review: they match many questions by restating them (an instruction
         repeating its finding; the title naming the area and "children looked after"; "This report
         records the findings of the review of health services in safeguarding and looked after
         children services in Sefton"), without being what was asked; and the context section's
