@@ -15,9 +15,14 @@ from ingest.sources import load_source
 
 DATA = Path(__file__).resolve().parent / "data"
 RUN = 5
-DRAFTING_FILES = ("drafting_cases.jsonl", "drafting_cases_test.jsonl")
-QUESTION_FILES = ("questions.jsonl", "questions_dev.jsonl", "questions_test.jsonl", "questions_dev2.jsonl",
-                  "questions_test2.jsonl", "questions_dev3.jsonl", "questions_test3.jsonl")
+# Every eval file, by the name `assistant eval --questions` / `--drafting-cases` knows it by.
+QUESTION_SET_FILES = {"main": "questions.jsonl", "dev": "questions_dev.jsonl", "test": "questions_test.jsonl",
+                      "dev2": "questions_dev2.jsonl", "test2": "questions_test2.jsonl",
+                      "dev3": "questions_dev3.jsonl", "test3": "questions_test3.jsonl"}
+# The first drafting set (tuned on) and a held-out one written 2026-12-04, frozen.
+DRAFTING_SET_FILES = {"main": "drafting_cases.jsonl", "test": "drafting_cases_test.jsonl"}
+QUESTION_FILES = tuple(QUESTION_SET_FILES.values())
+DRAFTING_FILES = tuple(DRAFTING_SET_FILES.values())
 
 
 def load_paragraphs(reports_dir: Path) -> dict[str, Paragraph]:

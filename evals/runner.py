@@ -11,6 +11,7 @@ from rich.table import Table
 
 from assistant.engines.local import QUOTED_HEADING
 from assistant.errors import NOT_FOUND_ERRORS
+from evals.check_data import DATA, DRAFTING_SET_FILES, QUESTION_SET_FILES
 from evals.metrics import (
     Statement,
     best_threshold,
@@ -24,15 +25,11 @@ from evals.metrics import (
     share_found,
 )
 
-DATA = Path(__file__).resolve().parent / "data"
-QUESTIONS = DATA / "questions.jsonl"
-DRAFTING_CASES = DATA / "drafting_cases.jsonl"
-# The first drafting set (tuned on) and a held-out one written 2026-12-04, frozen.
-DRAFTING_SETS = {"main": DRAFTING_CASES, "test": DATA / "drafting_cases_test.jsonl"}
+QUESTION_SETS = {name: DATA / file for name, file in QUESTION_SET_FILES.items()}
+DRAFTING_SETS = {name: DATA / file for name, file in DRAFTING_SET_FILES.items()}
+QUESTIONS = QUESTION_SETS["main"]
+DRAFTING_CASES = DRAFTING_SETS["main"]
 GATES = Path(__file__).resolve().parent / "gates.json"
-QUESTION_SETS = {"main": QUESTIONS, "dev": DATA / "questions_dev.jsonl", "test": DATA / "questions_test.jsonl",
-                 "dev2": DATA / "questions_dev2.jsonl", "test2": DATA / "questions_test2.jsonl",
-                 "dev3": DATA / "questions_dev3.jsonl", "test3": DATA / "questions_test3.jsonl"}
 
 
 def question_set(name: str) -> Path:

@@ -157,9 +157,9 @@ class ExtractiveEngine:
 
 
 # The best sentence brings this many sentences after it, every other chosen sentence one: the
-# paragraph answering best often goes on with the detail asked for ("Recording the full name and
-# relationship of the adult to the child is important" two sentences after "Recording details of
-# the adult accompanying a child to a GP appointment is not consistently undertaken.").
+# paragraph answering best often goes on with the detail asked for ("what does the emotional
+# wellbeing specialist in Sefton's 0-19 service actually do": the whole family approach, two
+# sentences after the one naming the role).
 LEAD_FOLLOWING = 2
 
 
