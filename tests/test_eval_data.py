@@ -42,7 +42,8 @@ def test_every_question_set_matches_the_reports_and_its_splits_do_not_overlap():
     for name, rows in sets.items():
         assert check_questions(rows, paragraphs) == [], name
     for dev, test in (("questions_dev.jsonl", "questions_test.jsonl"), ("questions_dev2.jsonl", "questions_test2.jsonl"),
-                      ("questions_dev3.jsonl", "questions_test3.jsonl")):
+                      ("questions_dev3.jsonl", "questions_test3.jsonl"),
+                      ("questions_dev4.jsonl", "questions_test4.jsonl")):
         assert not {q["question"] for q in sets[dev]} & {q["question"] for q in sets[test]}
         assert sum(1 for q in sets[test] if q["kind"] == "unanswerable") >= 4
 
