@@ -583,6 +583,21 @@ def test_a_question_worded_far_from_the_report_is_answered_when_the_companion_em
     assert not alone.answerable and alone.relevance < blended.relevance
 
 
+@pytest.mark.slow
+def test_a_count_no_sentence_gives_declines_a_question_close_to_what_the_reports_count(real_service, monkeypatch):
+    """Leicester's report counts its children in care living in the city, never those placed
+    outside it: the question sits so close to that paragraph (relevance 0.77 before the penalty)
+    that 0.3 off for the missing count left it answered, with the count of those in the city."""
+    question = "How many of Leicester's children in care live outside the city?"
+    declined = real_service.ask(question, engine="extractive")
+    assert not declined.answerable and declined.citations == [], declined.answer
+
+    monkeypatch.setattr(real_service.settings.answer, "missing_kind_penalty", 0.3)
+    answered = real_service.ask(question, engine="extractive")
+    assert answered.answerable and "leicester-city-2016#context.9" in {c.id for c in answered.citations}
+    assert answered.relevance - declined.relevance == pytest.approx(0.1)
+
+
 def test_words_typed_short_run_together_or_in_another_form_are_known_to_the_reports():
     from assistant.grounding.relevance import unknown_word_share
 

@@ -474,7 +474,7 @@ def same_word(a: str, b: str) -> bool:
 
 
 def answerability(scored: list[ScoredSentence], unknown_share: float = 0.0, missing_kind: bool = False,
-                  unknown_penalty: float = 0.3, missing_kind_penalty: float = 0.3,
+                  unknown_penalty: float = 0.3, missing_kind_penalty: float = 0.4,
                   companion_best: float | None = None, companion_share: float = 0.0) -> float:
     """How well the context answers the question: the best sentence cosine among the retrieved
     paragraphs, blended (`companion_share`) with the companion embedder's best paragraph cosine
