@@ -579,6 +579,9 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     per_head = set() if counted else counted_per_head(asking)
     in_units = bool(_IN_UNITS.search(asking))
     focus = _distinctive(topic_words(question, titles) - _KIND_WORDS - counted, vocabulary.word_weights)
+    # An age says whose value is asked, not what it is of ("what share of five year olds in Sefton
+    # have tooth decay": a percentage of anything said of children is no answer).
+    focus = (focus - content_words(" ".join(m.group(0) for m in _AGE.finditer(question)))) or focus
     reworded = reports_words_for(focus | measure | per_head | timed | waited, vocabulary.word_weights)
     retrieved = [s for s in scored if s.item.why == "retrieved"]
     lead = set(list(dict.fromkeys(s.item.id for s in retrieved))[:LEAD_PARAGRAPHS])
