@@ -312,10 +312,10 @@ def test_an_answer_does_not_quote_a_bare_pointer_to_a_recommendation(real_servic
 
 
 @pytest.mark.parametrize("question,verdict", [
-    # dev g09 and the first set's r35: without the bonus their answers quote only the evidence.
-    # (dev g24, "Do Sefton's child mental health services consider the parents' own problems ...",
-    # was the first case until its verdict, saying "CAMHS", counted as saying "child ... mental
-    # health services" and was chosen without the bonus, 2026-12-06.)
+    # dev g09 and the first set's r35: without the bonus and the opening sentence brought along,
+    # their answers quote only the evidence. (dev g24, "Do Sefton's child mental health services
+    # consider the parents' own problems ...", was the first case until its verdict, saying "CAMHS",
+    # counted as saying "child ... mental health services" and was chosen without the bonus, 2026-12-06.)
     ("Are the medical checks for Leicester children in care done to a consistent standard?",
      "The quality of health assessments for LAC are inconsistent."),
     ("Are the views of children heard by health commissioners in Sefton?",
@@ -327,4 +327,21 @@ def test_a_finding_is_answered_with_its_judgement_not_only_its_evidence(real_ser
     concluded."""
     assert verdict in real_service.ask(question, engine="extractive").answer
     monkeypatch.setattr("assistant.grounding.relevance.VERDICT_BONUS", 0.0)
+    monkeypatch.setattr("assistant.engines.extractive.with_verdicts", lambda chosen, scored: chosen)
+    assert verdict not in real_service.ask(question, engine="extractive").answer
+
+
+@pytest.mark.parametrize("question,verdict", [
+    # dev4 p18 and e07: the verdict shares no word with the question and scores far below the
+    # evidence chosen from its paragraph (0.46 against 0.83 and 0.68), bonus and all.
+    ("Do family doctors and school nurses in Sefton share what they know about families?",
+     "Information sharing and joint working is inconsistent across the Sefton local area."),
+    ("Is Leicester's assessment of what local children need from health services kept up to date?",
+     "There has been no continuous or dynamic JSNA process in Leicester for children and young people."),
+])
+def test_a_finding_quoted_for_its_evidence_brings_its_judgement(real_service, question, verdict, monkeypatch):
+    """A finding some of whose evidence answers is quoted with its opening sentence, the judgement
+    the evidence supports, however far that sentence's words are from the question's."""
+    assert verdict in real_service.ask(question, engine="extractive").answer
+    monkeypatch.setattr("assistant.engines.extractive.with_verdicts", lambda chosen, scored: chosen)
     assert verdict not in real_service.ask(question, engine="extractive").answer

@@ -107,6 +107,7 @@ class ExtractiveEngine:
         groups = request.context.quotations
         chosen = with_quotation_partners(chosen, scored, groups)
         chosen = with_antecedents(chosen, scored)
+        chosen = with_verdicts(chosen, scored)
         # Read paragraph by paragraph, sentences in text order: first the paragraph giving the value
         # asked for ("over 600 looked-after children" for "LAC numbers"), then best first.
         # A quotation is read just after the paragraph introducing it (the first of its group).
@@ -201,6 +202,21 @@ def with_antecedents(chosen: list[ScoredSentence], scored: list[ScoredSentence])
         if before is not None and (before.item.id, before.start) not in taken:
             taken.add((before.item.id, before.start))
             result.append(before)
+    return result
+
+
+def with_verdicts(chosen: list[ScoredSentence], scored: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The chosen sentences, with the opening sentence of each finding they come from: a finding
+    opens with its judgement and goes on with the evidence for it."""
+    taken = {(s.item.id, s.start) for s in chosen}
+    result = list(chosen)
+    for sentence in chosen:
+        if sentence.item.paragraph.kind != "finding" or sentence.start == 0:
+            continue
+        opening = next((s for s in scored if s.item.id == sentence.item.id and s.start == 0), None)
+        if opening is not None and (opening.item.id, 0) not in taken:
+            taken.add((opening.item.id, 0))
+            result.append(opening)
     return result
 
 
