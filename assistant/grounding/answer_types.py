@@ -608,6 +608,10 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
                 return False
         if kind == "rate" and not _states_the_measure(asking, text):
             return False
+        # An average wait is said of the wait: one family's "six weeks old ... six months old by the
+        # time of her appointment" is no average.
+        if kind == "duration" and not _states_what_is_averaged(asking, text):
+            return False
         named = named_by.get(kind)
         if named and not _said_here_or_before(sentence, scored, lambda t: _about(named, t, reworded)):
             return False
