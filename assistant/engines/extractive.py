@@ -193,30 +193,31 @@ _POINTS_BACK = re.compile(r"^\W*(?:this|these|those|it|its|they|their|such|howev
 def with_antecedents(chosen: list[ScoredSentence], scored: list[ScoredSentence]) -> list[ScoredSentence]:
     """The chosen sentences, each that opens by pointing back joined by the sentence before it in
     its paragraph (what "this" or "they" is)."""
-    taken = {(s.item.id, s.start) for s in chosen}
-    result = list(chosen)
-    for sentence in chosen:
-        if not _POINTS_BACK.match(sentence.text):
-            continue
-        before = neighbour_in_paragraph(sentence, scored, before=True)
-        if before is not None and (before.item.id, before.start) not in taken:
-            taken.add((before.item.id, before.start))
-            result.append(before)
-    return result
+    return _joined_by(chosen, lambda sentence: neighbour_in_paragraph(sentence, scored, before=True)
+                      if _POINTS_BACK.match(sentence.text) else None)
 
 
 def with_verdicts(chosen: list[ScoredSentence], scored: list[ScoredSentence]) -> list[ScoredSentence]:
     """The chosen sentences, with the opening sentence of each finding they come from: a finding
     opens with its judgement and goes on with the evidence for it."""
+    def opening(sentence: ScoredSentence) -> ScoredSentence | None:
+        if sentence.item.paragraph.kind != "finding" or sentence.start == 0:
+            return None
+        return next((s for s in scored if s.item.id == sentence.item.id and s.start == 0), None)
+
+    return _joined_by(chosen, opening)
+
+
+def _joined_by(chosen: list[ScoredSentence], partner_of) -> list[ScoredSentence]:
+    """The chosen sentences, then each one's partner (`partner_of`: a sentence or None) not already
+    among them."""
     taken = {(s.item.id, s.start) for s in chosen}
     result = list(chosen)
     for sentence in chosen:
-        if sentence.item.paragraph.kind != "finding" or sentence.start == 0:
-            continue
-        opening = next((s for s in scored if s.item.id == sentence.item.id and s.start == 0), None)
-        if opening is not None and (opening.item.id, 0) not in taken:
-            taken.add((opening.item.id, 0))
-            result.append(opening)
+        partner = partner_of(sentence)
+        if partner is not None and (partner.item.id, partner.start) not in taken:
+            taken.add((partner.item.id, partner.start))
+            result.append(partner)
     return result
 
 
