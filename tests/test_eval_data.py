@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from evals.check_data import (DATA, DRAFTING_FILES, QUESTION_FILES, check_drafting_cases, check_questions, load_paragraphs, read_jsonl,
-                               shared_run)
+from evals.check_data import (DATA, DRAFTING_FILES, QUESTION_FILES, QUESTION_SET_FILES, check_drafting_cases,
+                               check_questions, load_paragraphs, read_jsonl, shared_run)
 from evals.runner import DRAFTING_CASES, QUESTIONS
 from tests.conftest import REPORTS_DIR
 
@@ -41,9 +41,10 @@ def test_every_question_set_matches_the_reports_and_its_splits_do_not_overlap():
     sets = {name: read_jsonl(DATA / name) for name in QUESTION_FILES}
     for name, rows in sets.items():
         assert check_questions(rows, paragraphs) == [], name
-    for dev, test in (("questions_dev.jsonl", "questions_test.jsonl"), ("questions_dev2.jsonl", "questions_test2.jsonl"),
-                      ("questions_dev3.jsonl", "questions_test3.jsonl"),
-                      ("questions_dev4.jsonl", "questions_test4.jsonl")):
+    splits = [(QUESTION_SET_FILES["dev" + name[4:]], file) for name, file in QUESTION_SET_FILES.items()
+              if name.startswith("test")]
+    assert len(splits) >= 4  # test, test2, test3, test4, each beside its dev half
+    for dev, test in splits:
         assert not {q["question"] for q in sets[dev]} & {q["question"] for q in sets[test]}
         assert sum(1 for q in sets[test] if q["kind"] == "unanswerable") >= 4
 
