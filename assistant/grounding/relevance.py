@@ -473,9 +473,8 @@ def same_word(a: str, b: str) -> bool:
             or stem(a) == stem(b))
 
 
-def answerability(scored: list[ScoredSentence], unknown_share: float = 0.0, missing_kind: bool = False,
-                  unknown_penalty: float = 0.3, missing_kind_penalty: float = 0.4,
-                  companion_best: float | None = None, companion_share: float = 0.0) -> float:
+def answerability(scored: list[ScoredSentence], unknown_share: float, missing_kind: bool, unknown_penalty: float,
+                  missing_kind_penalty: float, companion_best: float | None, companion_share: float) -> float:
     """How well the context answers the question: the best sentence cosine among the retrieved
     paragraphs, blended (`companion_share`) with the companion embedder's best paragraph cosine
     when there is one, less a penalty for question words the reports never use and another when
@@ -485,7 +484,8 @@ def answerability(scored: list[ScoredSentence], unknown_share: float = 0.0, miss
 
     Two models rarely misjudge the same question: MiniLM scores a question worded far from the
     report low ("take-home methadone ... somewhere safe to lock it away"), the larger companion
-    reads the paraphrase; an off-topic question scores low with both."""
+    reads the paraphrase; an off-topic question scores low with both. The penalties and the share
+    are the answer settings' (one default, in settings.py)."""
     if any(s.item.why == "named" for s in scored):
         return 1.0
     best = max((s.cosine for s in scored if s.item.why == "retrieved"), default=0.0)
