@@ -97,6 +97,16 @@ class RetrievalSettings(BaseModel):
         "figures best (gold cited, declines, abstention).",
     )
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
+    lexical_k1: float = Field(
+        1.2, gt=0, le=5, description="BM25's k1: how soon a word said again stops adding to a paragraph's score "
+        "(Lucene's default; bm25s' own 1.5 before 2026-12-07: on the five tuning sets 1.2 moved two gold paragraphs "
+        "up a place and answered one more dev4 question, and moved none down; 0.9 lost a dev2 key term, 2.0 two dev4 "
+        "gold paragraphs).",
+    )
+    lexical_b: float = Field(
+        0.75, ge=0, le=1, description="BM25's b: how much a long paragraph's score is cut for its length (Lucene's "
+        "default; 0.5 and 0.9 each lost tuning questions from the top 5 or their gold citation).",
+    )
     sentence_weight: float = Field(
         0.0, ge=0, description="Weight of the ranking by single sentences (their stored vectors) in fusion; 0 = off "
         "(0.5 before 2026-12-04: beside the companion embedder it no longer helped: dev + dev2 recall@5 0.900 -> "

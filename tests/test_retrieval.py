@@ -6,6 +6,7 @@ import pytest
 from langchain_core.documents import Document
 
 from assistant.retrieval.query_analysis import expand_query
+from assistant.settings import RetrievalSettings
 from ingest.acronyms import learn_acronyms
 
 
@@ -91,9 +92,28 @@ def test_the_word_ranker_counts_each_query_word_once():
     from vectorstore.lexical import LexicalIndex
 
     paragraphs = load_paragraphs(REPORTS_DIR)
-    index = LexicalIndex(list(paragraphs.values()))
+    settings = RetrievalSettings()
+    index = LexicalIndex(list(paragraphs.values()), k1=settings.lexical_k1, b=settings.lexical_b)
     assert index.search("children children children looked after named nurse", 10) == \
         index.search("children looked after named nurse", 10)
     expanded = expand_query("is there a named nurse for children in care in the provider service", {})
     best, _ = index.search(expanded, 1)[0]
     assert "named nurse" in paragraphs[best].text.lower()
+
+
+def test_the_word_ranker_reads_its_bm25_parameters_from_the_settings(settings):
+    """k1 and b come from the retrieval settings (one copy), and change the word ranker's scores."""
+    from assistant.service import build_service
+    from tests.conftest import CountingEmbedder
+    from vectorstore.embeddings import HashingEmbedder
+
+    scores = {}
+    for k1 in (1.2, 3.0):
+        settings.retrieval.lexical_k1, settings.retrieval.lexical_b = k1, 0.5
+        service = build_service(settings, embedder=CountingEmbedder(HashingEmbedder()))
+        if k1 == 1.2:
+            service.ingest()
+        index = service.retriever.corpus().lexical
+        assert (index.retriever.k1, index.retriever.b) == (k1, 0.5)
+        scores[k1] = index.search("named nurse for children looked after", 5)
+    assert [cid for cid, _ in scores[1.2]] and scores[1.2] != scores[3.0]

@@ -38,9 +38,11 @@ def text_stems(texts: list[str]) -> list[list[str]]:
 
 class LexicalIndex:
     """An in-memory BM25 index of the active paragraphs; rebuilt when the store changes, from
-    tokens the caller may have kept per report (`lexical_tokens`)."""
+    tokens the caller may have kept per report (`lexical_tokens`). `k1` is how soon a word said
+    again stops adding to a paragraph's score, `b` how much a long paragraph's score is cut for its
+    length (the retrieval settings' lexical_k1 and lexical_b)."""
 
-    def __init__(self, paragraphs: list[Paragraph], tokens: list[list[str]] | None = None):
+    def __init__(self, paragraphs: list[Paragraph], tokens: list[list[str]] | None = None, *, k1: float, b: float):
         import bm25s
 
         self._bm25s = bm25s
@@ -48,7 +50,7 @@ class LexicalIndex:
         self.citation_ids = [p.citation_id for p in paragraphs]
         self.report_ids = np.array([p.report_id for p in paragraphs])
         self.kinds = np.array([p.kind for p in paragraphs])
-        self.retriever = bm25s.BM25()
+        self.retriever = bm25s.BM25(k1=k1, b=b)
         if paragraphs:
             self.retriever.index(tokens if tokens is not None else lexical_tokens(paragraphs), show_progress=False)
 

@@ -320,7 +320,8 @@ class HybridRetriever:
         return _Corpus(
             versions=versions,
             paragraphs={p.citation_id: p for p in paragraphs},
-            lexical=LexicalIndex(paragraphs, [t for _, d in digests for t in d.tokens]),
+            lexical=LexicalIndex(paragraphs, [t for _, d in digests for t in d.tokens], k1=self.settings.lexical_k1,
+                                 b=self.settings.lexical_b),
             acronyms=acronyms,
             names=ReportNames({rid: r for rid, r in reports.items() if rid in versions},
                               {rid: d.names for rid, d in digests}),
