@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, EngineOutput, JudgementRequest
-from assistant.grounding.citations import Segment
+from assistant.grounding.citations import Segment, claims_naming_figures
 from assistant.engines.chat import split_draft
 from assistant.engines.extractive import ExtractiveEngine, impact_sentence, quoted_segments
 from assistant.engines.local_models import (ModelUnavailableError, installed_path, packaged, verify_file)
@@ -393,8 +393,10 @@ def _tidy(text: str) -> str:
 
 
 def _supported(segments: list[Segment], min_share: float, keep_uncited: int = 0) -> list[Segment]:
-    """The written sentences the sentences they cite support: every figure, and at least `min_share`
-    of their content words, found in the cited sentences. A sentence that fails is dropped rather
+    """The written sentences the sentences they cite support: every figure (but the report's year
+    and the paragraph's number, which say where the sentence is from: "The Leicester City 2016
+    report found that ..."), and at least `min_share` of their content words, found in the cited
+    sentences. A sentence that fails is dropped rather
     than shown marked (an answer then quotes what it was drawn from: left_out). The first
     `keep_uncited` sentences are kept without a citation (a draft's observation: the inspector's
     own words)."""
@@ -404,7 +406,7 @@ def _supported(segments: list[Segment], min_share: float, keep_uncited: int = 0)
             kept.append(segment)
             continue
         evidence = " ".join(claim.quote or "" for claim in segment.claims)
-        if segment.claims and carries(evidence, segment.text, min_share):
+        if segment.claims and carries(evidence, segment.text, min_share, claims_naming_figures(segment.claims)):
             kept.append(segment)
     return kept
 

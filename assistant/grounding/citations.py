@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Iterable
 
 from assistant.markers import CITATION_ID, UNSUPPORTED_MARK, neutralise
 from assistant.retrieval.words import containment, figures_in
@@ -211,9 +212,21 @@ def _unsupported_figures(sentence: str, cited: list[Citation], context: dict[str
     for citation in cited:
         paragraph = context[citation.id]
         evidence |= figures_in(_enclosing_sentences(paragraph.text, citation.start, citation.end))
-        evidence |= figures_in(f"{paragraph.para} {paragraph.report_id} {citation.report_title}")
-        evidence |= {paragraph.para.removeprefix("rec:")}
+        evidence |= naming_figures(paragraph.citation_id, citation.report_title)
     return figures_in(sentence) - evidence
+
+
+def naming_figures(citation_id: str, report_title: str = "") -> set[str]:
+    """The figures a sentence gives when it says where its evidence is from: the paragraph's
+    number and the report's year ("paragraph 5.3.18", "recommendation 2.16", "The Leicester City
+    2016 report found ...", "Sefton (2018)")."""
+    report_id, _, para = citation_id.partition("#")
+    return figures_in(f"{para} {report_id} {report_title}") | {para.removeprefix("rec:")}
+
+
+def claims_naming_figures(claims: Iterable[Claim]) -> set[str]:
+    """naming_figures of every paragraph the claims cite."""
+    return set().union(*(naming_figures(claim.id) for claim in claims))
 
 
 def _enclosing_sentences(text: str, start: int, end: int) -> str:

@@ -8,17 +8,19 @@ rather than lost.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import AbstractSet, Sequence
 
 from assistant.grounding.citations import Segment
 from assistant.grounding.relevance import ScoredSentence
 from assistant.retrieval.words import containment, figures_in
 
 
-def carries(written: str, sentence: str, min_share: float) -> bool:
+def carries(written: str, sentence: str, min_share: float, named_figures: AbstractSet[str] = frozenset()) -> bool:
     """Whether `written` states what `sentence` says: at least `min_share` of its content words
-    and every figure it gives."""
-    return containment(sentence, written) >= min_share and figures_in(sentence) <= figures_in(written)
+    and every figure it gives, but for `named_figures`, figures the sentence may give by naming
+    where `written` is from (citations.naming_figures: a report's year, a paragraph's number)."""
+    return (containment(sentence, written) >= min_share
+            and figures_in(sentence) <= figures_in(written) | named_figures)
 
 
 def left_out(evidence: Sequence[ScoredSentence], written: Sequence[Segment], min_share: float) -> list[ScoredSentence]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.grounding.citations import Claim, Segment, parse_cited_text
+from assistant.grounding.citations import Claim, Segment, claims_naming_figures, naming_figures, parse_cited_text
 from assistant.grounding.context import AnswerContext, ContextParagraph
 from assistant.grounding.coverage import carries
 from assistant.grounding.relevance import ScoredSentence
@@ -177,7 +177,8 @@ def _quoted_markers(group: str, by_handle: dict[str, SheetSentence]) -> str:
 def attribute_uncited(segments: list[Segment], sheet: SentenceSheet, min_share: float = 0.6) -> None:
     """A sentence the model left without a handle is given the sheet sentence that states it (or
     two neighbouring sentences of one paragraph, when the model joined them), when they share at
-    least `min_share` of its content words and every figure it gives; the checks then treat it
+    least `min_share` of its content words and every figure it gives (but a report's year or a
+    paragraph's number saying where it is from); the checks then treat it
     like any other claim. Otherwise it stays uncited (and is marked)."""
     candidates = [[s] for s in sheet.sentences] + [
         [a, b] for a, b in zip(sheet.sentences, sheet.sentences[1:]) if a.item.id == b.item.id]
@@ -189,7 +190,8 @@ def attribute_uncited(segments: list[Segment], sheet: SentenceSheet, min_share: 
             evidence = " ".join(s.text for s in group)
             share = containment(segment.text, evidence)
             # a pair must say more than its better half: prefer one sentence when it is enough
-            if share > best_share + (0.1 if len(group) > 1 else 0) and figures_in(segment.text) <= figures_in(evidence):
+            stated = figures_in(evidence) | set().union(*(naming_figures(s.citation_id) for s in group))
+            if share > best_share + (0.1 if len(group) > 1 else 0) and figures_in(segment.text) <= stated:
                 best, best_share = group, share
         if best is not None and best_share >= min_share:
             segment.claims.extend(Claim(s.citation_id, s.text) for s in best)
@@ -205,14 +207,15 @@ def complete_citations(segments: list[Segment], sheet: SentenceSheet, min_share:
         if segment.kind != "claim" or not segment.claims:
             continue
         evidence = " ".join(claim.quote or "" for claim in segment.claims)
-        if carries(evidence, segment.text, min_share):
+        if carries(evidence, segment.text, min_share, claims_naming_figures(segment.claims)):
             continue
         cited = {(claim.id, claim.quote) for claim in segment.claims}
         paragraphs = {claim.id for claim in segment.claims}
         others = sorted((s for s in sheet.sentences if (s.citation_id, s.text) not in cited),
                         key=lambda s: s.citation_id not in paragraphs)
         for sentence in others:
-            if carries(f"{evidence} {sentence.text}", segment.text, min_share):
+            named = claims_naming_figures([*segment.claims, Claim(sentence.citation_id, sentence.text)])
+            if carries(f"{evidence} {sentence.text}", segment.text, min_share, named):
                 segment.claims.append(Claim(sentence.citation_id, sentence.text))
                 break
 
