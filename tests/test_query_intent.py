@@ -457,6 +457,41 @@ def test_unknown_query_words_borrow_the_nearest_report_words():
     assert expansions("refugees", 1.0) == []  # 1 turns it off
 
 
+class _RecordingEmbedder(_LetterEmbedder):
+    def __init__(self):
+        self.texts: list[str] = []
+
+    def embed_documents(self, texts):
+        self.texts += texts
+        return super().embed_documents(texts)
+
+
+def test_words_are_embedded_as_written_not_as_folded(real_service):
+    """content_words folds a plural by its last "s" ("bosses" -> "bosse", "injuries" -> "injurie"):
+    MiniLM read the folded forms as misspellings, and "bosses" borrowed "boxes". The model now
+    reads each word as the text writes it, on both sides."""
+    from assistant.retrieval.neighbours import written_form_counts, written_forms
+
+    forms = written_forms(written_form_counts(["Two injuries, one injury.", "The process; processes."]))
+    assert (forms["injurie"], forms["injury"], forms["proces"]) == ("injuries", "injury", "process")
+    assert real_service.retriever.corpus().written["injurie"] == "injuries"  # from the reports' text
+
+    embedder = _RecordingEmbedder()
+    neighbours = VocabularyNeighbours(lambda: embedder)
+    neighbours.expansions(["bosse"], embedder.embed_documents(["bosses"]), {"injurie", "supervisor"}, 0.5,
+                          {"injurie": "injuries"})
+    assert set(embedder.texts) == {"bosses", "injuries", "supervisor"}
+
+
+def test_a_question_s_unknown_words_are_embedded_as_it_writes_them(real_service, monkeypatch):
+    embedder = real_service.retriever._embedder()
+    seen: list[str] = []
+    original = embedder.embed_documents
+    monkeypatch.setattr(embedder, "embed_documents", lambda texts: seen.extend(texts) or original(texts))
+    real_service.search("Do the bosses of Sefton's different agencies work well together?", k=3)
+    assert "bosses" in seen and "bosse" not in seen
+
+
 def test_words_the_reports_never_use_still_find_the_paragraph(real_service):
     ranked = [r.id for r in real_service.search(
         "Do refugee children who arrive alone in Sefton get registered with doctors and dentists?", k=5)]

@@ -22,7 +22,7 @@ from assistant.retrieval.distinctive_words import distinctive_in_corpus, distinc
 from assistant.retrieval.intent import (CASE_EXAMPLE, RECOMMENDATION, asks_about_an_earlier_inspection,
                                         asks_about_the_review, asks_who_provides)
 from assistant.retrieval.everyday_terms import in_reports_words, reports_wording, synonym_term_counts
-from assistant.retrieval.neighbours import VocabularyNeighbours
+from assistant.retrieval.neighbours import VocabularyNeighbours, written_form_counts, written_forms
 from assistant.retrieval.review_facts import fact_paragraphs
 from assistant.retrieval.initialisms import InitialismGuesser
 from assistant.retrieval.quotations import quotation_groups
@@ -85,6 +85,7 @@ class _Corpus:
     stems: dict[str, frozenset[str]]  # citation id -> the stemmed words of the paragraph's text (text_stems)
     stem_weights: dict[str, float]  # stemmed word -> inverse document frequency over paragraphs
     area_stems: frozenset[str]  # area_words stemmed
+    written: dict[str, str]  # content word as folded ("injurie") -> as the reports write it ("injuries")
 
     @property
     def vocabulary(self):
@@ -242,13 +243,15 @@ class _ReportDigest:
     synonym_terms: Counter  # how often the report uses each term of the synonym list
     sole_words: dict[str, str]  # content word only one of its paragraphs uses -> that paragraph
     stems: list[frozenset[str]]  # each paragraph's stemmed words (text_stems)
+    written: Counter  # (content word as folded, as written) -> how often (neighbours.written_form_counts)
 
     @classmethod
     def of(cls, paragraphs: list[Paragraph]) -> "_ReportDigest":
         return cls(paragraphs, learn_acronyms(paragraphs), document_frequencies(paragraphs),
                    lexical_tokens(paragraphs), NameEvidence.of(paragraphs),
                    synonym_term_counts(p.text for p in paragraphs), sole_words(paragraphs),
-                   [frozenset(words) for words in text_stems([p.text for p in paragraphs])])
+                   [frozenset(words) for words in text_stems([p.text for p in paragraphs])],
+                   written_form_counts(p.text for p in paragraphs))
 
 
 def cleaned_query(query: str | None) -> str:
@@ -342,6 +345,7 @@ class HybridRetriever:
             stem_weights=inverse_document_frequencies(Counter(w for words in stems.values() for w in words),
                                                       len(paragraphs)),
             area_stems=frozenset(text_stems([" ".join(areas)])[0]) if areas else frozenset(),
+            written=written_forms(sum((d.written for _, d in digests), Counter())),
         )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
@@ -451,7 +455,9 @@ class HybridRetriever:
         # One forward pass for the query and its unknown words (a second embedding call cost
         # about as much as the first on 2 cores); a query alone is embedded as a query.
         if unknown:
-            vectors = self._embedder().embed_documents([plan.expanded, *unknown])
+            # each unknown word as the question writes it ("bosses", not the folded "bosse")
+            asked = written_forms(written_form_counts([plan.query]))
+            vectors = self._embedder().embed_documents([plan.expanded, *(asked.get(w, w) for w in unknown)])
             vector = vectors[0]
         else:
             vector, vectors = self._embedder().embed_query(plan.expanded), []
@@ -460,7 +466,8 @@ class HybridRetriever:
             return [cid for cid, _ in self.store.dense_search(vector, n, report_ids, only_kinds,
                                                               versions=corpus.versions, unit=unit)]
 
-        added = self._neighbours.expansions(unknown, vectors[1:], corpus.vocabulary, settings.neighbour_similarity)
+        added = self._neighbours.expansions(unknown, vectors[1:], corpus.vocabulary, settings.neighbour_similarity,
+                                            corpus.written)
         words = f"{plan.expanded} {' '.join(added)}" if added else plan.expanded
 
         def lexical(only_kinds) -> list[str]:

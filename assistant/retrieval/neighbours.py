@@ -6,8 +6,10 @@ word it has never seen."""
 
 from __future__ import annotations
 
+import re
 import threading
-from typing import Callable, Iterable
+from collections import Counter
+from typing import Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -16,26 +18,29 @@ from assistant.retrieval.words import content_words
 
 class VocabularyNeighbours:
     """Unit vectors of the corpus vocabulary, embedded once per word and kept across corpus
-    rebuilds (a new report costs only its new words)."""
+    rebuilds (a new report costs only its new words). A word is embedded as the texts write it
+    (`written_forms`: "injuries", not the folded "injurie", which the model reads as a misspelling)."""
 
     def __init__(self, embedder: Callable[[], object]):
         self._embedder = embedder
-        self._vectors: dict[str, np.ndarray] = {}
-        self._matrix: tuple[tuple[str, ...], np.ndarray] | None = None
+        self._vectors: dict[str, np.ndarray] = {}  # written form -> unit vector
+        self._matrix: tuple[tuple[str, ...], tuple[str, ...], np.ndarray] | None = None
         self._lock = threading.Lock()
 
-    def _vocabulary_matrix(self, vocabulary: Iterable[str]) -> tuple[tuple[str, ...], np.ndarray]:
+    def _vocabulary_matrix(self, vocabulary: Iterable[str],
+                           written: Mapping[str, str]) -> tuple[tuple[str, ...], np.ndarray]:
         words = tuple(sorted(w for w in vocabulary if w.isalpha() and len(w) > 2))
+        forms = tuple(written.get(w, w) for w in words)
         with self._lock:
-            if self._matrix is not None and self._matrix[0] == words:
-                return self._matrix
-            missing = [w for w in words if w not in self._vectors]
+            if self._matrix is not None and self._matrix[:2] == (words, forms):
+                return words, self._matrix[2]
+            missing = list(dict.fromkeys(f for f in forms if f not in self._vectors))
             if missing:
-                for word, vector in zip(missing, self._embedder().embed_documents(missing)):
-                    self._vectors[word] = _unit(vector)
-            matrix = np.stack([self._vectors[w] for w in words]) if words else np.zeros((0, 1), dtype=np.float32)
-            self._matrix = (words, matrix)
-            return self._matrix
+                for form, vector in zip(missing, self._embedder().embed_documents(missing)):
+                    self._vectors[form] = _unit(vector)
+            matrix = np.stack([self._vectors[f] for f in forms]) if forms else np.zeros((0, 1), dtype=np.float32)
+            self._matrix = (words, forms, matrix)
+            return words, matrix
 
     @staticmethod
     def unknown_words(query: str, vocabulary) -> list[str]:
@@ -43,13 +48,14 @@ class VocabularyNeighbours:
         return [w for w in sorted(content_words(query)) if w.isalpha() and len(w) > 2 and w not in vocabulary]
 
     def expansions(self, unknown: list[str], vectors, vocabulary, min_similarity: float,
-                   per_word: int = 2) -> list[str]:
-        """For each unknown word (`unknown_words`), embedded as `vectors` (one row each; the
-        caller embeds them in the same call as the query), up to `per_word` report words at least
-        `min_similarity` alike (cosine)."""
+                   written: Mapping[str, str] | None = None, per_word: int = 2) -> list[str]:
+        """For each unknown word (`unknown_words`), embedded as `vectors` (one row each, of the
+        word as the question writes it; the caller embeds them in the same call as the query), up
+        to `per_word` report words at least `min_similarity` alike (cosine); the report words are
+        embedded as `written` gives their forms (`written_forms` of the reports)."""
         if not unknown or min_similarity >= 1:
             return []
-        words, matrix = self._vocabulary_matrix(vocabulary)
+        words, matrix = self._vocabulary_matrix(vocabulary, written or {})
         if not words:
             return []
         queries = np.stack([_unit(v) for v in vectors])
@@ -60,6 +66,29 @@ class VocabularyNeighbours:
                 if row[index] >= min_similarity and words[index] not in added:
                     added.append(words[index])
         return added
+
+
+def written_form_counts(texts: Iterable[str]) -> Counter:
+    """How often the texts write each word, as (the word folded by `content_words`, as written):
+    ("injurie", "injuries"), ("proces", "process")."""
+    counts: Counter = Counter()
+    for text in texts:
+        for word in _WORD.findall(text.lower()):
+            folded = content_words(word)
+            if folded:
+                counts[(next(iter(folded)), word)] += 1
+    return counts
+
+
+def written_forms(counts: Counter) -> dict[str, str]:
+    """Each folded content word -> the form the texts write most often (`written_form_counts`)."""
+    forms: dict[str, str] = {}
+    for (folded, word), _ in counts.most_common():
+        forms.setdefault(folded, word)
+    return forms
+
+
+_WORD = re.compile(r"[a-z0-9%]+")
 
 
 def _unit(vector) -> np.ndarray:
