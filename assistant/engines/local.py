@@ -396,10 +396,9 @@ def _supported(segments: list[Segment], min_share: float, keep_uncited: int = 0)
     """The written sentences the sentences they cite support: every figure (but the report's year
     and the paragraph's number, which say where the sentence is from: "The Leicester City 2016
     report found that ..."), and at least `min_share` of their content words, found in the cited
-    sentences. A sentence that fails is dropped rather
-    than shown marked (an answer then quotes what it was drawn from: left_out). The first
-    `keep_uncited` sentences are kept without a citation (a draft's observation: the inspector's
-    own words)."""
+    sentences. A sentence that fails is dropped rather than shown marked (an answer then quotes
+    what it was drawn from: left_out). The first `keep_uncited` sentences are kept without a
+    citation (a draft's observation: the inspector's own words)."""
     kept = []
     for index, segment in enumerate(segments):
         if segment.kind != "claim" or (index < keep_uncited and not segment.claims):

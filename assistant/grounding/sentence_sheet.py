@@ -178,8 +178,8 @@ def attribute_uncited(segments: list[Segment], sheet: SentenceSheet, min_share: 
     """A sentence the model left without a handle is given the sheet sentence that states it (or
     two neighbouring sentences of one paragraph, when the model joined them), when they share at
     least `min_share` of its content words and every figure it gives (but a report's year or a
-    paragraph's number saying where it is from); the checks then treat it
-    like any other claim. Otherwise it stays uncited (and is marked)."""
+    paragraph's number saying where it is from); the checks then treat it like any other claim.
+    Otherwise it stays uncited (and is marked)."""
     candidates = [[s] for s in sheet.sentences] + [
         [a, b] for a, b in zip(sheet.sentences, sheet.sentences[1:]) if a.item.id == b.item.id]
     for segment in segments:
