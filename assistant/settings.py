@@ -100,8 +100,8 @@ class RetrievalSettings(BaseModel):
     lexical_k1: float = Field(
         1.2, gt=0, le=5, description="BM25's k1: how soon a word said again stops adding to a paragraph's score "
         "(Lucene's default; bm25s' own 1.5 before 2026-12-07: on the five tuning sets 1.2 moved two gold paragraphs "
-        "up a place and answered one more dev4 question, and moved none down; 0.9 lost a dev2 key term, 2.0 two dev4 "
-        "gold paragraphs).",
+        "up a place and answered one more dev4 question, and moved none down; 0.9 lost a dev2 key term, 2.0 a dev4 "
+        "question from the first five and its gold citation).",
     )
     lexical_b: float = Field(
         0.75, ge=0, le=1, description="BM25's b: how much a long paragraph's score is cut for its length (Lucene's "

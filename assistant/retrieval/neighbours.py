@@ -6,14 +6,13 @@ word it has never seen."""
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import Counter
 from typing import Callable, Iterable, Mapping
 
 import numpy as np
 
-from assistant.retrieval.words import content_words
+from assistant.retrieval.words import WORD, content_words, folded
 
 
 class VocabularyNeighbours:
@@ -73,22 +72,16 @@ def written_form_counts(texts: Iterable[str]) -> Counter:
     ("injurie", "injuries"), ("proces", "process")."""
     counts: Counter = Counter()
     for text in texts:
-        for word in _WORD.findall(text.lower()):
-            folded = content_words(word)
-            if folded:
-                counts[(next(iter(folded)), word)] += 1
+        counts.update((folded(word), word) for word in WORD.findall(text.lower()))
     return counts
 
 
 def written_forms(counts: Counter) -> dict[str, str]:
     """Each folded content word -> the form the texts write most often (`written_form_counts`)."""
     forms: dict[str, str] = {}
-    for (folded, word), _ in counts.most_common():
-        forms.setdefault(folded, word)
+    for (as_folded, as_written), _ in counts.most_common():
+        forms.setdefault(as_folded, as_written)
     return forms
-
-
-_WORD = re.compile(r"[a-z0-9%]+")
 
 
 def _unit(vector) -> np.ndarray:

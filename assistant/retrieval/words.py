@@ -22,9 +22,17 @@ FRAMING_WORDS = frozenset(
     "need needed must action actions get got given".split())
 
 
+WORD = re.compile(r"[a-z0-9%]+")  # a word of lower-cased text, as content_words reads it
+
+
+def folded(word: str) -> str:
+    """A word with a plural's last "s" dropped, as content_words compares words ("bosses" ->
+    "bosse": a form for matching, not for reading)."""
+    return word[:-1] if len(word) > 4 and word.endswith("s") else word
+
+
 def content_words(text: str) -> set[str]:
-    words = re.findall(r"[a-z0-9%]+", text.lower())
-    return {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words if w not in STOPWORDS and len(w) > 1}
+    return {folded(w) for w in WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
 
 
 def containment(part: str, whole: str) -> float:
