@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Iterator
 
 from assistant.engines.base import AnswerRequest, DraftOutput, DraftRequest, EngineOutput, JudgementRequest
-from assistant.grounding.citations import Segment, claims_naming_figures
+from assistant.grounding.citations import Segment
 from assistant.engines.chat import split_draft
 from assistant.engines.extractive import ExtractiveEngine, impact_sentence, quoted_segments
 from assistant.engines.local_models import (ModelUnavailableError, installed_path, packaged, verify_file)
 from assistant.errors import EngineBusyError, LLMError
 from assistant.grounding.context import AnswerContext, ContextParagraph, restrict
-from assistant.grounding.coverage import carries, left_out
+from assistant.grounding.coverage import claims_carry, left_out
 from assistant.grounding.relevance import ScoredSentence
 from assistant.grounding.sentence_sheet import (HandleTranslator, SentenceSheet, attribute_uncited, build_sheet,
                                                 complete_citations, listed_sheet, parse_handled_text)
@@ -404,8 +404,7 @@ def _supported(segments: list[Segment], min_share: float, keep_uncited: int = 0)
         if segment.kind != "claim" or (index < keep_uncited and not segment.claims):
             kept.append(segment)
             continue
-        evidence = " ".join(claim.quote or "" for claim in segment.claims)
-        if segment.claims and carries(evidence, segment.text, min_share, claims_naming_figures(segment.claims)):
+        if segment.claims and claims_carry(segment.claims, segment.text, min_share):
             kept.append(segment)
     return kept
 

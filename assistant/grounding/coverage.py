@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import AbstractSet, Sequence
 
-from assistant.grounding.citations import Segment
+from assistant.grounding.citations import Claim, Segment, claims_naming_figures
 from assistant.grounding.relevance import ScoredSentence
 from assistant.retrieval.words import containment, figures_in
 
@@ -21,6 +21,13 @@ def carries(written: str, sentence: str, min_share: float, named_figures: Abstra
     where `written` is from (citations.naming_figures: a report's year, a paragraph's number)."""
     return (containment(sentence, written) >= min_share
             and figures_in(sentence) <= figures_in(written) | named_figures)
+
+
+def claims_carry(claims: Sequence[Claim], sentence: str, min_share: float) -> bool:
+    """Whether the sentences the claims quote, read together, state what `sentence` says
+    (`carries`), a report's year and a paragraph's number counting as said (naming_figures)."""
+    return carries(" ".join(claim.quote or "" for claim in claims), sentence, min_share,
+                   claims_naming_figures(claims))
 
 
 def left_out(evidence: Sequence[ScoredSentence], written: Sequence[Segment], min_share: float) -> list[ScoredSentence]:

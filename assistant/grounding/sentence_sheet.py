@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.grounding.citations import Claim, Segment, claims_naming_figures, naming_figures, parse_cited_text
+from assistant.grounding.citations import Claim, Segment, naming_figures, parse_cited_text
 from assistant.grounding.context import AnswerContext, ContextParagraph
-from assistant.grounding.coverage import carries
+from assistant.grounding.coverage import claims_carry
 from assistant.grounding.relevance import ScoredSentence
 from assistant.markers import HeldBackStream, neutralise
 from assistant.retrieval.words import containment, figures_in
@@ -206,17 +206,16 @@ def complete_citations(segments: list[Segment], sheet: SentenceSheet, min_share:
     for segment in segments:
         if segment.kind != "claim" or not segment.claims:
             continue
-        evidence = " ".join(claim.quote or "" for claim in segment.claims)
-        if carries(evidence, segment.text, min_share, claims_naming_figures(segment.claims)):
+        if claims_carry(segment.claims, segment.text, min_share):
             continue
         cited = {(claim.id, claim.quote) for claim in segment.claims}
         paragraphs = {claim.id for claim in segment.claims}
         others = sorted((s for s in sheet.sentences if (s.citation_id, s.text) not in cited),
                         key=lambda s: s.citation_id not in paragraphs)
         for sentence in others:
-            named = claims_naming_figures([*segment.claims, Claim(sentence.citation_id, sentence.text)])
-            if carries(f"{evidence} {sentence.text}", segment.text, min_share, named):
-                segment.claims.append(Claim(sentence.citation_id, sentence.text))
+            extra = Claim(sentence.citation_id, sentence.text)
+            if claims_carry([*segment.claims, extra], segment.text, min_share):
+                segment.claims.append(extra)
                 break
 
 

@@ -312,11 +312,13 @@ class HybridRetriever:
         word_counts: Counter = Counter()
         capitalised: Counter = Counter()
         term_counts: Counter = Counter()
+        written: Counter = Counter()
         areas = tuple(area_words(reports, versions))
         stems = {p.citation_id: words for _, d in digests for p, words in zip(d.paragraphs, d.stems)}
         for _, digest in digests:
             capitalised.update(digest.names.capitalised)
             term_counts.update(digest.synonym_terms)
+            written.update(digest.written)
             for acronym, expansion in digest.acronyms.items():
                 acronyms.setdefault(acronym, expansion)  # the first definition wins, in report order
             word_counts.update(digest.word_counts)
@@ -345,7 +347,7 @@ class HybridRetriever:
             stem_weights=inverse_document_frequencies(Counter(w for words in stems.values() for w in words),
                                                       len(paragraphs)),
             area_stems=frozenset(text_stems([" ".join(areas)])[0]) if areas else frozenset(),
-            written=written_forms(sum((d.written for _, d in digests), Counter())),
+            written=written_forms(written),
         )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,
