@@ -15,11 +15,13 @@ STOPWORDS = frozenset(
 
 
 # Words that frame a question rather than say what it is about ("what did they recommend about";
-# "did CQC ask for ...": the reviewer, named).
+# "did CQC ask for ...": the reviewer, named), and the fillers staff type in place of a topic
+# ("do they pass stuff to the MASH", "CAMHS etc"), content_words' folded forms ("things" -> "thing").
 FRAMING_WORDS = frozenset(
     "recommend recommended recommendation recommendations rec recs inspector inspectors review report reports say said cqc "
     "find found ask asked want wanted done tell told happen happened area areas anything something made make "
-    "need needed must action actions get got given".split())
+    "need needed must action actions get got given "
+    "stuff thing etc whatever everything kind sort lot bit basically actually really".split())
 
 
 WORD = re.compile(r"[a-z0-9%]+")  # a word of lower-cased text, as content_words reads it
