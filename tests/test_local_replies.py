@@ -154,3 +154,38 @@ def test_a_sentence_naming_its_report_by_year_is_kept_and_another_year_is_not(re
         assert (f"The Leicester City {year} report found that" in answer.answer) == kept, answer.answer
         for citation in answer.citations:
             assert real_service.paragraph(citation.id).text[citation.start:citation.end] == citation.quote
+
+
+def test_a_last_sentence_the_token_budget_cut_off_is_dropped_not_cited(real_service):
+    """The reply ran out of tokens half-way through its second sentence ("... and the", no handle,
+    no full stop): the fragment shares most of its words with the sentence it began, so it was
+    cited as that sentence and shown unfinished. It is dropped; the finished sentence stays."""
+    def reply(prompt: str) -> str:
+        sheet = _sheet_sentences(prompt)
+        first, second = sheet["S1"], sheet["S2"]
+        cut = " ".join(second.split()[: max(6, len(second.split()) * 2 // 3)]).rstrip(".,;:")
+        return f"{first.rstrip('.')} [S1]. {cut}"
+
+    answerer, model = answerer_with(real_service, reply)
+    answer = answerer.ask(WIDE_QUESTION)
+    sheet = _sheet_sentences(model.prompts[0])
+    cut = " ".join(sheet["S2"].split()[: max(6, len(sheet["S2"].split()) * 2 // 3)]).rstrip(".,;:")
+    written = answer.answer.partition(f"\n{QUOTED_HEADING}:\n")[0]
+    assert answer.notice is None and sheet["S1"].rstrip(".") in written, answer.answer
+    assert cut not in written, answer.answer
+    for citation in answer.citations:
+        assert real_service.paragraph(citation.id).text[citation.start:citation.end] == citation.quote
+
+
+def test_the_answer_grammar_lets_a_sentence_restate_the_longest_report_sentence(real_service):
+    """At 350 characters the grammar forced a handle mid-word ("... to ensure appropriate
+    managerial over [S1]") on sentences restating a long recommendation with a lead-in."""
+    from assistant.engines.local import ANSWER_GRAMMAR, draft_grammar
+    from vectorstore.chunking import split_sentences
+
+    longest = max(len(s) for p in real_service.store.all_paragraphs() for s in split_sentences(p.text))
+    lead_in = len("Alder Hey Children's NHS Foundation Trust was told to ")
+    for grammar in (ANSWER_GRAMMAR, draft_grammar("Alder Hey")):
+        bounds = [int(n) for n in re.findall(r"\{10,(\d+)\}", grammar)]
+        assert bounds and min(bounds) >= longest + lead_in, (bounds, longest)
+

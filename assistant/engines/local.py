@@ -44,27 +44,32 @@ root ::= prose " "? handle handle? handle? handle? "."?
 prose ::= [^\[\]\n]{20,260}
 handle ::= "[S" [1-9] [0-9]? "]"
 '''
+# The most characters a written sentence runs to before its handle: room for a lead-in ("Alder Hey
+# Children's NHS Foundation Trust was told to ...") and the reports' longest sentence (418
+# characters). At 350 the grammar ended 5 of 486 written sentences mid-word to force their handle
+# ("... to ensure appropriate managerial over [S1]"); the answer's token budget bounds the whole.
+SENTENCE_CHARS = 600
 # An answer: one to four sentences of prose, each ending in one or two sentence handles. Plain
 # characters only: left free, the 1.5B model wrote headers, bullet lists of copied sentences and,
 # now and then, Chinese; a full stop inside a sentence is allowed between digits ("17.4%").
 ANSWER_GRAMMAR = r'''
 root ::= sentence (" " sentence){0,3}
-sentence ::= [A-Z0-9"'(] ( char | [0-9] "." [0-9] ){10,350} "."? " "? handle handle? "."?
-char ::= [-A-Za-z0-9 ,;:'"()%&/+£’]
+sentence ::= [A-Z0-9"'(] ( char | [0-9] "." [0-9] ){10,%d} "."? " "? handle handle? "."?
+char ::= [-A-Za-z0-9 ,;:'"()%%&/+£’]
 handle ::= "[S" [1-9] [0-9]? "]"
-'''
+''' % SENTENCE_CHARS
 def draft_grammar(provider: str) -> str:
     """A draft's shape: 'Finding:' and three sentences (the first, the observation, without a
     handle), then 'Recommendation:' and one sentence to the provider, each cited sentence ending
     in one or two handles."""
     name = re.sub(r"[^A-Za-z0-9 ,&'()/-]", " ", provider).strip() or "The provider"
     return (f'root ::= "Finding: " own " " cited " " cited "\\nRecommendation: {name} should ensure that " rest\n'
-            r'''own ::= [A-Z0-9"'(] ( char | [0-9] "." [0-9] ){10,300} "."
+            r'''own ::= [A-Z0-9"'(] ( char | [0-9] "." [0-9] ){10,%d} "."
 cited ::= [A-Z0-9"'(] rest
-rest ::= ( char | [0-9] "." [0-9] ){10,350} "."? " "? handle handle? "."?
-char ::= [-A-Za-z0-9 ,;:'"()%&/+£’]
+rest ::= ( char | [0-9] "." [0-9] ){10,%d} "."? " "? handle handle? "."?
+char ::= [-A-Za-z0-9 ,;:'"()%%&/+£’]
 handle ::= "[S" [1-9] [0-9]? "]"
-''')
+''' % (SENTENCE_CHARS, SENTENCE_CHARS))
 
 
 # Words small models put before a handle that only say "see the source": the handle says it.
@@ -315,7 +320,7 @@ class LocalEngine:
     def _output(self, text: str, sheet: SentenceSheet, request: AnswerRequest,
                 evidence: list[ScoredSentence]) -> EngineOutput:
         sentinel = cannot_answer_sentinel()
-        segments = parse_handled_text(_tidy(text.replace(sentinel, "")), sheet)
+        segments = _finished(parse_handled_text(_tidy(text.replace(sentinel, "")), sheet))
         attribute_uncited(segments, sheet)
         complete_citations(segments, sheet, self.llm_settings.local_support_share)
         segments = _supported(segments, self.llm_settings.local_support_share)
@@ -380,7 +385,7 @@ class LocalEngine:
         messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         reply = self.model.stream(messages, self.llm_settings.local_judgement_tokens, JUDGEMENT_GRAMMAR)
         text = _BEFORE_HANDLES.sub(" [", "".join(reply))  # "…per year, [S2]" -> "…per year [S2]"
-        segments = parse_handled_text(text, sheet)
+        segments = _finished(parse_handled_text(text, sheet))
         attribute_uncited(segments, sheet)
         return segments if any(s.claims for s in segments) else None
 
@@ -390,6 +395,21 @@ def _tidy(text: str) -> str:
     found that ..."): the handles are the pointers."""
     text = _CITING_PHRASE.sub(" ", text)
     return _REPORTS_SAY.sub(lambda m: m.group(1) + m.group(2).upper(), text)
+
+
+_FINISHED = re.compile(r"[.!?\"'\u2019)]\s*$")
+
+
+def _finished(segments: list[Segment]) -> list[Segment]:
+    """The reply's sentences less a last one its token budget cut off: one without a handle (the
+    grammar ends every sentence with one) that does not end as a sentence does ("Staff in the
+    MASH do not"), which attribute_uncited would otherwise cite as the sentence it began."""
+    claims = [i for i, s in enumerate(segments) if s.kind == "claim"]
+    if claims:
+        last = segments[claims[-1]]
+        if not last.claims and not _FINISHED.search(last.text):
+            return segments[:claims[-1]] + segments[claims[-1] + 1:]
+    return segments
 
 
 def _supported(segments: list[Segment], min_share: float, keep_uncited: int = 0) -> list[Segment]:
