@@ -189,3 +189,19 @@ def test_the_answer_grammar_lets_a_sentence_restate_the_longest_report_sentence(
         bounds = [int(n) for n in re.findall(r"\{10,(\d+)\}", grammar)]
         assert bounds and min(bounds) >= longest + lead_in, (bounds, longest)
 
+
+def test_a_sentence_saying_an_earlier_one_again_is_written_once(real_service):
+    """The real model wrote the same sentence twice, citing the same report sentence (and once two
+    rewordings of one point); the answer says it once, and a sentence citing the same paragraph but
+    saying something else stays."""
+    def reply(prompt: str) -> str:
+        sheet = _sheet_sentences(prompt)
+        first = sheet["S1"].rstrip(".")
+        return f"{first} [S1]. {first} [S1]. {sheet['S2'].rstrip('.')} [S2]."
+
+    answerer, model = answerer_with(real_service, reply)
+    answer = answerer.ask(WIDE_QUESTION)
+    sheet = _sheet_sentences(model.prompts[0])
+    written = answer.answer.partition(f"\n{QUOTED_HEADING}:\n")[0]
+    assert answer.notice is None and written.count(sheet["S1"].rstrip(".")) == 1, answer.answer
+    assert sheet["S2"].rstrip(".") in written, answer.answer

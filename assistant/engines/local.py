@@ -323,7 +323,7 @@ class LocalEngine:
         segments = _finished(parse_handled_text(_tidy(text.replace(sentinel, "")), sheet))
         attribute_uncited(segments, sheet)
         complete_citations(segments, sheet, self.llm_settings.local_support_share)
-        segments = _supported(segments, self.llm_settings.local_support_share)
+        segments = _without_repeats(_supported(segments, self.llm_settings.local_support_share))
         cited = [s for s in segments if s.claims]
         if not cited or not _WORD.search(text):
             # Whether the reports answer is retrieval's call, made before the model was asked; a
@@ -426,6 +426,25 @@ def _supported(segments: list[Segment], min_share: float, keep_uncited: int = 0)
             continue
         if segment.claims and claims_carry(segment.claims, segment.text, min_share):
             kept.append(segment)
+    return kept
+
+
+REPEAT_SHARE = 0.8  # a sentence this much inside an earlier one citing the same paragraph says it again
+
+
+def _without_repeats(segments: list[Segment]) -> list[Segment]:
+    """The written sentences less those that say an earlier one again: citing a paragraph it cites,
+    with at least REPEAT_SHARE of their content words in it (the model wrote "... further
+    emphasized the inconsistency in the quality of health assessments for LAC ..." and then "...
+    also mentioned that the quality of health assessments for LAC is inconsistent ...")."""
+    kept: list[Segment] = []
+    for segment in segments:
+        cited = {claim.id for claim in segment.claims}
+        if segment.kind == "claim" and any(
+                cited & {claim.id for claim in earlier.claims} and containment(segment.text, earlier.text) >= REPEAT_SHARE
+                for earlier in kept):
+            continue
+        kept.append(segment)
     return kept
 
 
