@@ -156,23 +156,26 @@ def test_a_sentence_naming_its_report_by_year_is_kept_and_another_year_is_not(re
             assert real_service.paragraph(citation.id).text[citation.start:citation.end] == citation.quote
 
 
+def _cut_off(sentence: str) -> str:
+    """The first two thirds of a sentence's words (at least six), as a token budget leaves it."""
+    words = sentence.split()
+    return " ".join(words[: max(6, len(words) * 2 // 3)]).rstrip(".,;:")
+
+
 def test_a_last_sentence_the_token_budget_cut_off_is_dropped_not_cited(real_service):
-    """The reply ran out of tokens half-way through its second sentence ("... and the", no handle,
+    """The reply ran out of tokens two thirds of the way through its second sentence (no handle,
     no full stop): the fragment shares most of its words with the sentence it began, so it was
     cited as that sentence and shown unfinished. It is dropped; the finished sentence stays."""
     def reply(prompt: str) -> str:
         sheet = _sheet_sentences(prompt)
-        first, second = sheet["S1"], sheet["S2"]
-        cut = " ".join(second.split()[: max(6, len(second.split()) * 2 // 3)]).rstrip(".,;:")
-        return f"{first.rstrip('.')} [S1]. {cut}"
+        return f"{sheet['S1'].rstrip('.')} [S1]. {_cut_off(sheet['S2'])}"
 
     answerer, model = answerer_with(real_service, reply)
     answer = answerer.ask(WIDE_QUESTION)
     sheet = _sheet_sentences(model.prompts[0])
-    cut = " ".join(sheet["S2"].split()[: max(6, len(sheet["S2"].split()) * 2 // 3)]).rstrip(".,;:")
     written = answer.answer.partition(f"\n{QUOTED_HEADING}:\n")[0]
     assert answer.notice is None and sheet["S1"].rstrip(".") in written, answer.answer
-    assert cut not in written, answer.answer
+    assert _cut_off(sheet["S2"]) not in written, answer.answer
     for citation in answer.citations:
         assert real_service.paragraph(citation.id).text[citation.start:citation.end] == citation.quote
 
@@ -192,8 +195,7 @@ def test_the_answer_grammar_lets_a_sentence_restate_the_longest_report_sentence(
 
 def test_a_sentence_saying_an_earlier_one_again_is_written_once(real_service):
     """The real model wrote the same sentence twice, citing the same report sentence (and once two
-    rewordings of one point); the answer says it once, and a sentence citing the same paragraph but
-    saying something else stays."""
+    rewordings of one point); the answer says it once, and the sentence after it stays."""
     def reply(prompt: str) -> str:
         sheet = _sheet_sentences(prompt)
         first = sheet["S1"].rstrip(".")
