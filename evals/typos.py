@@ -1,0 +1,83 @@
+"""A question set as staff might mistype it: one word of each question misspelt by a seeded edit
+(two letters swapped, one dropped, one doubled, or one struck on the key beside it). The gold
+paragraphs, key terms and ids stay as written, so `assistant eval --questions FILE` scores how
+much a slip of the keyboard costs.
+
+`python -m evals.typos SET [--seed S] > FILE` (SET: a name of evals/check_data.py's
+QUESTION_SET_FILES, or a path). A question's misspelt word and edit depend only on the seed and
+its id, so a set grown later keeps its earlier rows' typos."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+from evals.check_data import DATA, QUESTION_SET_FILES, read_jsonl
+
+SEED = 20261207
+MIN_LETTERS = 5  # short words are mostly acronyms and shorthand, mistyped less and read otherwise
+KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+TYPED_WORD = re.compile(r"\b[a-z]+\b")
+
+
+def neighbouring_keys(letter: str) -> str:
+    """The letters beside `letter` on its row of a QWERTY keyboard."""
+    for row in KEYBOARD_ROWS:
+        at = row.find(letter)
+        if at >= 0:
+            return row[max(0, at - 1):at] + row[at + 1:at + 2]
+    return ""
+
+
+def misspelt_word(word: str, rng: random.Random) -> str:
+    """`word` with one slip; its first letter is kept (readers and typists both anchor on it)."""
+    for _ in range(20):
+        at = rng.randrange(1, len(word) - 1)
+        edit = rng.choice(("swap", "drop", "double", "neighbour"))
+        if edit == "swap":
+            typo = word[:at] + word[at + 1] + word[at] + word[at + 2:]
+        elif edit == "drop":
+            typo = word[:at] + word[at + 1:]
+        elif edit == "double":
+            typo = word[:at] + word[at] + word[at:]
+        else:
+            keys = neighbouring_keys(word[at])
+            typo = word[:at] + rng.choice(keys) + word[at + 1:] if keys else word
+        if typo != word:
+            return typo
+    return word
+
+
+def mistyped(question: str, rng: random.Random) -> str:
+    """`question` with one of its longer lower-case words misspelt (an acronym typed in capitals
+    is left alone); unchanged when it has none."""
+    words = [m for m in TYPED_WORD.finditer(question) if len(m.group()) >= MIN_LETTERS]
+    if not words:
+        return question
+    chosen = rng.choice(words)
+    return question[:chosen.start()] + misspelt_word(chosen.group(), rng) + question[chosen.end():]
+
+
+def with_typos(rows: list[dict], seed: int = SEED) -> list[dict]:
+    """Each row with its question mistyped; a follow-up's history is left as it was asked."""
+    return [{**row, "question": mistyped(row["question"], random.Random(f"{seed}:{row['id']}"))} for row in rows]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("questions", help="a question set's name (main, dev, test, ...) or a JSONL path")
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+    path = DATA / QUESTION_SET_FILES[args.questions] if args.questions in QUESTION_SET_FILES else Path(args.questions)
+    if not path.is_file():
+        parser.error(f"no question set {args.questions!r}: give one of {', '.join(QUESTION_SET_FILES)} or a JSONL file")
+    for row in with_typos(read_jsonl(path), args.seed):
+        sys.stdout.write(json.dumps(row) + "\n")
+
+
+if __name__ == "__main__":
+    main()
