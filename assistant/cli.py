@@ -208,6 +208,9 @@ def search(
 
 
 def _print_answer(answer) -> None:
+    if answer.read_as:
+        errors.print("Read as: " + ", ".join(f"{typed} -> {word}" for typed, word in answer.read_as.items()),
+                     markup=False, highlight=False)
     console.print(answer.answer, highlight=False, markup=False)
     if answer.citations:
         console.print("\n[bold]Sources[/bold]")

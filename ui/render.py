@@ -44,11 +44,18 @@ def answer_markdown(answer: dict, describe: Callable[[str], str] | None = None) 
     lines = [text.replace("[unsupported]", "**[unsupported]**")]
     if answer.get("notice"):
         lines.insert(0, f"> {answer['notice']}\n")
+    if answer.get("read_as"):
+        lines.insert(0, f"<sub>{html.escape(read_as_line(answer['read_as']))}</sub>\n")
     if order:
         lines.append("")
         lines.append("Sources: " + "; ".join(html.escape(chip_label(n, cid, describe)) for n, cid in enumerate(order, start=1)))
     lines.append(f"\n<sub>engine: {html.escape(answer['engine'])}</sub>")
     return "\n".join(lines), [chip_label(n, cid, describe) for n, cid in enumerate(order, start=1)]
+
+
+def read_as_line(read_as: dict[str, str]) -> str:
+    """ "Read as: leicster → leicester, waitng → waiting": the question's slips, as the answer read them."""
+    return "Read as: " + ", ".join(f"{typed} \u2192 {word}" for typed, word in read_as.items())
 
 
 def marker_href(cid: str, start: int | None, end: int | None) -> str:

@@ -38,6 +38,7 @@ class Answer:
     removed: list[dict] = field(default_factory=list)
     repaired: list[dict] = field(default_factory=list)
     notice: str | None = None  # e.g. the local model is missing and another engine answered
+    read_as: dict[str, str] = field(default_factory=dict)  # a typed slip -> the reports' word read (spelling.py)
 
     def to_dict(self) -> dict:
         return {
@@ -52,6 +53,7 @@ class Answer:
             "question": self.question,
             "resolved_question": self.resolved.to_dict(),
             "notice": self.notice,
+            "read_as": self.read_as,
         }
 
 
@@ -73,6 +75,7 @@ class _Prepared:
     # A retrieved sentence holds every topic word and no kind of value asked for is missing: the
     # reports discuss what was asked, however low the cosines of a terse question.
     topic_held: bool = False
+    read_as: dict[str, str] = field(default_factory=dict)  # the question's slips, as typed -> as read
 
 
 def _answering_sentences(resolved: ResolvedQuestion, scored: list) -> list:
@@ -109,7 +112,9 @@ class Answerer:
             raise InvalidInputError(f"k is {k}; it must be between 1 and 30")
         answer_settings = self.settings.answer
         corpus = self.retriever.corpus()  # one store read for the names and the vocabulary
-        resolved = resolve_question(question, messages, corpus.names, answer_settings.history_turns)
+        # "leicster" is read as "leicester" before anything else reads the question (spelling.py).
+        typed_right, read_as = corpus.respelt(question)
+        resolved = resolve_question(typed_right, messages, corpus.names, answer_settings.history_turns)
         # Sentences are scored against the question in the reports' wording ("IHA" spelled out);
         # that vector is made while retrieval runs.
         acronyms = corpus.acronyms_for(resolved.text)  # "IHA", and shorthand the reports never define ("CPP")
@@ -137,7 +142,7 @@ class Answerer:
                                   answer_settings.companion_share)
         topic_held = not missing and sentence_holding_the_topic(
             resolved.text, answering, context.report_titles.values(), acronyms) is not None
-        return _Prepared(question, resolved, context, request, relevance, topic_held)
+        return _Prepared(question, resolved, context, request, relevance, topic_held, read_as)
 
     def ask(self, question: str, history: Iterable = (), filters=None, engine: str | None = None,
             k: int | None = None) -> Answer:
@@ -192,7 +197,7 @@ class Answerer:
 
     def _sentinel(self, prepared: _Prepared, engine: str) -> Answer:
         return Answer(prepared.question, prepared.resolved, cannot_answer_sentinel() + self._no_recommendation(prepared),
-                      [], engine, False, prepared.relevance)
+                      [], engine, False, prepared.relevance, read_as=prepared.read_as)
 
     def _no_recommendation(self, prepared: _Prepared) -> str:
         """Why a follow-up asking what was recommended about "it" has no answer, when that is
@@ -216,7 +221,8 @@ class Answerer:
         if not checked.text:
             return self._sentinel(prepared, engine)
         return Answer(prepared.question, prepared.resolved, checked.text, checked.citations, engine, True,
-                      prepared.relevance, checked.unsupported, checked.removed, checked.repaired)
+                      prepared.relevance, checked.unsupported, checked.removed, checked.repaired,
+                      read_as=prepared.read_as)
 
 
 def listing_notice(context: AnswerContext, answer: Answer) -> str | None:

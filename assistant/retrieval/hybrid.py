@@ -25,6 +25,7 @@ from assistant.retrieval.everyday_terms import in_reports_words, reports_wording
 from assistant.retrieval.neighbours import VocabularyNeighbours, written_form_counts, written_forms
 from assistant.retrieval.review_facts import fact_paragraphs
 from assistant.retrieval.initialisms import InitialismGuesser
+from assistant.retrieval.spelling import Respeller
 from assistant.retrieval.quotations import quotation_groups
 from assistant.retrieval.query_analysis import (TYPED_WORD, NameEvidence, QueryPlan, ReportNames,
                                                 numbered_shorthand, plan_query, shorthand_in, spelled_out,
@@ -86,6 +87,7 @@ class _Corpus:
     stem_weights: dict[str, float]  # stemmed word -> inverse document frequency over paragraphs
     area_stems: frozenset[str]  # area_words stemmed
     written: dict[str, str]  # content word as folded ("injurie") -> as the reports write it ("injuries")
+    respeller: Respeller  # a typed word one slip from the reports' ("leicster" -> "leicester")
 
     @property
     def vocabulary(self):
@@ -133,7 +135,13 @@ class _Corpus:
             return question
         return self.addressees.without_organisations(spelled, organisations)
 
+    def respelt(self, question: str) -> tuple[str, dict[str, str]]:
+        """The question with its slips of the keyboard read as the reports' words, and what was
+        read as what (spelling.py)."""
+        return self.respeller.corrected(question)
+
     def plan(self, query: str, expand: bool) -> QueryPlan:
+        query = self.respelt(query)[0]
         shorthand = self.shorthand_for(query)
         plan = plan_query(query, self.acronyms_for(query, shorthand), self.names, expand, shorthand)
         # For the companion embedder, which reads the question without the synonym list's terms
@@ -348,6 +356,10 @@ class HybridRetriever:
                                                       len(paragraphs)),
             area_stems=frozenset(text_stems([" ".join(areas)])[0]) if areas else frozenset(),
             written=written_forms(written),
+            respeller=Respeller(
+                Counter({form: n for (_, form), n in written.items()}),
+                [*word_counts, *synonym_terms(), *(a.lower() for a in acronyms), *areas],
+                (stem for words in stems.values() for stem in words)),
         )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,

@@ -10,7 +10,11 @@ STOPWORDS = frozenset(
     "a an the and or but of to in on at by for with from as is are was were be been being it its this "
     "that these those there their they them he she his her we our you your i not no do does did has have "
     "had can could may might will would should which who whom what when where how than then so such "
-    "also all any some into about over under more most very re regarding concerning vs versus".split()
+    "also all any some into about over under more most very re regarding concerning vs versus "
+    # contractions typed without their apostrophe ("whats", "doesnt"): "whats" folded to "what"
+    # counted as a topic word the reports never use
+    "whats hows whos wheres whens whys thats theres dont doesnt didnt isnt arent wasnt werent cant wont "
+    "hasnt havent hadnt shouldnt wouldnt couldnt im ive youre theyre weve".split()
 )
 
 

@@ -1,0 +1,112 @@
+"""Words mistyped in a question, read as the reports' word one slip away: "leicster" ->
+"leicester", "safegaurding" -> "safeguarding", "waitng" -> "waiting". A slip costs more than the
+word: the word ranker cannot match it, the embedders read it as noise, and the unknown-word
+penalty of answerability counts it as a topic the reports never mention, so one typo could turn
+an answer into "cannot answer", or hide the "how many" a question asks.
+
+A typed word is left as it is when the reports write it or another form of it ("dentists", "phoned":
+the word ranker reads stems), when it is a word of the language (one
+token of the cl100k vocabulary, as "sitting" or "bosses" are, though the reports use neither), when
+it is shorthand or a synonym-list term, or when it is typed in capitals (an acronym). Otherwise it
+is read as the reports' word that one edit (a letter dropped, added, changed, or two swapped) makes
+of it, the most frequent if several do. With none, a word of the language one edit away is read
+("recomended" -> "recommended", which the reports write once; "salarry" -> "salary", which
+they never write, so the question is declined as asking what they never measure), the one
+cl100k merged first (the commoner) if several are; with none of either, it stays."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable
+
+from assistant.retrieval.words import STOPWORDS
+from vectorstore.chunking import encoding
+from vectorstore.lexical import text_stems
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+MIN_TYPED = 4  # shorter words are mostly shorthand ("hvs", "cpp") and one edit makes too many words
+# Below this, a typed word is read only as a word with its letters swapped or one added back
+# ("cses" -> "cases"): a letter changed makes shorthand a word ("mhst" -> "most", "cpps" -> "cpis").
+MIN_TYPED_FOR_CHANGES = 5
+# A word neither the reports nor the language know, read as a word of the language only from this
+# long: one edit from a short one makes too many words, and a short unknown is likelier shorthand.
+MIN_TYPED_FOR_LANGUAGE = 5
+# The words of the language a slip is read as: the commoner ones (cl100k's first merges), the
+# everyday words of a question ("recommended", "paragraph", "salary"). A rarer word one edit away
+# is likelier another word than the one meant ("inpatient" -> "impatient", "sendco" -> "sendo").
+LANGUAGE_RANK_LIMIT = 30_000
+_TYPED = re.compile(r"(?<![\w&'])[A-Za-z]+(?![\w&])")
+
+
+def edits(word: str, all_kinds: bool = True) -> set[str]:
+    """Every string one edit from `word`: two neighbours swapped or a letter added, and unless
+    `all_kinds` is False, a letter dropped or changed."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    added = {a + c + b for a, b in splits for c in LETTERS}
+    if not all_kinds:
+        return (swapped | added) - {word}
+    dropped = {a + b[1:] for a, b in splits if b}
+    changed = {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+    return (dropped | swapped | changed | added) - {word}
+
+
+def language_rank(word: str) -> int | None:
+    """The cl100k token of " word" when the vocabulary holds it whole (a word of the language:
+    " sitting" is one token, " leicster" three), else None. Byte-pair merges are made commonest
+    first, so a lower token is, roughly, a commoner word."""
+    tokens = encoding().encode(" " + word, disallowed_special=())
+    return tokens[0] if len(tokens) == 1 else None
+
+
+def is_language_word(word: str) -> bool:
+    """A word of the language, not a slip (language_rank)."""
+    return language_rank(word) is not None
+
+
+class Respeller:
+    """`written`: how often the reports write each lower-cased word; `known`: other words to
+    leave alone (synonym-list terms, acronyms, the vocabulary as folded); `stems`: the reports'
+    words as the word ranker stems them (text_stems)."""
+
+    def __init__(self, written: Counter, known: Iterable[str] = (), stems: Iterable[str] = ()):
+        self._written = Counter({w: n for w, n in written.items() if w.isalpha()})
+        self._known = frozenset(written) | frozenset(known) | STOPWORDS
+        self._stems = frozenset(stems)
+
+    def respelt(self, word: str) -> str | None:
+        """The reports' word `word` (lower case) is a slip for, or None."""
+        if len(word) < MIN_TYPED or word in self._known or is_language_word(word) or self._a_form_of_theirs(word):
+            return None
+        nearby = edits(word, all_kinds=len(word) >= MIN_TYPED_FOR_CHANGES)
+        candidates = [w for w in nearby if w in self._written and len(w) >= MIN_TYPED]
+        if candidates:
+            return max(candidates, key=lambda w: (self._written[w], w))
+        if len(word) < MIN_TYPED_FOR_LANGUAGE:
+            return None
+        ranked = [(rank, w) for w in nearby if len(w) >= MIN_TYPED and (rank := language_rank(w)) is not None
+                  and rank < LANGUAGE_RANK_LIMIT]
+        return min(ranked)[1] if ranked else None
+
+    def _a_form_of_theirs(self, word: str) -> bool:
+        stemmed = text_stems([word])[0]
+        return bool(stemmed) and all(stem in self._stems for stem in stemmed)
+
+    def corrected(self, text: str) -> tuple[str, dict[str, str]]:
+        """`text` with its slips respelt, and what was read as what (as typed -> as read)."""
+        read_as: dict[str, str] = {}
+
+        def respell(match: re.Match) -> str:
+            typed = match.group()
+            if sum(c.isupper() for c in typed) > 1:  # "IHAs", "CiN": an acronym, as typed
+                return typed
+            word = self.respelt(typed.lower())
+            if word is None:
+                return typed
+            if typed[0].isupper():
+                word = word[0].upper() + word[1:]
+            read_as[typed] = word
+            return word
+
+        return _TYPED.sub(respell, text), read_as
