@@ -100,3 +100,13 @@ def test_a_mistyped_count_question_still_asks_for_a_count(real_service):
     right = real_service.ask("how many social workers does sefton employ", engine="extractive")
     assert typed.read_as == {"mnay": "many"}
     assert (typed.answerable, typed.answer) == (right.answerable, right.answer)
+
+
+@pytest.mark.slow
+def test_a_follow_up_takes_its_topic_from_the_earlier_question_respelt(real_service):
+    first = "what did they find about safeguarding supervision for leicster school nurses"
+    history = [{"role": "user", "content": first},
+               {"role": "assistant", "content": real_service.ask(first, engine="extractive").answer}]
+    follow_up = real_service.ask("and what did they recommend about it?", history, engine="extractive")
+    assert "leicester" in follow_up.resolved.text.lower() and "leicster" not in follow_up.resolved.text.lower()
+    assert follow_up.read_as == {}  # the follow-up itself had no slip

@@ -112,9 +112,11 @@ class Answerer:
             raise InvalidInputError(f"k is {k}; it must be between 1 and 30")
         answer_settings = self.settings.answer
         corpus = self.retriever.corpus()  # one store read for the names and the vocabulary
-        # "leicster" is read as "leicester" before anything else reads the question (spelling.py).
+        # "leicster" is read as "leicester" before anything else reads the question (spelling.py),
+        # and in the earlier questions a follow-up takes its topic from.
         typed_right, read_as = corpus.respelt(question)
-        resolved = resolve_question(typed_right, messages, corpus.names, answer_settings.history_turns)
+        earlier = [{**m, "content": corpus.respelt(m["content"])[0]} if m["role"] == "user" else m for m in messages]
+        resolved = resolve_question(typed_right, earlier, corpus.names, answer_settings.history_turns)
         # Sentences are scored against the question in the reports' wording ("IHA" spelled out);
         # that vector is made while retrieval runs.
         acronyms = corpus.acronyms_for(resolved.text)  # "IHA", and shorthand the reports never define ("CPP")
