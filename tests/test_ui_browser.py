@@ -68,13 +68,15 @@ def test_ask_open_a_citation_draft_and_upload_a_pdf(browser, ui_service, tmp_pat
         # An empty chat offers starter questions drawn from the stored report.
         expect(page.locator("#chat")).to_contain_text("What did the Leicester City review find about", timeout=30_000)
 
-        # Chat from the keyboard: type, Enter, then a citation chip appears.
-        question.fill("How bad is tooth decay among five-year-olds in Leicester?")
+        # Chat from the keyboard: type, Enter, then a citation chip appears. The slip in the
+        # area's name is read as the report's word, and the answer says so.
+        question.fill("How bad is tooth decay among five-year-olds in Leicster?")
         question.press("Enter")
         chip = page.locator("#citation-chips label").first
         chip.wait_for(timeout=60_000)
         assert "Leicester City 2016 \u00b7 Early help \u00b7 para 1.9 (leicester-city-2016#1.9)" in chip.inner_text()
         assert "51%" in page.locator("#chat").inner_text() and "engine: extractive" in page.locator("#chat").inner_text()
+        assert "Read as: Leicster \u2192 Leicester" in page.locator("#chat").inner_text()
         page.screenshot(path=SCREENSHOTS / "01-answer-with-citation-chips.png", full_page=True)
 
         # The [1] marker in the answer is a link: hovering shows where it points and the quote;
