@@ -9,8 +9,12 @@ from collections import Counter
 
 import pytest
 
+import httpx
+
+from assistant.api import create_app
 from assistant.retrieval.spelling import Respeller, edits, is_language_word
 from evals.typos import misspelt_word, mistyped, with_typos
+from tests.live_server import live_server
 from ui.render import answer_markdown
 
 
@@ -31,8 +35,8 @@ def test_the_reports_word_one_slip_away_is_read_and_the_most_frequent_wins():
     speller = Respeller(Counter({"leicester": 40, "nurses": 9, "care": 30, "case": 10}))
     assert speller.corrected("are nurzes in Leicster trained") == (
         "are nurses in Leicester trained", {"nurzes": "nurses", "Leicster": "Leicester"})
-    assert speller.respelt("carse") == "care"  # "care" (30) and "case" (10) are each one letter away
-    assert Respeller(Counter({"care": 3, "case": 10})).respelt("carse") == "case"
+    assert speller.word_meant("carse") == "care"  # "care" (30) and "case" (10) are each one letter away
+    assert Respeller(Counter({"care": 3, "case": 10})).word_meant("carse") == "case"
 
 
 @pytest.mark.parametrize("typed", [
@@ -49,16 +53,16 @@ def test_words_that_are_no_slip_stay_as_typed(typed):
 
 def test_a_word_the_reports_never_write_is_read_as_a_common_word_of_the_language():
     speller = Respeller(Counter({"leicester": 1}))
-    assert speller.respelt("leicster") == "leicester"  # written once is enough
-    assert speller.respelt("recomended") == "recommended" and speller.respelt("salarry") == "salary"
+    assert speller.word_meant("leicster") == "leicester"  # written once is enough
+    assert speller.word_meant("recomended") == "recommended" and speller.word_meant("salarry") == "salary"
     # a rare word one edit away is likelier another word than the one meant
-    assert speller.respelt("inpatient") is None and speller.respelt("sendco") is None
+    assert speller.word_meant("inpatient") is None and speller.word_meant("sendco") is None
 
 
 def test_a_short_word_is_read_only_with_a_letter_put_back_or_two_swapped():
     speller = Respeller(Counter({"most": 50, "cases": 9, "risk": 4, "cpis": 3}))
-    assert speller.respelt("cses") == "cases" and speller.respelt("rsik") == "risk"
-    assert speller.respelt("mhst") is None and speller.respelt("cpps") is None  # shorthand, not "most"
+    assert speller.word_meant("cses") == "cases" and speller.word_meant("rsik") == "risk"
+    assert speller.word_meant("mhst") is None and speller.word_meant("cpps") is None  # shorthand, not "most"
 
 
 def test_another_form_of_a_reports_word_is_not_a_slip():
@@ -110,3 +114,14 @@ def test_a_follow_up_takes_its_topic_from_the_earlier_question_respelt(real_serv
     follow_up = real_service.ask("and what did they recommend about it?", history, engine="extractive")
     assert "leicester" in follow_up.resolved.text.lower() and "leicster" not in follow_up.resolved.text.lower()
     assert follow_up.read_as == {}  # the follow-up itself had no slip
+
+
+@pytest.mark.slow
+def test_the_api_says_what_it_read_a_slip_as(real_service):
+    with live_server(create_app(real_service)) as url:
+        client = httpx.Client(base_url=url, timeout=60)
+        asked = client.post("/v1/ask", json={"question": "how bad is tooth decay in leicster", "engine": "extractive"})
+        chat = client.post("/v1/chat/completions", json={"messages": [
+            {"role": "user", "content": "how bad is tooth decay in leicster"}]})
+    assert asked.status_code == 200 and asked.json()["read_as"] == {"leicster": "leicester"}
+    assert chat.status_code == 200 and chat.json()["report_assistant"]["read_as"] == {"leicster": "leicester"}

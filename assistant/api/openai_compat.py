@@ -58,6 +58,11 @@ def _title(answer: dict, cid: str) -> str:
     return next((c["report_title"] for c in answer["citations"] if c["id"] == cid), cid.split("#")[0])
 
 
+# What an answer carries beyond the chat message, under "report_assistant" (read_as: the
+# question's slips of the keyboard, as typed -> as read).
+ANSWER_EXTRAS = ("unsupported", "removed", "repaired", "engine", "answerable", "notice", "read_as")
+
+
 def completion(answer: dict, model: str) -> dict:
     content = with_footnotes(answer)
     return {
@@ -66,7 +71,7 @@ def completion(answer: dict, model: str) -> dict:
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
         "citations": answer["citations"],
-        "report_assistant": {k: answer[k] for k in ("unsupported", "removed", "repaired", "engine", "answerable", "notice")},
+        "report_assistant": {k: answer[k] for k in ANSWER_EXTRAS},
     }
 
 
@@ -103,7 +108,7 @@ def streamed_chunks(events, model: str):
         tail = rest + sources_block(answer, order)
         if tail:
             yield chunk({"content": tail})
-        extra = {k: answer[k] for k in ("unsupported", "removed", "repaired", "engine", "answerable", "notice")}
+        extra = {k: answer[k] for k in ANSWER_EXTRAS}
         yield chunk({}, "stop", citations=answer["citations"],
                     report_assistant={**extra, "content": checked_text + sources_block(answer, order)})
     yield "data: [DONE]\n\n"

@@ -4,14 +4,15 @@ word: the word ranker cannot match it, the embedders read it as noise, and the u
 penalty of answerability counts it as a topic the reports never mention, so one typo could turn
 an answer into "cannot answer", or hide the "how many" a question asks.
 
-A typed word is left as it is when the reports write it or another form of it ("dentists", "phoned":
-the word ranker reads stems), when it is a word of the language (one
-token of the cl100k vocabulary, as "sitting" or "bosses" are, though the reports use neither), when
-it is shorthand or a synonym-list term, or when it is typed in capitals (an acronym). Otherwise it
-is read as the reports' word that one edit (a letter dropped, added, changed, or two swapped) makes
-of it, the most frequent if several do. With none, a word of the language one edit away is read
-("recomended" -> "recommended", which the reports write once; "salarry" -> "salary", which
-they never write, so the question is declined as asking what they never measure), the one
+A typed word is left as it is when the reports write it or another form of it ("dentists",
+"phoned": the word ranker reads stems), when it is a word of the language (one token of the
+cl100k vocabulary, as "sitting" or "bosses" are, though the reports use neither), when it is
+shorthand or a synonym-list term, when it is typed in capitals (an acronym), or when it is under
+four letters. Otherwise it is read as the reports' word that one edit (a letter dropped, added,
+changed, or two swapped; a four-letter word only gets one added or two swapped) makes of it, the
+most frequent if several do. With none, a word of the language one edit away is read
+("paagraph" -> "paragraph", which the reports never write, so "paragraph 3.9" is found;
+"salarry" -> "salary", so the question is declined as asking what they never measure), the one
 cl100k merged first (the commoner) if several are; with none of either, it stays."""
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class Respeller:
         self._known = frozenset(written) | frozenset(known) | STOPWORDS
         self._stems = frozenset(stems)
 
-    def respelt(self, word: str) -> str | None:
+    def word_meant(self, word: str) -> str | None:
         """The reports' word `word` (lower case) is a slip for, or None."""
         if len(word) < MIN_TYPED or word in self._known or is_language_word(word) or self._a_form_of_theirs(word):
             return None
@@ -101,7 +102,7 @@ class Respeller:
             typed = match.group()
             if sum(c.isupper() for c in typed) > 1:  # "IHAs", "CiN": an acronym, as typed
                 return typed
-            word = self.respelt(typed.lower())
+            word = self.word_meant(typed.lower())
             if word is None:
                 return typed
             if typed[0].isupper():
