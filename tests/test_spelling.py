@@ -12,7 +12,7 @@ import pytest
 import httpx
 
 from assistant.api import create_app
-from assistant.retrieval.spelling import Respeller, edits, is_language_word
+from assistant.retrieval.spelling import MAX_LOOKED_UP, Respeller, edits, is_language_word
 from evals.typos import misspelt_word, mistyped, with_typos
 from tests.live_server import live_server
 from ui.render import answer_markdown
@@ -68,6 +68,13 @@ def test_a_short_word_is_read_only_with_a_letter_put_back_or_two_swapped():
 def test_another_form_of_a_reports_word_is_not_a_slip():
     speller = Respeller(Counter({"dentist": 4, "phone": 3}), stems=["dentist", "phone"])
     assert speller.corrected("did dentists get phoned") == ("did dentists get phoned", {})
+
+
+def test_a_long_paste_of_unknown_words_is_looked_up_only_so_far():
+    speller = Respeller(Counter({"leicester": 4, "nurses": 3}))
+    unknown = [f"zq{chr(97 + i)}xv" for i in range(MAX_LOOKED_UP)]
+    assert speller.corrected(" ".join(unknown + ["leicster"])) == (" ".join(unknown + ["leicster"]), {})
+    assert speller.corrected(" ".join(unknown[1:] + ["leicster"]))[1] == {"leicster": "leicester"}
 
 
 def test_the_typo_set_misspells_one_longer_lower_case_word_per_question_by_seed():

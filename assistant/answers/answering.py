@@ -113,9 +113,11 @@ class Answerer:
         answer_settings = self.settings.answer
         corpus = self.retriever.corpus()  # one store read for the names and the vocabulary
         # "leicster" is read as "leicester" before anything else reads the question (spelling.py),
-        # and in the earlier questions a follow-up takes its topic from.
+        # and in the earlier questions a follow-up takes its topic from (only those it reads).
         typed_right, read_as = corpus.respelt(question)
-        earlier = [{**m, "content": corpus.respelt(m["content"])[0]} if m["role"] == "user" else m for m in messages]
+        turns = answer_settings.history_turns
+        earlier = [{**m, "content": corpus.respelt(m["content"])[0]} if m["role"] == "user" else m
+                   for m in (messages[-turns:] if turns else [])]
         resolved = resolve_question(typed_right, earlier, corpus.names, answer_settings.history_turns)
         # Sentences are scored against the question in the reports' wording ("IHA" spelled out);
         # that vector is made while retrieval runs.

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Iterable
 
 from assistant.retrieval.words import STOPWORDS
@@ -37,6 +38,10 @@ MIN_TYPED_FOR_LANGUAGE = 5
 # everyday words of a question ("recommended", "paragraph", "salary"). A rarer word one edit away
 # is likelier another word than the one meant ("inpatient" -> "impatient", "sendco" -> "sendo").
 LANGUAGE_RANK_LIMIT = 30_000
+# At most this many unknown words of one text are looked up (each costs up to a few milliseconds):
+# a question with more is no question with a slip in it, and a long paste of unknown words must
+# not cost seconds.
+MAX_LOOKED_UP = 12
 _TYPED = re.compile(r"(?<![\w&'])[A-Za-z]+(?![\w&])")
 
 
@@ -53,12 +58,27 @@ def edits(word: str, all_kinds: bool = True) -> set[str]:
     return (dropped | swapped | changed | added) - {word}
 
 
+@lru_cache(maxsize=1)
+def _language_words() -> dict[str, int]:
+    """Each lower-case word cl100k holds whole as " word" -> its token, read once from the
+    vocabulary (a dictionary lookup per candidate, not an encoding)."""
+    vocabulary = encoding()
+    words = {}
+    for token in range(vocabulary.n_vocab):
+        try:
+            piece = vocabulary.decode_single_token_bytes(token)
+        except KeyError:  # ids the vocabulary leaves unused
+            continue
+        if piece[:1] == b" " and piece[1:].isalpha() and piece[1:].islower():
+            words.setdefault(piece[1:].decode("ascii"), token)
+    return words
+
+
 def language_rank(word: str) -> int | None:
     """The cl100k token of " word" when the vocabulary holds it whole (a word of the language:
     " sitting" is one token, " leicster" three), else None. Byte-pair merges are made commonest
     first, so a lower token is, roughly, a commoner word."""
-    tokens = encoding().encode(" " + word, disallowed_special=())
-    return tokens[0] if len(tokens) == 1 else None
+    return _language_words().get(word)
 
 
 def is_language_word(word: str) -> bool:
@@ -75,10 +95,17 @@ class Respeller:
         self._written = Counter({w: n for w, n in written.items() if w.isalpha()})
         self._known = frozenset(written) | frozenset(known) | STOPWORDS
         self._stems = frozenset(stems)
+        self.word_meant = lru_cache(maxsize=4096)(self._word_meant)
+        _language_words()  # read once per process, with the corpus rather than at the first question
 
-    def word_meant(self, word: str) -> str | None:
-        """The reports' word `word` (lower case) is a slip for, or None."""
-        if len(word) < MIN_TYPED or word in self._known or is_language_word(word) or self._a_form_of_theirs(word):
+    def _unknown(self, word: str) -> bool:
+        return len(word) >= MIN_TYPED and word not in self._known
+
+    def _word_meant(self, word: str) -> str | None:
+        """The reports' word `word` (lower case) is a slip for, or None (`word_meant`, cached)."""
+        if not self._unknown(word):
+            return None
+        if is_language_word(word) or self._a_form_of_theirs(word):
             return None
         nearby = edits(word, all_kinds=len(word) >= MIN_TYPED_FOR_CHANGES)
         candidates = [w for w in nearby if w in self._written and len(w) >= MIN_TYPED]
@@ -97,12 +124,19 @@ class Respeller:
     def corrected(self, text: str) -> tuple[str, dict[str, str]]:
         """`text` with its slips respelt, and what was read as what (as typed -> as read)."""
         read_as: dict[str, str] = {}
+        looked_up: set[str] = set()
 
         def respell(match: re.Match) -> str:
             typed = match.group()
             if sum(c.isupper() for c in typed) > 1:  # "IHAs", "CiN": an acronym, as typed
                 return typed
-            word = self.word_meant(typed.lower())
+            lowered = typed.lower()
+            if not self._unknown(lowered):
+                return typed
+            looked_up.add(lowered)
+            if len(looked_up) > MAX_LOOKED_UP:
+                return typed
+            word = self.word_meant(lowered)
             if word is None:
                 return typed
             if typed[0].isupper():
