@@ -5,7 +5,12 @@ much a slip of the keyboard costs.
 
 `python -m evals.typos SET [--seed S] > FILE` (SET: a name of evals/check_data.py's
 QUESTION_SET_FILES, or a path). A question's misspelt word and edit depend only on the seed and
-its id, so a set grown later keeps its earlier rows' typos."""
+its id, so a set grown later keeps its earlier rows' typos.
+
+`python -m evals.typos SET --american > FILE` instead writes the questions that have a British
+spelling ("centre", "paediatric", "behaviour", "programme", "organisation"), each such word in
+its American spelling (one cl100k holds whole, so a real word: "centre" -> "center", never
+"advise" -> "advize"); the other questions are left out."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ import re
 import sys
 from pathlib import Path
 
+from assistant.retrieval.spelling import is_language_word
 from evals.check_data import DATA, QUESTION_SET_FILES, read_jsonl
 
 SEED = 20261207
@@ -62,6 +68,45 @@ def mistyped(question: str, rng: random.Random) -> str:
     return question[:chosen.start()] + misspelt_word(chosen.group(), rng) + question[chosen.end():]
 
 
+# British endings and their American spelling; a word changes only when the result is a word of
+# the language (cl100k holds " word" whole) and the word has six letters or more ("hour" stays).
+AMERICAN_FORMS = tuple((re.compile(pattern), american) for pattern, american in (
+    (r"is(e|es|ed|ing|ation|ations)$", r"iz\1"),
+    (r"ys(e|es|ed|ing)$", r"yz\1"),
+    (r"our(s|al|ed|ing|hood|hoods|ful)?$", r"or\1"),
+    (r"re(s)?$", r"er\1"),
+    (r"ell(ed|ing|or|ors)$", r"el\1"),
+    (r"gramme(s)?$", r"gram\1"),
+    (r"dgement(s)?$", r"dgment\1"),
+    (r"ence(s)?$", r"ense\1"),
+    (r"^(ortho)?paed", r"\1ped"),
+    (r"^(an|h)aem", r"\1em"),
+    (r"^foetus", "fetus"),
+))
+MIN_AMERICANISED = 6
+
+
+def american_spelling(word: str) -> str:
+    """`word` (lower case) in its American spelling, or as it is."""
+    if len(word) < MIN_AMERICANISED:
+        return word
+    for pattern, american in AMERICAN_FORMS:
+        spelt = pattern.sub(american, word)
+        if spelt != word and is_language_word(spelt):
+            return spelt
+    return word
+
+
+def americanised(question: str) -> str:
+    """`question` with each of its lower-case British spellings in American."""
+    return TYPED_WORD.sub(lambda m: american_spelling(m.group()), question)
+
+
+def with_american_spelling(rows: list[dict]) -> list[dict]:
+    """The rows whose question has a British spelling, with it in American."""
+    return [{**row, "question": spelt} for row in rows if (spelt := americanised(row["question"])) != row["question"]]
+
+
 def with_typos(rows: list[dict], seed: int = SEED) -> list[dict]:
     """Each row with its question mistyped; a follow-up's history is left as it was asked."""
     return [{**row, "question": mistyped(row["question"], random.Random(f"{seed}:{row['id']}"))} for row in rows]
@@ -71,11 +116,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("questions", help="a question set's name (main, dev, test, ...) or a JSONL path")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--american", action="store_true",
+                        help="the questions with a British spelling, in American spelling, instead of slips")
     args = parser.parse_args(argv)
     path = DATA / QUESTION_SET_FILES[args.questions] if args.questions in QUESTION_SET_FILES else Path(args.questions)
     if not path.is_file():
         parser.error(f"no question set {args.questions!r}: give one of {', '.join(QUESTION_SET_FILES)} or a JSONL file")
-    for row in with_typos(read_jsonl(path), args.seed):
+    rows = read_jsonl(path)
+    for row in with_american_spelling(rows) if args.american else with_typos(rows, args.seed):
         sys.stdout.write(json.dumps(row) + "\n")
 
 

@@ -132,3 +132,21 @@ def test_the_api_says_what_it_read_a_slip_as(real_service):
             {"role": "user", "content": "how bad is tooth decay in leicster"}]})
     assert asked.status_code == 200 and asked.json()["read_as"] == {"leicster": "leicester"}
     assert chat.status_code == 200 and chat.json()["report_assistant"]["read_as"] == {"leicster": "leicester"}
+
+
+def test_an_american_spelling_is_read_as_the_british_the_reports_write():
+    speller = Respeller(Counter({"centre": 5, "paediatric": 4, "behaviour": 3, "programme": 2, "organisations": 2}))
+    assert speller.corrected("walk-in center pediatric behavior program organizations") == (
+        "walk-in centre paediatric behaviour programme organisations",
+        {"center": "centre", "pediatric": "paediatric", "behavior": "behaviour", "program": "programme",
+         "organizations": "organisations"})
+    assert speller.word_meant("doctor") is None  # "doctour" is no word of the reports
+
+
+def test_the_american_set_spells_british_words_the_american_way_and_only_real_words():
+    from evals.typos import american_spelling, with_american_spelling
+    assert [american_spelling(w) for w in ("centre", "behaviour", "programme", "organisation", "paediatric")] == [
+        "center", "behavior", "program", "organization", "pediatric"]
+    assert [american_spelling(w) for w in ("advise", "hours", "more")] == ["advise", "hours", "more"]
+    rows = [{"id": "a", "question": "who runs the walk-in centre?"}, {"id": "b", "question": "who runs CAMHS?"}]
+    assert with_american_spelling(rows) == [{"id": "a", "question": "who runs the walk-in center?"}]

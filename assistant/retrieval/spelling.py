@@ -10,8 +10,9 @@ cl100k vocabulary, as "sitting" or "bosses" are, though the reports use neither)
 shorthand or a synonym-list term, when it is typed in capitals (an acronym), or when it is under
 four letters. Otherwise it is read as the reports' word that one edit (a letter dropped, added,
 changed, or two swapped; a four-letter word only gets one added or two swapped) makes of it, the
-most frequent if several do. With none, a word of the language one edit away is read
-("paagraph" -> "paragraph", which the reports never write, so "paragraph 3.9" is found;
+most frequent if several do. An American spelling is read as the British one the reports write
+("center" -> "centre", "pediatric" -> "paediatric"; BRITISH_FORMS). With none of those, a word of
+the language one edit away is read ("paagraph" -> "paragraph", which the reports never write, so "paragraph 3.9" is found;
 "salarry" -> "salary", so the question is declined as asking what they never measure), the one
 cl100k merged first (the commoner) if several are; with none of either, it stays."""
 
@@ -43,6 +44,22 @@ LANGUAGE_RANK_LIMIT = 30_000
 # not cost seconds.
 MAX_LOOKED_UP = 12
 _TYPED = re.compile(r"(?<![\w&'])[A-Za-z]+(?![\w&])")
+# American spellings and the British the reports use: "center", "pediatric", "behavior", "program",
+# "organization", "counseling" are words of the language, so no slip, but the word ranker cannot
+# match them to "centre", "paediatric", ... Each rule is tried alone; a form the reports write wins.
+BRITISH_FORMS = tuple((re.compile(pattern), british) for pattern, british in (
+    (r"iz(e|es|ed|ing|ation|ations)$", r"is\1"),
+    (r"yz(e|es|ed|ing)$", r"ys\1"),
+    (r"or(s|al|ed|ing|hood|hoods|ful)?$", r"our\1"),
+    (r"er(s)?$", r"re\1"),
+    (r"el(ed|ing|or|ors)$", r"ell\1"),
+    (r"gram(s)?$", r"gramme\1"),
+    (r"dgment(s)?$", r"dgement\1"),
+    (r"ense(s)?$", r"ence\1"),
+    (r"^(ortho)?ped", r"\1paed"),
+    (r"^(an|h)em", r"\1aem"),
+    (r"^fetus", "foetus"),
+))
 
 
 def edits(word: str, all_kinds: bool = True) -> set[str]:
@@ -105,6 +122,10 @@ class Respeller:
         """The reports' word `word` (lower case) is a slip for, or None (`word_meant`, cached)."""
         if not self._unknown(word):
             return None
+        british = [form for pattern, replacement in BRITISH_FORMS
+                   if (form := pattern.sub(replacement, word)) != word and form in self._written]
+        if british:
+            return max(british, key=lambda w: (self._written[w], w))
         if is_language_word(word) or self._a_form_of_theirs(word):
             return None
         nearby = edits(word, all_kinds=len(word) >= MIN_TYPED_FOR_CHANGES)
