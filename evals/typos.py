@@ -21,7 +21,7 @@ import re
 import sys
 from pathlib import Path
 
-from assistant.retrieval.spelling import is_language_word
+from assistant.retrieval.spelling import is_language_word, spelling_rules
 from evals.check_data import DATA, QUESTION_SET_FILES, read_jsonl
 
 SEED = 20261207
@@ -68,21 +68,10 @@ def mistyped(question: str, rng: random.Random) -> str:
     return question[:chosen.start()] + misspelt_word(chosen.group(), rng) + question[chosen.end():]
 
 
-# British endings and their American spelling; a word changes only when the result is a word of
-# the language (cl100k holds " word" whole) and the word has six letters or more ("hour" stays).
-AMERICAN_FORMS = tuple((re.compile(pattern), american) for pattern, american in (
-    (r"is(e|es|ed|ing|ation|ations)$", r"iz\1"),
-    (r"ys(e|es|ed|ing)$", r"yz\1"),
-    (r"our(s|al|ed|ing|hood|hoods|ful)?$", r"or\1"),
-    (r"re(s)?$", r"er\1"),
-    (r"ell(ed|ing|or|ors)$", r"el\1"),
-    (r"gramme(s)?$", r"gram\1"),
-    (r"dgement(s)?$", r"dgment\1"),
-    (r"ence(s)?$", r"ense\1"),
-    (r"^(ortho)?paed", r"\1ped"),
-    (r"^(an|h)aem", r"\1em"),
-    (r"^foetus", "fetus"),
-))
+# British spellings in American (spelling.SPELLING_PAIRS); a word changes only when the result is a
+# word of the language (cl100k holds " word" whole) and the word has six letters or more ("hour"
+# stays).
+AMERICAN_FORMS = spelling_rules(to_british=False)
 MIN_AMERICANISED = 6
 
 

@@ -46,20 +46,38 @@ MAX_LOOKED_UP = 12
 _TYPED = re.compile(r"(?<![\w&'])[A-Za-z]+(?![\w&])")
 # American spellings and the British the reports use: "center", "pediatric", "behavior", "program",
 # "organization", "counseling" are words of the language, so no slip, but the word ranker cannot
-# match them to "centre", "paediatric", ... Each rule is tried alone; a form the reports write wins.
-BRITISH_FORMS = tuple((re.compile(pattern), british) for pattern, british in (
-    (r"iz(e|es|ed|ing|ation|ations)$", r"is\1"),
-    (r"yz(e|es|ed|ing)$", r"ys\1"),
-    (r"or(s|al|ed|ing|hood|hoods|ful)?$", r"our\1"),
-    (r"er(s)?$", r"re\1"),
-    (r"el(ed|ing|or|ors)$", r"ell\1"),
-    (r"gram(s)?$", r"gramme\1"),
-    (r"dgment(s)?$", r"dgement\1"),
-    (r"ense(s)?$", r"ence\1"),
-    (r"^(ortho)?ped", r"\1paed"),
-    (r"^(an|h)em", r"\1aem"),
-    (r"^fetus", "foetus"),
-))
+# match them to "centre", "paediatric", ... Each pair is (British, American, the endings that may
+# follow it at the end of a word); a pair whose endings are None begins a word, after any of the
+# given beginnings.
+SPELLING_PAIRS = (
+    ("is", "iz", "e|es|ed|ing|ation|ations"),
+    ("ys", "yz", "e|es|ed|ing"),
+    ("our", "or", "|s|al|ed|ing|hood|hoods|ful"),
+    ("re", "er", "|s"),
+    ("ell", "el", "ed|ing|or|ors"),
+    ("gramme", "gram", "|s"),
+    ("dgement", "dgment", "|s"),
+    ("ence", "ense", "|s"),
+    ("paed", "ped", None, "|ortho"),
+    ("aem", "em", None, "an|h"),
+    ("foetus", "fetus", None, ""),
+)
+
+
+def spelling_rules(to_british: bool = True) -> tuple[tuple[re.Pattern, str], ...]:
+    """SPELLING_PAIRS as (pattern, replacement) rules from American to British spelling, or the
+    other way round."""
+    rules = []
+    for british, american, endings, *beginnings in SPELLING_PAIRS:
+        spelt, wanted = (american, british) if to_british else (british, american)
+        if endings is not None:
+            rules.append((re.compile(rf"{spelt}({endings})$"), rf"{wanted}\1"))
+        else:
+            rules.append((re.compile(rf"^({beginnings[0]}){spelt}"), rf"\1{wanted}"))
+    return tuple(rules)
+
+
+BRITISH_FORMS = spelling_rules(to_british=True)
 
 
 def edits(word: str, all_kinds: bool = True) -> set[str]:
