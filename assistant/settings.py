@@ -144,6 +144,11 @@ class RetrievalSettings(BaseModel):
     expand_queries: bool = Field(
         True, description="Expand acronyms and everyday synonyms in queries before retrieval."
     )
+    respell: bool = Field(
+        True, description="Read a slip of the keyboard in a question as the reports' word one edit away, and an "
+        "American spelling as the British the reports write (retrieval/spelling.py); answers say what was read as "
+        "what. False: every word as typed.",
+    )
     report_bias: float = Field(
         0.5,
         ge=0,

@@ -150,3 +150,18 @@ def test_the_american_set_spells_british_words_the_american_way_and_only_real_wo
     assert [american_spelling(w) for w in ("advise", "hours", "more")] == ["advise", "hours", "more"]
     rows = [{"id": "a", "question": "who runs the walk-in centre?"}, {"id": "b", "question": "who runs CAMHS?"}]
     assert with_american_spelling(rows) == [{"id": "a", "question": "who runs the walk-in center?"}]
+
+
+def test_with_respelling_off_every_word_is_read_as_typed(tmp_path):
+    from assistant.service import build_service
+    from assistant.settings import Settings
+    from tests.conftest import REPORTS_DIR, report_text_path
+    from vectorstore.embeddings import HashingEmbedder
+
+    settings = Settings(data_dir=tmp_path / "data", reports_dir=REPORTS_DIR)
+    settings.retrieval.respell = False
+    service = build_service(settings, embedder=HashingEmbedder())
+    service.ingest([report_text_path("leicester-city-2016")])
+    corpus = service.answerer.retriever.corpus()
+    assert corpus.respelt("tooth decay in leicster") == ("tooth decay in leicster", {})
+    assert service.ask("how bad is tooth decay in leicster", engine="extractive").read_as == {}

@@ -359,7 +359,7 @@ class HybridRetriever:
             respeller=Respeller(
                 Counter({form: n for (_, form), n in written.items()}),
                 [*word_counts, *synonym_terms(), *(a.lower() for a in acronyms), *areas],
-                (stem for words in stems.values() for stem in words)),
+                (stem for words in stems.values() for stem in words), self.settings.respell),
         )
 
     def search(self, query: str, k: int | None = None, report_ids: Iterable[str] | None = None,

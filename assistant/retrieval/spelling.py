@@ -124,9 +124,10 @@ def is_language_word(word: str) -> bool:
 class Respeller:
     """`written`: how often the reports write each lower-cased word; `known`: other words to
     leave alone (synonym-list terms, acronyms, the vocabulary as folded); `stems`: the reports'
-    words as the word ranker stems them (text_stems)."""
+    words as the word ranker stems them (text_stems); `enabled`: False reads every word as typed."""
 
-    def __init__(self, written: Counter, known: Iterable[str] = (), stems: Iterable[str] = ()):
+    def __init__(self, written: Counter, known: Iterable[str] = (), stems: Iterable[str] = (), enabled: bool = True):
+        self._enabled = enabled
         self._written = Counter({w: n for w, n in written.items() if w.isalpha()})
         self._known = frozenset(written) | frozenset(known) | STOPWORDS
         self._stems = frozenset(stems)
@@ -161,7 +162,10 @@ class Respeller:
         return bool(stemmed) and all(stem in self._stems for stem in stemmed)
 
     def corrected(self, text: str) -> tuple[str, dict[str, str]]:
-        """`text` with its slips respelt, and what was read as what (as typed -> as read)."""
+        """`text` with its slips respelt, and what was read as what (as typed -> as read); `text`
+        as it is when respelling is off."""
+        if not self._enabled:
+            return text, {}
         read_as: dict[str, str] = {}
         looked_up: set[str] = set()
 
