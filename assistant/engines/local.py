@@ -49,27 +49,31 @@ handle ::= "[S" [1-9] [0-9]? "]"
 # characters). At 350 the grammar ended 5 of 486 written sentences mid-word to force their handle
 # ("... to ensure appropriate managerial over [S1]"); the answer's token budget bounds the whole.
 SENTENCE_CHARS = 600
-# An answer: one to four sentences of prose, each ending in one or two sentence handles. Plain
-# characters only: left free, the 1.5B model wrote headers, bullet lists of copied sentences and,
-# now and then, Chinese; a full stop inside a sentence is allowed between digits ("17.4%").
-ANSWER_GRAMMAR = r'''
-root ::= sentence (" " sentence){0,3}
-sentence ::= [A-Z0-9"'(] ( char | [0-9] "." [0-9] ){10,%d} "."? " "? handle handle? "."?
+# What the answer's and the draft's sentences are written with: plain characters, a full stop
+# only between digits ("17.4%"), at most SENTENCE_CHARS of them; and the handle ending a sentence.
+_SENTENCE_RULES = r'''body ::= ( char | [0-9] "." [0-9] ){10,%d}
 char ::= [-A-Za-z0-9 ,;:'"()%%&/+£’]
 handle ::= "[S" [1-9] [0-9]? "]"
 ''' % SENTENCE_CHARS
+# An answer: one to four sentences of prose, each ending in one or two sentence handles. Plain
+# characters only: left free, the 1.5B model wrote headers, bullet lists of copied sentences and,
+# now and then, Chinese.
+ANSWER_GRAMMAR = r'''
+root ::= sentence (" " sentence){0,3}
+sentence ::= [A-Z0-9"'(] body "."? " "? handle handle? "."?
+''' + _SENTENCE_RULES
+
+
 def draft_grammar(provider: str) -> str:
     """A draft's shape: 'Finding:' and three sentences (the first, the observation, without a
     handle), then 'Recommendation:' and one sentence to the provider, each cited sentence ending
     in one or two handles."""
     name = re.sub(r"[^A-Za-z0-9 ,&'()/-]", " ", provider).strip() or "The provider"
     return (f'root ::= "Finding: " own " " cited " " cited "\\nRecommendation: {name} should ensure that " rest\n'
-            r'''own ::= [A-Z0-9"'(] ( char | [0-9] "." [0-9] ){10,%d} "."
+            r'''own ::= [A-Z0-9"'(] body "."
 cited ::= [A-Z0-9"'(] rest
-rest ::= ( char | [0-9] "." [0-9] ){10,%d} "."? " "? handle handle? "."?
-char ::= [-A-Za-z0-9 ,;:'"()%%&/+£’]
-handle ::= "[S" [1-9] [0-9]? "]"
-''' % (SENTENCE_CHARS, SENTENCE_CHARS))
+rest ::= body "."? " "? handle handle? "."?
+''' + _SENTENCE_RULES)
 
 
 # Words small models put before a handle that only say "see the source": the handle says it.
