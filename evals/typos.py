@@ -3,8 +3,8 @@
 paragraphs, key terms and ids stay as written, so `assistant eval --questions FILE` scores how
 much a slip of the keyboard costs.
 
-`python -m evals.typos SET [--seed S] > FILE` (SET: a name of evals/check_data.py's
-QUESTION_SET_FILES, or a path). A question's misspelt word and edit depend only on the seed and
+`python -m evals.typos SET [--seed S] > FILE` (SET: a question set's name, as `assistant eval
+--questions` takes, or a path). A question's misspelt word and edit depend only on the seed and
 its id, so a set grown later keeps its earlier rows' typos.
 
 `python -m evals.typos SET --american > FILE` instead writes the questions that have a British
@@ -19,10 +19,10 @@ import json
 import random
 import re
 import sys
-from pathlib import Path
 
 from assistant.retrieval.spelling import is_language_word, spelling_rules
-from evals.check_data import DATA, QUESTION_SET_FILES, read_jsonl
+from evals.check_data import read_jsonl
+from evals.runner import question_set
 
 SEED = 20261207
 MIN_LETTERS = 5  # short words are mostly acronyms and shorthand, mistyped less and read otherwise
@@ -108,10 +108,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--american", action="store_true",
                         help="the questions with a British spelling, in American spelling, instead of slips")
     args = parser.parse_args(argv)
-    path = DATA / QUESTION_SET_FILES[args.questions] if args.questions in QUESTION_SET_FILES else Path(args.questions)
-    if not path.is_file():
-        parser.error(f"no question set {args.questions!r}: give one of {', '.join(QUESTION_SET_FILES)} or a JSONL file")
-    rows = read_jsonl(path)
+    try:
+        rows = read_jsonl(question_set(args.questions))
+    except FileNotFoundError as exc:
+        parser.error(str(exc))
     for row in with_american_spelling(rows) if args.american else with_typos(rows, args.seed):
         sys.stdout.write(json.dumps(row) + "\n")
 

@@ -144,18 +144,21 @@ class Respeller:
         british = [form for pattern, replacement in BRITISH_FORMS
                    if (form := pattern.sub(replacement, word)) != word and form in self._written]
         if british:
-            return max(british, key=lambda w: (self._written[w], w))
+            return self._most_written(british)
         if is_language_word(word) or self._a_form_of_theirs(word):
             return None
         nearby = edits(word, all_kinds=len(word) >= MIN_TYPED_FOR_CHANGES)
         candidates = [w for w in nearby if w in self._written and len(w) >= MIN_TYPED]
         if candidates:
-            return max(candidates, key=lambda w: (self._written[w], w))
+            return self._most_written(candidates)
         if len(word) < MIN_TYPED_FOR_LANGUAGE:
             return None
         ranked = [(rank, w) for w in nearby if len(w) >= MIN_TYPED and (rank := language_rank(w)) is not None
                   and rank < LANGUAGE_RANK_LIMIT]
         return min(ranked)[1] if ranked else None
+
+    def _most_written(self, words: list[str]) -> str:
+        return max(words, key=lambda w: (self._written[w], w))
 
     def _a_form_of_theirs(self, word: str) -> bool:
         stemmed = text_stems([word])[0]
