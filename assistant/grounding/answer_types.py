@@ -49,7 +49,8 @@ _AGAINST_AN_AVERAGE = re.compile(r"\b(?:higher|lower|greater|worse|poorer|better
                                  r"\b(?:average|nationally|national|england|the rest of)\b", re.I)
 _AN_AMOUNT = re.compile(r"£\s?\d|\b\d[\d,.]*\s*(?:pounds|million|billion|bn|m|k)\b|\b(?:million|billion) pounds\b", re.I)
 _A_LENGTH_IN_WORDS = re.compile(r"\b(?:lengthy|long(?:er|est)? (?:waits?|waiting|delays?|periods?|times?)|prolonged|"
-                                r"delay(?:s|ed)?|backlogs?|promptly|quickly|swiftly|timely|without delay|same day|no wait\w*|"
+                                r"delay(?:s|ed)?|backlogs?|promptly|quickly|swiftly|timely|without delay|same day|no wait\w*|immediate(?:ly)?|"
+                                r"straight (?:away|out)|right away|at once|"
                                 r"(?:hours|days|weeks|months|years)\b(?! ago))", re.I)
 # The ratings inspection frameworks give (CQC, Ofsted). "Good" and its like are ratings only beside
 # a word that rates ("found to be good", "rated good"): the reports call much "good practice".
@@ -186,13 +187,25 @@ def timed_step(question: str) -> set[str]:
 # "wait(ing) for" ("waiting time for autism assessment"), up to two words.
 _WAIT = r"(?:wait|waiting)(?:\s+(?:lists?|times?))?"
 _WAITED_BEFORE = re.compile(rf"((?:[\w'\u2019&-]+\s+)?[\w'\u2019&-]+)\s+(?:wait|waiting)\s+(?:lists?|times?)\b", re.I)
-_WAITED_AFTER = re.compile(rf"\b{_WAIT}\s+for\s+(?:an?\s+|the\s+)?((?:[\w'\u2019&-]+\s*){{1,2}})", re.I)
+_WAITED_AFTER = re.compile(rf"\b{_WAIT}\s+(?:like\s+)?for\s+(?:an?\s+|the\s+)?((?:[\w'\u2019&-]+\s*){{1,2}})", re.I)
 # ... or what takes the time asked ("how long does a child protection medical take?"), up to four words.
 _TAKES = re.compile(r"\bhow long (?:does|do|did|will|would|should) (?:an? |the )?((?:[\w'\u2019&-]+\s+){0,3}?"
                     r"[\w'\u2019&-]+)\s+(?:take|last)s?\b", re.I)
 # Words that ask or describe rather than name what is waited for ("compare waiting times for CAMHS").
 _ASKING_WORDS = frozenset("compare comparison show list give tell explain describe summarise summarize outline "
                           "current typical longest shortest median usual".split())
+
+
+# A word many paragraphs use ("adult", "assessment") says less of what is waited for than a rare
+# one ("ADHD"): when the wait is named by both, only the rare words must be said.
+SPECIFIC_IDF = 2.5
+
+
+def specific(words: set[str], word_weights: Mapping[str, float]) -> set[str]:
+    """The words that say most precisely what is waited for: those few paragraphs use (or none
+    does), or all of them when every one is common."""
+    rare = {w for w in words if word_weights.get(w, float("inf")) >= SPECIFIC_IDF}
+    return rare or words
 
 
 def waited_for(question: str) -> set[str]:
@@ -236,6 +249,25 @@ def _asks_an_amount(question: str) -> bool:
         bool(_NAMES_AN_AMOUNT.search(question)) and not judges_a_value(question))
 
 
+# When something began: "when did the sefton MASH start up", "since when ...", "what year was the
+# service set up?" (not "when should it start": that asks a rule, which a length of time may give).
+_BEGUN = (r"(?:start\w*|begin|began|begun|launch\w*|open(?:ed)?|introduc\w*|set up|establish\w*|creat\w*|"
+          r"c[oa]me in|implement\w*|went live|go live|commission\w*|formed|founded|appointed)")
+_ASKS_WHEN_BEGUN = re.compile(rf"\bsince when\b|\b(?:what|which) year (?:did|was|were|has|have)\b|"
+                              rf"\bwhen (?:did|was|were|has|have) (?:[\w'\u2019&-]+ ){{1,6}}?{_BEGUN}\b", re.I)
+# A date: a year or a month, or said in words ("recently", "newly").
+_A_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|october|"
+                     r"november|december)\b|\b(?:recent(?:ly)?|newly|last year|this year)\b", re.I)
+# A frequency: "monthly", "every three years", "four hours ... per year", "twice a week", "24 hours a
+# day", or said in words ("regularly", "not routinely"); not "within a year" or "a year ago".
+_FREQUENCY_UNIT = r"(?:day|night|week|fortnight|month|quarter|term|year|annum)"
+_A_FREQUENCY = re.compile(rf"\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|bi-?monthly|quarterly|termly|"
+                          rf"annual(?:ly)?|yearly|bi-?annual(?:ly)?|once|twice|regular(?:ly)?|routinely|periodic(?:ally)?|"
+                          rf"(?:in)?frequent(?:ly)?|sporadic(?:ally)?|ad hoc|rarely|seldom)\b|"
+                          rf"\b(?:every|each|per) (?:(?:other|second|few|\w+) )?{_FREQUENCY_UNIT}s?\b|"
+                          rf"(?<!within )(?<!for )(?<!over )(?<!than )\ba {_FREQUENCY_UNIT}\b(?! ago)", re.I)
+
+
 @dataclass(frozen=True)
 class AnswerKind:
     name: str
@@ -250,9 +282,18 @@ KINDS = (
     AnswerKind("money", _asks_an_amount),
     # "How long is the wait for an autism assessment?", "CAMHS waiting times": a length of time.
     # "What is the average length of a drop-in session?", "ED triage time": a length of time too.
-    AnswerKind("duration", re.compile(r"\b(?:how long|wait(?:ing)? (?:times?|lists?)|(?:average|longest|typical|mean|median) "
-                                      rf"waits?|(?:length|duration) of (?:a |an |the |each )?\w+|{_TIMED})\b",
+    # "How soon ...", "how quickly ...", "the wait for ...", "turnaround for ...", "deadline for ...": the same.
+    AnswerKind("duration", re.compile(r"\b(?:how long|how (?:quickly|soon|fast)|wait(?:ing)? (?:times?|lists?)|"
+                                      r"(?:average|longest|typical|mean|median) waits?|"
+                                      # the noun, not the verb: "where do children wait for an x-ray?"
+                                      r"(?:\b(?:the|a|any|their|long|usual)\s+|^\s*)waits?\s+(?:like\s+)?(?:for|to)\b|turn-?around|time ?scales?|time ?frames?|deadlines?|"
+                                      rf"(?:length|duration) of (?:a |an |the |each )?\w+|{_TIMED})\b",
                                       re.I).search),
+    # "How often ...", "how regularly ...", "how many times a year ...": a frequency.
+    AnswerKind("frequency", re.compile(r"\bhow (?:often|frequently|regularly)\b|\bfrequency\b|"
+                                       r"\bhow many times (?:a|an|per|each|every)\b", re.I).search),
+    # "When did the MASH start?", "since when ...", "what year was it set up?": a date.
+    AnswerKind("date", _ASKS_WHEN_BEGUN.search),
     # "the phone number for the MASH", "CAMHS email": a way to reach a service.
     AnswerKind("contact details", _ASKS_CONTACT_DETAILS.search),
     # "FGM clinic opening times", "when is the crisis team open": the hours of a service.
@@ -281,6 +322,8 @@ def asked_kinds(question: str) -> list[str]:
             kinds.remove(general)
     if "duration" in kinds and "number" in kinds and not asks_for_a_count(question):
         kinds.remove("number")  # "the average length of a session" asks how long, not how many
+    if "frequency" in kinds and "number" in kinds:
+        kinds.remove("number")  # "how many times a year": how often, not a count
     return kinds
 
 
@@ -316,6 +359,10 @@ def _gives(kind: str, text: str, vocabulary: Vocabulary, in_units: bool = False)
         return bool(_CONTACT_GIVEN.search(text))
     if kind == "money":
         return bool(_AN_AMOUNT.search(text))
+    if kind == "frequency":
+        return bool(_A_FREQUENCY.search(text))
+    if kind == "date":
+        return bool(_A_DATE.search(text))
     if kind == "duration":  # a length of time, as a figure or in words ("waiting months", "a lengthy wait"),
         # not an age ("children aged under five years", "young people under 16 years")
         text = _UNDER_AN_AGE.sub(" ", _AGED.sub(" ", _YEARS.sub(" ", text)))
@@ -358,8 +405,8 @@ _RANGE = re.compile(r"\b\d+\s*[-\u2013]\s*\d+\b")
 _AN_AGE_NUMBER = rf"(?:\d+|{_NUMBER_WORDS}|one)"
 _AGED = re.compile(rf"\baged?\s+(?:under\s+|below\s+|over\s+|between\s+)?{_AN_AGE_NUMBER}"
                    rf"(?:\s+(?:and|to|or)\s+{_AN_AGE_NUMBER})?(?:\s+years?)?\b", re.I)
-_AGE = re.compile(rf"{_AGED.pattern}|\bunder[- ]\d+s?\b|\b{_AN_AGE_NUMBER}[- ](?:days?|weeks?|months?|years?)"
-                  r"[- ]olds?\b", re.I)
+_AGE = re.compile(rf"{_AGED.pattern}|\bunder[- ]\d+s?\b|\b{_AN_AGE_NUMBER}[- ](?:days?|weeks?|months?|years?|yrs?)"
+                  r"[- ]olds?\b", re.I)  # "16 and 17 yr olds" as staff type it
 _UNDER_AN_AGE = re.compile(r"\bunder[- ]\d+\s+years?\b", re.I)
 # Nor does a pointer to a numbered part of a report ("(Recommendation 3.11)", "paragraph 5.2").
 _POINTER = re.compile(r"\b(?:recommendations?|paragraphs?|sections?)\s+\d+(?:\.\d+)*", re.I)
@@ -574,7 +621,7 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     post = banded_post(asking) & asked_topic
     measure = rated_measure(asking)
     timed = timed_step(asking)
-    waited = waited_for(asking) & asked_topic  # "sefton CAMHS waits": CAMHS
+    waited = specific(waited_for(asking) & asked_topic, vocabulary.word_weights)  # "sefton CAMHS waits": CAMHS
     named_by = {"rate": measure, "duration": timed}  # the word naming the rate or the time asked for
     per_head = set() if counted else counted_per_head(asking)
     in_units = bool(_IN_UNITS.search(asking))
@@ -583,7 +630,8 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     # have tooth decay": a percentage of anything said of children is no answer).
     focus = (focus - content_words(" ".join(m.group(0) for m in _AGE.finditer(question)))) or focus
     reworded = reports_words_for(focus | measure | per_head | timed | waited, vocabulary.word_weights)
-    retrieved = [s for s in scored if s.item.why == "retrieved"]
+    # Retrieved paragraphs and those the question names (a fact about the review, "paragraph 4.1").
+    retrieved = [s for s in scored if s.item.why in ("retrieved", "named")]
     lead = set(list(dict.fromkeys(s.item.id for s in retrieved))[:LEAD_PARAGRAPHS])
     candidates = retrieved[:SCANNED_SENTENCES] + [s for s in retrieved[SCANNED_SENTENCES:] if s.item.id in lead]
 
@@ -615,7 +663,9 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
         named = named_by.get(kind)
         if named and not _said_here_or_before(sentence, scored, lambda t: _about(named, t, reworded)):
             return False
-        if kind == "duration" and waited and not _said_here_or_before(
+        # ... and of what is waited for, named in the sentence or earlier in its paragraph ("... long
+        # waiting times to access CAMHS ... The average waiting time from referral to treatment ...").
+        if kind == "duration" and waited and not _said_here_or_earlier(
                 sentence, scored, lambda t: _shared(waited, t, reworded) == len(waited)):
             return False
         if kind == "pay band" and not _said_here_or_before(sentence, scored, lambda t: _shared(post, t) == len(post)):
@@ -630,10 +680,14 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     missing, giving = [], []
     for kind in asked:
         giving_kind = [s for s in candidates if gives(kind, s)]
-        # The sentence sharing most of the question's distinctive words gives it; the best scored
-        # breaks ties ("the longest wait was 52 weeks" vs "the average wait from referral to
-        # treatment was 22 weeks", asked for the average wait from referral to treatment).
-        found = max(giving_kind, key=lambda s: _shared(focus, s.text, reworded), default=None)
+        # The sentence sharing most of the question's distinctive words gives it ("the longest wait
+        # was 52 weeks" vs "the average wait from referral to treatment was 22 weeks"); then the one
+        # that does with the sentence before it ("Ormskirk's children's ED ... They engage ... the
+        # weekly 'safety huddle'", asked how often the Ormskirk safety huddles are, against another
+        # service's daily huddle); the best scored breaks ties.
+        found = max(giving_kind, key=lambda s: (_shared(focus, s.text, reworded),
+                                                _shared(focus, _with_the_one_before(s, scored), reworded)),
+                    default=None)
         if found is None:
             missing.append(kind)
         elif found not in giving:
@@ -641,10 +695,26 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     return KindCheck(asked, missing, giving)
 
 
+def _with_the_one_before(sentence: ScoredSentence, scored: list[ScoredSentence]) -> str:
+    """The sentence with the one before it in its paragraph."""
+    before = neighbour_in_paragraph(sentence, scored, before=True)
+    return sentence.text if before is None else f"{before.text} {sentence.text}"
+
+
 def _said_here_or_before(sentence: ScoredSentence, scored: list[ScoredSentence], says) -> bool:
     """Whether the sentence with the one before it in its paragraph passes `says`."""
-    before = neighbour_in_paragraph(sentence, scored, before=True)
-    return says(sentence.text if before is None else f"{before.text} {sentence.text}")
+    return says(_with_the_one_before(sentence, scored))
+
+
+def _with_earlier(sentence: ScoredSentence, scored: list[ScoredSentence]) -> str:
+    """The sentence with every sentence before it in its paragraph."""
+    earlier = [s.text for s in scored if s.item.id == sentence.item.id and s.end <= sentence.start]
+    return " ".join(earlier + [sentence.text])
+
+
+def _said_here_or_earlier(sentence: ScoredSentence, scored: list[ScoredSentence], says) -> bool:
+    """Whether the sentence with every sentence before it in its paragraph passes `says`."""
+    return says(_with_earlier(sentence, scored))
 
 
 def _said_earlier(sentence: ScoredSentence, scored: list[ScoredSentence], says) -> bool:

@@ -399,11 +399,13 @@ def _in_order(letters: str, word: str) -> bool:
 # The counted noun ends before a verb ("how many IHAs [were] done in 28 days", "how many IHAs
 # completed", "how many children live ...", "how many themes came out of ..."), a preposition, or a
 # participle saying what befell what is counted ("how many school nurses employed leicester", "how
-# many LAC placed ooa"); not before one that is part of its name ("children looked after").
+# many LAC placed ooa", "how many parents returned the questionnaire"); not before one that is part
+# of its name ("children looked after").
 _COUNTED_ENDS = (r"(?=\s+(?:are|is|do|does|did|were|was|have|has|had|can|could|will|would|in|at|of|on|per|for|a|an|the|"
                  r"live|work|get|there|done|seen|given|made|held|taken|undertaken|completed|carried|delivered|offered|"
                  r"employed|working|placed|based|waiting|known|open|allocated|funded|needed|required|came|come|comes|coming|"
-                 r"went|go|goes|going|arrived|entered|attended|moved|left)\b|\s*[?.,]|$)")
+                 r"went|go|goes|going|arrived|entered|attended|moved|left|returned|responded|replied|received|used|accessed|took|"
+                 r"reported|said|told|sent)\b|\s*[?.,]|$)")
 _HOW_MANY = re.compile(rf"\bhow many ((?:[\w'\u2019-]+\s+){{0,3}}?[\w'\u2019-]+?){_COUNTED_ENDS}", re.I)
 # ... and asked as "the number of school nurses employed".
 _NUMBER_OF = re.compile(rf"\b(?:number|no\.?) of ((?:[\w'\u2019-]+\s+){{0,3}}?[\w'\u2019-]+?){_COUNTED_ENDS}", re.I)
