@@ -212,6 +212,10 @@ def test_a_year_after_every_review_asked_about_is_read_from_the_question():
     assert not asks_after_the_reports("when is the next home visit due after the birth in sefton", both)
     assert not asks_after_the_reports("What did the last inspection of Sefton find?", both)
     assert not asks_after_the_reports("when is the next review health assessment due for LAC in sefton", both)
+    # ... nor when the inspectors will next come, asked with the verb (answered with the 2018 review's
+    # dates, at 1.0, before).
+    assert asks_after_the_reports("when is CQC next due to review sefton", both)
+    assert asks_after_the_reports("when will cqc next inspect leicester", both)
 
 
 def test_a_share_in_words_is_a_fraction_of_something():

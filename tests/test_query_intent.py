@@ -173,6 +173,7 @@ def paragraphs():
     # The earlier inspection, and the law the review was carried out under, are not its dates.
     ("When was the previous inspection in Sefton?", [], []),
     ("when is the next inspection of sefton due", [], []),
+    ("when is CQC next due to review sefton", [], []),
     # How the review was done: all of "How we carried out the review"; what it found is not.
     ("which cases did the leicester inspectors track", ["method"],
      [f"leicester-city-2016#how-we-carried-out-the-review.{n}" for n in range(1, 5)]),

@@ -273,7 +273,10 @@ _ASKED_YEAR = re.compile(r"(?<!\bby )(?<!\buntil )(?<!\bbefore )(?<!\bto )(?<![-
 # When the next review is due: no report says when its own successor will come ("review health
 # assessments" are checks of a child, due at set times).
 _NEXT_REVIEW = (r"\b(?:next|upcoming|future) (?:(?:[\w'\u2019]+ )?(?:cqc |ofsted |joint )?(?:reviews?(?! health)|inspections?)|"
-                r"(?:cqc|ofsted|inspectors['\u2019]?|inspection) visits?)\b")  # not "the next home visit"
+                r"(?:cqc|ofsted|inspectors['\u2019]?|inspection) visits?)\b|"  # not "the next home visit"
+                # ... or as a verb: "when is CQC next due to review sefton", "when will they next inspect"
+                r"\bnext (?:due|going|planned|scheduled|set) to (?:review|inspect)\b|"
+                r"\b(?:cqc|ofsted|inspectors?|they) next (?:review|inspect)\w*\b")  # not "the next review health assessment"
 _NEXT_REVIEW_ASKED = re.compile(rf"\b(?:when|what date|which year|what year|due|dates?)\b.{{0,60}}{_NEXT_REVIEW}|"
                                 rf"{_NEXT_REVIEW}.{{0,60}}\b(?:when|due|date|scheduled|planned)\b", re.I)
 

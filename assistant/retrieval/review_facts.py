@@ -26,7 +26,7 @@ FIELDS = (
     # inspection?" and "when is the next one due?" ask for something else about the review.
     ReviewField("review dates", re.compile(
         rf"^(?!.*\b(?:publish\w*|publication)\b)(?!.*\b(?:under (?:what|which)|how|why|where)\b)"
-        rf"(?!.*\b(?:previous|last|earlier|prior|former|next|future|upcoming|following) (?:\w+ )?{_REVIEW}s?\b).*(?:\b(?:when|what dates?|which dates?) (?:was|did|were|is|does) "
+        rf"(?!.*\b(?:previous|last|earlier|prior|former|next|future|upcoming|following) (?:\w+ ){{0,2}}{_REVIEW}s?\b).*(?:\b(?:when|what dates?|which dates?) (?:was|did|were|is|does) "
         rf"(?:the |this |that )?(?:\w+ ){{0,4}}{_REVIEW}|\b{_REVIEW}s?\b.{{0,30}}\b(?:dates?|t(?:ook|akes?) place|happen\w*|"
         rf"carried out|held)\b|\bdates? of (?:the |this )?(?:\w+ )?{_REVIEW}|\bwhen (?:was|were|did) (?:the )?(?:\w+ )?"
         rf"inspectors? (?:visit|come|on site|carry out))"
