@@ -735,10 +735,10 @@ def test_a_wait_is_named_by_its_rare_words():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("question", [
-    # Each was answered with sentences on the topic that give no frequency or date (relevance 0.48-0.73).
+    # Each was answered with sentences on the topic that give no frequency or date (relevance 0.73, 0.50).
     "how frequently do leicester LAC nurses see children placed outside the city",
     "when was the sefton MASH set up",
-    # A length of time asked as "the wait for"; the reports give none for speech therapy.
+    # A length of time asked as "the wait for"; the reports give none for speech therapy (0.49).
     "whats the wait for speech and language therapy in sefton",
 ])
 def test_a_frequency_date_or_wait_no_sentence_gives_is_declined(real_service, question):

@@ -2,9 +2,10 @@
 
 "How many social workers does Sefton employ?", "What is the infant mortality rate?", "What CQC
 rating did Alder Hey get?", "What is the name of the designated doctor?", "What is the CAMHS
-budget?", "How long is the wait for speech therapy?": each asks for a value of a kind (a count, a
-rate, a percentage, a rating, a person's name, an amount of money, a length of time; a length of
-time may be given in words, "a lengthy wait", "waiting months"). The reports often discuss the topic
+budget?", "How long is the wait for speech therapy?", "How often do they meet?", "When did the MASH
+start?": each asks for a value of a kind (a count, a rate, a percentage, a rating, a person's name,
+an amount of money, a length of time, a frequency, a date; a length of time or a frequency may be
+given in words, "a lengthy wait", "waiting months", "regularly"). The reports often discuss the topic
 without ever stating that value; a sentence on the topic is then no answer, however similar it
 reads. A kind is given when a retrieved sentence holds a value of that kind and is about what the
 question asks (it, or the sentence before it, shares one of the question's distinctive words; for
