@@ -720,6 +720,8 @@ def test_a_frequency_and_a_date_are_given_in_figures_or_words():
     assert _gives("date", "Health summaries were introduced in 2015.", vocabulary)
     assert _gives("date", "A newly established team screens referrals.", vocabulary)
     assert not _gives("date", "MASH arrangements in Sefton work well.", vocabulary)
+    assert not _gives("date", "Practitioners may experience delays.", vocabulary)  # the verb, not the month
+    assert _gives("date", "The hub opened in May 2016.", vocabulary)
 
 
 def test_a_wait_is_named_by_its_rare_words():

@@ -50,8 +50,8 @@ _AGAINST_AN_AVERAGE = re.compile(r"\b(?:higher|lower|greater|worse|poorer|better
                                  r"\b(?:average|nationally|national|england|the rest of)\b", re.I)
 _AN_AMOUNT = re.compile(r"£\s?\d|\b\d[\d,.]*\s*(?:pounds|million|billion|bn|m|k)\b|\b(?:million|billion) pounds\b", re.I)
 _A_LENGTH_IN_WORDS = re.compile(r"\b(?:lengthy|long(?:er|est)? (?:waits?|waiting|delays?|periods?|times?)|prolonged|"
-                                r"delay(?:s|ed)?|backlogs?|promptly|quickly|swiftly|timely|without delay|same day|no wait\w*|immediate(?:ly)?|"
-                                r"straight (?:away|out)|right away|at once|"
+                                r"delay(?:s|ed)?|backlogs?|promptly|quickly|swiftly|timely|without delay|same day|no wait\w*|"
+                                r"immediate(?:ly)?|straight (?:away|out)|right away|at once|"
                                 r"(?:hours|days|weeks|months|years)\b(?! ago))", re.I)
 # The ratings inspection frameworks give (CQC, Ofsted). "Good" and its like are ratings only beside
 # a word that rates ("found to be good", "rated good"): the reports call much "good practice".
@@ -256,16 +256,18 @@ _BEGUN = (r"(?:start\w*|begin|began|begun|launch\w*|open(?:ed)?|introduc\w*|set 
           r"c[oa]me in|implement\w*|went live|go live|commission\w*|formed|founded|appointed)")
 _ASKS_WHEN_BEGUN = re.compile(rf"\bsince when\b|\b(?:what|which) year (?:did|was|were|has|have)\b|"
                               rf"\bwhen (?:did|was|were|has|have) (?:[\w'\u2019&-]+ ){{1,6}}?{_BEGUN}\b", re.I)
-# A date: a year or a month, or said in words ("recently", "newly").
-_A_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|october|"
-                     r"november|december)\b|\b(?:recent(?:ly)?|newly|last year|this year)\b", re.I)
+# A date: a year or a month, or said in words ("recently", "newly"). "May" is a month only before a
+# day or a year ("practitioners may experience delays").
+_A_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|june|july|august|september|october|"
+                     r"november|december)\b|\bMay\s+(?:\d|the\b)|\b(?:recent(?:ly)?|newly|last year|this year)\b",
+                     re.I)
 # A frequency: "monthly", "every three years", "four hours ... per year", "twice a week", "24 hours a
 # day", or said in words ("regularly", "not routinely"); not "within a year" or "a year ago".
 _FREQUENCY_UNIT = r"(?:day|night|week|fortnight|month|quarter|term|year|annum)"
 _A_FREQUENCY = re.compile(rf"\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|bi-?monthly|quarterly|termly|"
                           rf"annual(?:ly)?|yearly|bi-?annual(?:ly)?|once|twice|regular(?:ly)?|routinely|periodic(?:ally)?|"
                           rf"(?:in)?frequent(?:ly)?|sporadic(?:ally)?|ad hoc|rarely|seldom)\b|"
-                          rf"\b(?:every|each|per) (?:(?:other|second|few|\w+) )?{_FREQUENCY_UNIT}s?\b|"
+                          rf"\b(?:every|each|per) (?:\w+ )?{_FREQUENCY_UNIT}s?\b|"
                           rf"(?<!within )(?<!for )(?<!over )(?<!than )\ba {_FREQUENCY_UNIT}\b(?! ago)", re.I)
 
 
@@ -287,7 +289,8 @@ KINDS = (
     AnswerKind("duration", re.compile(r"\b(?:how long|how (?:quickly|soon|fast)|wait(?:ing)? (?:times?|lists?)|"
                                       r"(?:average|longest|typical|mean|median) waits?|"
                                       # the noun, not the verb: "where do children wait for an x-ray?"
-                                      r"(?:\b(?:the|a|any|their|long|usual)\s+|^\s*)waits?\s+(?:like\s+)?(?:for|to)\b|turn-?around|time ?scales?|time ?frames?|deadlines?|"
+                                      r"(?:\b(?:the|a|any|their|long|usual)\s+|^\s*)waits?\s+(?:like\s+)?(?:for|to)\b|"
+                                      r"turn-?around|time ?scales?|time ?frames?|deadlines?|"
                                       rf"(?:length|duration) of (?:a |an |the |each )?\w+|{_TIMED})\b",
                                       re.I).search),
     # "How often ...", "how regularly ...", "how many times a year ...": a frequency.
@@ -707,22 +710,20 @@ def _said_here_or_before(sentence: ScoredSentence, scored: list[ScoredSentence],
     return says(_with_the_one_before(sentence, scored))
 
 
-def _with_earlier(sentence: ScoredSentence, scored: list[ScoredSentence]) -> str:
-    """The sentence with every sentence before it in its paragraph."""
-    earlier = [s.text for s in scored if s.item.id == sentence.item.id and s.end <= sentence.start]
-    return " ".join(earlier + [sentence.text])
+def _earlier_in_paragraph(sentence: ScoredSentence, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+    return [s for s in scored if s.item.id == sentence.item.id and s.end <= sentence.start]
 
 
 def _said_here_or_earlier(sentence: ScoredSentence, scored: list[ScoredSentence], says) -> bool:
     """Whether the sentence with every sentence before it in its paragraph passes `says`."""
-    return says(_with_earlier(sentence, scored))
+    return says(" ".join([s.text for s in _earlier_in_paragraph(sentence, scored)] + [sentence.text]))
 
 
 def _said_earlier(sentence: ScoredSentence, scored: list[ScoredSentence], says) -> bool:
     """Whether a sentence before it in its paragraph passes `says`: a paragraph names its subject
     once ("There are currently an unprecedented number of serious case reviews ... We were told
     that nineteen themes had been identified")."""
-    return any(says(s.text) for s in scored if s.item.id == sentence.item.id and s.end <= sentence.start)
+    return any(says(s.text) for s in _earlier_in_paragraph(sentence, scored))
 
 
 def _said_before(sentence: ScoredSentence, scored: list[ScoredSentence], says) -> bool:
