@@ -29,7 +29,7 @@ from assistant.retrieval.words import NUMBER_WORDS, STOPWORDS, content_words
 # Words that name the kind of value asked for, not what it is about.
 _KIND_WORDS = frozenset(
     "rate number average avg mean percentage proportion share many much name rating rated grade graded "
-    "judgement judgment judged total figure score band often frequently regularly frequency".split())
+    "judgement judgment judged total figure score band".split())
 # Words used by so many paragraphs (inverse document frequency below this) that sharing one says
 # nothing about a sentence ("children", "health", "service" in these reports).
 DISTINCTIVE_IDF = 1.5
@@ -207,12 +207,6 @@ def specific(words: set[str], word_weights: Mapping[str, float]) -> set[str]:
     does), or all of them when every one is common."""
     rare = {w for w in words if word_weights.get(w, float("inf")) >= SPECIFIC_IDF}
     return rare or words
-
-
-def rarest(words: set[str], word_weights: Mapping[str, float]) -> set[str]:
-    """The word of the reports' own that fewest paragraphs use (empty when they use none)."""
-    used = [w for w in words if w in word_weights]
-    return {max(used, key=lambda w: (word_weights[w], w))} if used else set()
 
 
 def waited_for(question: str) -> set[str]:
@@ -640,7 +634,6 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     # have tooth decay": a percentage of anything said of children is no answer).
     focus = (focus - content_words(" ".join(m.group(0) for m in _AGE.finditer(question)))) or focus
     reworded = reports_words_for(focus | measure | per_head | timed | waited, vocabulary.word_weights)
-    subject = rarest(focus, vocabulary.word_weights)
     # Retrieved paragraphs and those the question names (a fact about the review, "paragraph 4.1").
     retrieved = [s for s in scored if s.item.why in ("retrieved", "named")]
     lead = set(list(dict.fromkeys(s.item.id for s in retrieved))[:LEAD_PARAGRAPHS])
@@ -680,12 +673,6 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
                 sentence, scored, lambda t: _shared(waited, t, reworded) == len(waited)):
             return False
         if kind == "pay band" and not _said_here_or_before(sentence, scored, lambda t: _shared(post, t) == len(post)):
-            return False
-        # How often or since when something happens is said of that thing: its rarest word ("home
-        # educated" children, not school nurses' weekly drop-ins), in the sentence or earlier in its
-        # paragraph. (All its rare words, not the rarest, lost three answered tuning questions.)
-        if kind in ("frequency", "date") and subject and not _said_here_or_earlier(
-                sentence, scored, lambda t: _shared(subject, t, reworded) == len(subject)):
             return False
         # A count of the very thing asked may take its subject from anywhere earlier in the paragraph;
         # any other value from the sentence before (a context paragraph lists unrelated figures).
