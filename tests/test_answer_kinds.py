@@ -8,7 +8,7 @@ import pytest
 from assistant.grounding.answer_types import (Qualifier, Vocabulary, _about, _gives, _gives_a_ratio_if_asked,
                                              asked_kinds, banded_post, counted_in_other_words, counted_per_head,
                                              counts_beside, counts_beside_names, other_names, rated_measure,
-                                             reports_words_for, timed_step, waited_for)
+                                             reports_words_for, sized, sizes, timed_step, waited_for)
 from assistant.grounding.relevance import A_SHARE, asks_after_the_reports, counted_phrase, counted_text, counted_words
 
 
@@ -114,6 +114,15 @@ from assistant.grounding.relevance import A_SHARE, asks_after_the_reports, count
     ("when was the leaving care health summary introduced", ["date"]),
     ("since when has chat health run in leicester", ["date"]),
     ("when should a young person start moving to adult mental health services", []),
+    # A size, however asked; an amount of money or a count asked as one; not "one size fits all".
+    ("caseload size for leicester health visitors", ["size"]),
+    ("how big is the LAC nurse team", ["size"]),
+    ("what size is the FGM clinic", ["size"]),
+    ("size of the MASH", ["size"]),
+    ("0-19 service headcount", ["size"]),
+    ("how big is the CAMHS budget", ["money"]),
+    ("how many nurses are in the LAC team and what size are their caseloads", ["number"]),
+    ("is a one size fits all approach taken to training", []),
 ])
 def test_the_kind_of_value_asked_for_is_read_from_the_form_of_the_question(question, kinds):
     assert asked_kinds(question) == kinds
@@ -760,3 +769,51 @@ def test_a_frequency_or_wait_asked_in_other_words_is_answered_with_it(real_servi
     answer = real_service.ask(question, engine="extractive")
     assert answer.answerable and answer.citations[0].id == cited, answer.answer
     assert value in answer.answer
+
+
+@pytest.mark.parametrize("question,head", [
+    ("caseload size for leicester health visitors", {"caseload"}),
+    ("how big is the specialist LAC nurse team in leicester", {"team"}),
+    ("how large are sefton's health visitor caseloads?", {"caseload"}),
+    ("size of the sefton MASH", {"mash"}),
+    ("school nurse headcount", {"nurse"}),
+    # Neither the area nor a word framing the question is what is sized: no telling, no size asked.
+    ("how big is leicester overall - population", set()),
+])
+def test_what_a_size_is_asked_of_is_read_from_the_question(question, head):
+    assert sized(question, ["Leicester City (2016)", "Sefton (2018)"]) == head
+
+
+def test_a_size_is_a_number_near_what_is_sized_or_a_word_of_size_before_it():
+    assert sizes({"caseload"}, "Nurses said their caseloads were well above the 900 that guidance sets.")
+    assert sizes({"caseload"}, "Health visitors told us their caseload sizes were thought to be far above the 400 advised.")
+    assert not sizes({"caseload"}, "There are two vacant band six posts, and staff told us their caseload is complex.")
+    assert sizes({"population"}, "The area's population was given as 120,500 in the latest figures.")
+    assert sizes({"caseload"}, "The practitioner holds a small caseload of young people.")
+    assert sizes({"team"}, "The named nurse leads a team of six nurses.")
+    # A population is its people; a number of something else in the clause naming it is no size.
+    assert sizes({"population"}, "Around 45,000 young people under 18 live in the borough.")
+    assert not sizes({"population"}, "The borough has 12 GP practices, and its population is growing.")
+    # A number of something else in the sentence, a year or a share is no size of it.
+    assert not sizes({"team"}, "The team covers three sites across the city and has capacity pressures.")
+    assert not sizes({"caseload"}, "Caseloads were reviewed in 2016 by the named nurse.")
+    assert not sizes({"team"}, "The team is under pressure; 40% of posts elsewhere in the trust are vacant.")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", [
+    # Each was answered with sentences on the team or the caseload that give no size (0.70, 0.60).
+    "how large is the acute safeguarding team at UHL",
+    "what is the caseload size of sefton's children in care nurses",
+])
+def test_a_size_no_sentence_gives_is_declined(real_service, question):
+    answer = real_service.ask(question, engine="extractive")
+    assert not answer.answerable, answer.answer
+
+
+@pytest.mark.slow
+def test_a_size_asked_for_is_answered_with_the_sentence_giving_it(real_service):
+    # Answered with recommendations to school nurses first, and without the caseload figure.
+    answer = real_service.ask("whats the recommended caseload size for leicester school nurses", engine="extractive")
+    assert answer.answerable and "1200" in answer.answer, answer.answer
+    assert any(c.id == "leicester-city-2016#5.1.17" for c in answer.citations), answer.answer

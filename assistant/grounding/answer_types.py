@@ -29,7 +29,7 @@ from assistant.retrieval.words import NUMBER_WORDS, STOPWORDS, content_words
 # Words that name the kind of value asked for, not what it is about.
 _KIND_WORDS = frozenset(
     "rate number average avg mean percentage proportion share many much name rating rated grade graded "
-    "judgement judgment judged total figure score band".split())
+    "judgement judgment judged total figure score band size big large headcount".split())
 # Words used by so many paragraphs (inverse document frequency below this) that sharing one says
 # nothing about a sentence ("children", "health", "service" in these reports).
 DISTINCTIVE_IDF = 1.5
@@ -271,6 +271,65 @@ _A_FREQUENCY = re.compile(rf"\b(?:hourly|daily|nightly|weekly|fortnightly|monthl
                           rf"(?<!within )(?<!for )(?<!over )(?<!than )\ba {_FREQUENCY_UNIT}\b(?! ago)", re.I)
 
 
+# A size: "sefton school nurse caseload size", "size of the MASH", "how big is the LAC nurse team",
+# "how large are caseloads", "what size is the team", "headcount". What is sized stands before "size" or after "size of" / "how
+# big is"; its head is the last word that is not an area's name or a word framing the question.
+_ASKS_A_SIZE = re.compile(r"\bsizes?\b(?! fits)|\bhow (?:big|large)\b|\bhead ?counts?\b", re.I)
+_SIZED_BEFORE = re.compile(r"([\w'\u2019&-]+)\s+(?:sizes?|head ?counts?)\b", re.I)
+_SIZED_AFTER = re.compile(r"\b(?:sizes? of|(?:what size|how (?:big|large)) (?:is|are|was|were|will))\s+((?:[\w'\u2019&-]+\s+){0,5}?"
+                          r"[\w'\u2019&-]+?)(?=\s*[?.,;:()-]|\s+(?:in|at|for|across|now|currently|be|get)\b|\s*$)", re.I)
+_NOT_SIZED = frozenset("overall total average typical usual roughly approximately current currently".split())
+# The size given: a word of size before what is sized ("a small caseload", "a large team"), a number
+# after it and "of" ("a team of six nurses"), or a number in a clause naming it that counts nothing
+# else ("caseload sizes were likely to be higher than the 1200 recommended"; "the population in
+# Sefton as 273,790"; not "the team covers three sites"). A population is its people: "approximately
+# 79,000 children and young people ... living in the city" gives the size of its population.
+_SIZE_IN_WORDS = r"(?:small|smaller|large|larger|big|bigger|sizeable|huge|tiny|high|higher|low|lower)"
+_CLAUSE_BREAK = re.compile(r"[;:()]|,\s+(?=(?:and|but|whilst|while|which|who|where|although|however|with)\b)|"
+                           r"\s+(?:but|whilst|while)\s+", re.I)
+_COUNTS_ITS_OWN = re.compile(r"^(?:[a-z-]+s|children|people|staff|women|men)$", re.I)  # "three sites", "345 GPs"
+_PEOPLE_COUNTED = re.compile(r"^(?:children|people|young|families|residents|women|men|adults|pupils|babies|mothers|parents|"
+                     r"individuals|persons|inhabitants)$", re.I)
+_GROUPS_OF_PEOPLE = frozenset({"population", "cohort"})
+
+
+def sized(question: str, report_titles: Iterable[str] = ()) -> set[str]:
+    """What a question asks the size of, its head word ("sefton school nurse caseload size" ->
+    {"caseload"}; "how big is the leicester LAC nurse team" -> {"team"}); empty when it names none
+    ("how big is leicester overall")."""
+    names = set().union(*(content_words(title) for title in report_titles)) if report_titles else set()
+    for pattern in (_SIZED_BEFORE, _SIZED_AFTER):
+        match = pattern.search(question)
+        if match:
+            words = [w for w in re.findall(r"[a-z]+", match.group(1).lower())
+                     if content_words(w) - names - _NOT_SIZED - _KIND_WORDS]
+            if words:
+                return content_words(words[-1])
+    return set()
+
+
+def sizes(head: set[str], text: str) -> bool:
+    """Whether the text gives the size of `head` (see above)."""
+    if any(re.search(rf"\b{_SIZE_IN_WORDS}\s+(?:[\w-]+\s+)?{re.escape(word)}", text, re.I) for word in head):
+        return True
+    if any(re.search(rf"\b{re.escape(word)}s?\s+of\s+(?:(?:about|around|approximately|some|over|nearly|almost)\s+)?"
+                     rf"(?:\d|{_NUMBER_WORDS}\b)", text, re.I) for word in head):
+        return True
+    for clause in _CLAUSE_BREAK.split(_no_dates_or_ranges(text)):
+        tokens = [t.strip(",.") for t in re.findall(r"[\w%,.'\u2019-]+", clause)]
+        names_head = any(same_word(h, w) for h in head for token in tokens for w in content_words(token))
+        for i, token in enumerate(tokens):
+            if not _NUMBER_TOKEN.match(token) or token.endswith("%"):
+                continue
+            after = tokens[i + 1] if i + 1 < len(tokens) else ""
+            of_people = bool(_PEOPLE_COUNTED.match(after))
+            if _COUNTS_ITS_OWN.match(after) and not of_people:
+                continue
+            if names_head or (of_people and head & _GROUPS_OF_PEOPLE):
+                return True
+    return False
+
+
 @dataclass(frozen=True)
 class AnswerKind:
     name: str
@@ -296,6 +355,8 @@ KINDS = (
     # "How often ...", "how regularly ...", "how many times a year ...": a frequency.
     AnswerKind("frequency", re.compile(r"\bhow (?:often|frequently|regularly)\b|\bfrequency\b|"
                                        r"\bhow many times (?:a|an|per|each|every)\b", re.I).search),
+    # "caseload size", "how big is the LAC team", "size of the MASH", "headcount": a size.
+    AnswerKind("size", _ASKS_A_SIZE.search),
     # "When did the MASH start?", "since when ...", "what year was it set up?": a date.
     AnswerKind("date", _ASKS_WHEN_BEGUN.search),
     # "the phone number for the MASH", "CAMHS email": a way to reach a service.
@@ -328,6 +389,8 @@ def asked_kinds(question: str) -> list[str]:
         kinds.remove("number")  # "the average length of a session" asks how long, not how many
     if "frequency" in kinds and "number" in kinds:
         kinds.remove("number")  # "how many times a year": how often, not a count
+    if "size" in kinds and ("money" in kinds or "number" in kinds):
+        kinds.remove("size")  # "how big is the CAMHS budget": an amount; "how many nurses (team size)": a count
     return kinds
 
 
@@ -616,6 +679,11 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     if not asked:
         return KindCheck([], [], [])
     titles = list(report_titles)
+    size_of = sized(asking, titles) if "size" in asked else set()
+    if "size" in asked and not size_of:  # "how big is leicester overall": no telling what is sized
+        asked = [kind for kind in asked if kind != "size"]
+        if not asked:
+            return KindCheck([], [], [])
     counted = counted_words(asking) - {"time"}  # "how many times": the count is of the event
     qualifier = Qualifier.of(asking, titles) if counted else None
     # "how many LAC ...?" counts what the reports call looked-after children
@@ -629,7 +697,7 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     named_by = {"rate": measure, "duration": timed}  # the word naming the rate or the time asked for
     per_head = set() if counted else counted_per_head(asking)
     in_units = bool(_IN_UNITS.search(asking))
-    focus = _distinctive(topic_words(question, titles) - _KIND_WORDS - counted, vocabulary.word_weights)
+    focus = _distinctive(topic_words(question, titles) - _KIND_WORDS - counted - size_of, vocabulary.word_weights)
     # An age says whose value is asked, not what it is of ("what share of five year olds in Sefton
     # have tooth decay": a percentage of anything said of children is no answer).
     focus = (focus - content_words(" ".join(m.group(0) for m in _AGE.finditer(question)))) or focus
@@ -646,7 +714,10 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
             return True
         # A judged number ("high numbers of children not brought") is of what the question counts.
         judged = judged_count(kind, asking, text) and (not counted or _about(counted, text))
-        if not (_gives(kind, text, vocabulary, in_units) or judged):
+        if kind == "size":
+            if not sizes(size_of, text):
+                return False
+        elif not (_gives(kind, text, vocabulary, in_units) or judged):
             return False
         if kind == "number":
             if counted and not (judged or counts_beside(counted, text) or counts_beside_names(names, text)
