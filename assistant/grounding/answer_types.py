@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
-from assistant.grounding.relevance import (A_DURATION, A_SHARE, ScoredSentence, asks_for_a_count, counted_phrase,
+from assistant.grounding.relevance import (A_DATE_IN_FIGURES, A_DURATION, A_FREQUENCY, A_SHARE, ASKS_A_DURATION,
+                                           ASKS_HOW_OFTEN, TIMED, ScoredSentence, asks_for_a_count, counted_phrase,
                                            counted_text, counted_words, judges_a_value, neighbour_in_paragraph,
                                            same_word, topic_words, unknown_word_share)
 from assistant.retrieval.query_analysis import synonym_groups_called_by
@@ -173,8 +174,7 @@ def rated_measure(question: str) -> set[str]:
 
 
 # A length of time named by what is timed: "ED triage time", "response times".
-_TIMED = r"(response|triage|turnaround|turn-around) times?"
-_NAMED_TIME = re.compile(rf"\b{_TIMED}\b", re.I)
+_NAMED_TIME = re.compile(rf"\b{TIMED}\b", re.I)
 
 
 def timed_step(question: str) -> set[str]:
@@ -256,19 +256,8 @@ _BEGUN = (r"(?:start\w*|begin|began|begun|launch\w*|open(?:ed)?|introduc\w*|set 
           r"c[oa]me in|implement\w*|went live|go live|commission\w*|formed|founded|appointed)")
 _ASKS_WHEN_BEGUN = re.compile(rf"\bsince when\b|\b(?:what|which) year (?:did|was|were|has|have)\b|"
                               rf"\bwhen (?:did|was|were|has|have) (?:[\w'\u2019&-]+ ){{1,6}}?{_BEGUN}\b", re.I)
-# A date: a year or a month, or said in words ("recently", "newly"). "May" is a month only before a
-# day or a year ("practitioners may experience delays").
-_A_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|june|july|august|september|october|"
-                     r"november|december)\b|\bMay\s+(?:\d|the\b)|\b(?:recent(?:ly)?|newly|last year|this year)\b",
-                     re.I)
-# A frequency: "monthly", "every three years", "four hours ... per year", "twice a week", "24 hours a
-# day", or said in words ("regularly", "not routinely"); not "within a year" or "a year ago".
-_FREQUENCY_UNIT = r"(?:day|night|week|fortnight|month|quarter|term|year|annum)"
-_A_FREQUENCY = re.compile(rf"\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|bi-?monthly|quarterly|termly|"
-                          rf"annual(?:ly)?|yearly|bi-?annual(?:ly)?|once|twice|regular(?:ly)?|routinely|periodic(?:ally)?|"
-                          rf"(?:in)?frequent(?:ly)?|sporadic(?:ally)?|ad hoc|rarely|seldom)\b|"
-                          rf"\b(?:every|each|per) (?:\w+ )?{_FREQUENCY_UNIT}s?\b|"
-                          rf"(?<!within )(?<!for )(?<!over )(?<!than )\ba {_FREQUENCY_UNIT}\b(?! ago)", re.I)
+# A date: a year or a month, or said in words ("recently", "newly").
+_A_DATE = re.compile(rf"{A_DATE_IN_FIGURES.pattern}|\b(?:recent(?:ly)?|newly|last year|this year)\b", re.I)
 
 
 # A size: "sefton school nurse caseload size", "size of the MASH", "how big is the LAC nurse team",
@@ -345,16 +334,9 @@ KINDS = (
     # "How long is the wait for an autism assessment?", "CAMHS waiting times": a length of time.
     # "What is the average length of a drop-in session?", "ED triage time": a length of time too.
     # "How soon ...", "how quickly ...", "the wait for ...", "turnaround for ...", "deadline for ...": the same.
-    AnswerKind("duration", re.compile(r"\b(?:how long|how (?:quickly|soon|fast)|wait(?:ing)? (?:times?|lists?)|"
-                                      r"(?:average|longest|typical|mean|median) waits?|"
-                                      # the noun, not the verb: "where do children wait for an x-ray?"
-                                      r"(?:\b(?:the|a|any|their|long|usual)\s+|^\s*)waits?\s+(?:like\s+)?(?:for|to)\b|"
-                                      r"turn-?around|time ?scales?|time ?frames?|deadlines?|"
-                                      rf"(?:length|duration) of (?:a |an |the |each )?\w+|{_TIMED})\b",
-                                      re.I).search),
+    AnswerKind("duration", ASKS_A_DURATION.search),
     # "How often ...", "how regularly ...", "how many times a year ...": a frequency.
-    AnswerKind("frequency", re.compile(r"\bhow (?:often|frequently|regularly)\b|\bfrequency\b|"
-                                       r"\bhow many times (?:a|an|per|each|every)\b", re.I).search),
+    AnswerKind("frequency", ASKS_HOW_OFTEN.search),
     # "caseload size", "how big is the LAC team", "size of the MASH", "headcount": a size.
     AnswerKind("size", _ASKS_A_SIZE.search),
     # "When did the MASH start?", "since when ...", "what year was it set up?": a date.
@@ -427,7 +409,7 @@ def _gives(kind: str, text: str, vocabulary: Vocabulary, in_units: bool = False)
     if kind == "money":
         return bool(_AN_AMOUNT.search(text))
     if kind == "frequency":
-        return bool(_A_FREQUENCY.search(text))
+        return bool(A_FREQUENCY.search(text))
     if kind == "date":
         return bool(_A_DATE.search(text))
     if kind == "duration":  # a length of time, as a figure or in words ("waiting months", "a lengthy wait"),

@@ -18,7 +18,10 @@ from assistant.retrieval.query_analysis import synonym_groups
 from assistant.retrieval.words import FRAMING_WORDS, NUMBER_WORDS, STOPWORDS, content_words, stem
 from vectorstore.chunking import sentence_spans
 
-_MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
+# A date in figures: a year or a month. "May" is a month only before a day or a year ("practitioners
+# may experience delays").
+A_DATE_IN_FIGURES = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|june|july|august|september|"
+                               r"october|november|december)\b|\bMay\s+(?:\d|the\b)", re.I)
 _NUMBER_WORDS = "|".join(("one", *NUMBER_WORDS, "half", "quarter", "third", "once", "twice", "single", "no"))
 A_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)  # what answers "how many"
 # A length of time: "28 days", "six weeks", "12-15 hours", "20 working days".
@@ -66,21 +69,49 @@ def asks_for_a_count(question: str) -> bool:
         bool(_NAMES_A_COUNT.search(question)) and not judges_a_value(question))
 
 
-_OTHER_NUMBER_ASKED = re.compile(r"\b(?:how much|how often|what number|count)\b", re.I)
+_OTHER_NUMBER_ASKED = re.compile(r"\b(?:how much|what number|count)\b", re.I)
 
 
 def _asks_a_number(question: str) -> bool:
     return asks_for_a_count(question) or bool(_OTHER_NUMBER_ASKED.search(question))
 
 
+# A frequency: "monthly", "every three years", "four hours ... per year", "twice a week", "24 hours a
+# day", or said in words ("regularly", "not routinely"); not "within a year" or "a year ago".
+_FREQUENCY_UNIT = r"(?:day|night|week|fortnight|month|quarter|term|year|annum)"
+A_FREQUENCY = re.compile(rf"\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|bi-?monthly|quarterly|termly|"
+                         rf"annual(?:ly)?|yearly|bi-?annual(?:ly)?|once|twice|regular(?:ly)?|routinely|periodic(?:ally)?|"
+                         rf"(?:in)?frequent(?:ly)?|sporadic(?:ally)?|ad hoc|rarely|seldom)\b|"
+                         rf"\b(?:every|each|per) (?:\w+ )?{_FREQUENCY_UNIT}s?\b|"
+                         rf"(?<!within )(?<!for )(?<!over )(?<!than )\ba {_FREQUENCY_UNIT}\b(?! ago)", re.I)
+# "How often ...", "how regularly ...", "how many times a year ...": a frequency is asked.
+ASKS_HOW_OFTEN = re.compile(r"\bhow (?:often|frequently|regularly)\b|\bfrequency\b|"
+                            r"\bhow many times (?:a|an|per|each|every)\b", re.I)
+# A length of time named by what is timed: "ED triage time", "response times".
+TIMED = r"(response|triage|turnaround|turn-around) times?"
+# "How long is the wait for an autism assessment?", "CAMHS waiting times", "the average length of a
+# drop-in session", "ED triage time", "how soon ...", "how quickly ...", "the wait for ...", "turnaround
+# for ...", "deadline for ...": a length of time is asked.
+ASKS_A_DURATION = re.compile(r"\b(?:how long|how (?:quickly|soon|fast)|wait(?:ing)? (?:times?|lists?)|"
+                             r"(?:average|longest|typical|mean|median) waits?|"
+                             # the noun, not the verb: "where do children wait for an x-ray?"
+                             r"(?:\b(?:the|a|any|their|long|usual)\s+|^\s*)waits?\s+(?:like\s+)?(?:for|to)\b|"
+                             r"turn-?around|time ?scales?|time ?frames?|deadlines?|"
+                             rf"(?:length|duration) of (?:a |an |the |each )?\w+|{TIMED})\b", re.I)
+# "when" asking a date ("when did the MASH start?", "... reviewed? when"), not telling one ("what
+# do midwives see when they visit?", "how do they meet when it is hard to get everyone together?").
+_ASKS_WHEN = re.compile(r"^\W*when\b|\bwhen\W*$|\bwhen (?:did|was|were|is|are|will|does|do|has|have|should|could|"
+                        r"would|can|must)\b|\b(?:what date|which year|what year|dates?)\b", re.I)
+_ASKS_AN_AGE_OR_A_LIMIT = re.compile(r"\b(?:within how|what age|how old)\b", re.I)
+
 # What kind of figure a question asks for, and what a sentence giving it looks like.
 _FIGURE_KINDS = [
     (re.compile(r"\b(?:percentage|proportion|share|what rate|per ?cent|%)", re.I).search, A_SHARE),
     (_asks_a_number, A_NUMBER),
-    (re.compile(r"\b(?:when|what date|which year|what year|dates?)\b", re.I).search,
-     re.compile(rf"\b(?:{_MONTHS}|(?:19|20)\d\d)\b", re.I)),
-    (re.compile(r"\b(?:how long|how quickly|how soon|within how|what age|how old|deadline|timescales?)\b", re.I).search,
+    (_ASKS_WHEN.search, A_DATE_IN_FIGURES),
+    (lambda q: ASKS_A_DURATION.search(q) or _ASKS_AN_AGE_OR_A_LIMIT.search(q),
      re.compile(rf"{A_DURATION.pattern}|\bages?\s+\d", re.I)),
+    (ASKS_HOW_OFTEN.search, A_FREQUENCY),
 ]
 
 
