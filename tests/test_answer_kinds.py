@@ -817,3 +817,20 @@ def test_a_size_asked_for_is_answered_with_the_sentence_giving_it(real_service):
     answer = real_service.ask("whats the recommended caseload size for leicester school nurses", engine="extractive")
     assert answer.answerable and "1200" in answer.answer, answer.answer
     assert any(c.id == "leicester-city-2016#5.1.17" for c in answer.citations), answer.answer
+
+
+def test_sentence_scoring_reads_the_value_asked_for_as_the_kind_check_does():
+    """Sentences giving the figure asked for score higher (relevance.figure_patterns); the question
+    forms and the value patterns are the kind check's own."""
+    from assistant.grounding.relevance import figure_patterns, gives_figure
+    often = figure_patterns("how often do the LAC nurses visit children placed out of area")
+    assert gives_figure("The nurses visit these children every six months.", often)
+    assert not gives_figure("There are over 600 children looked after in the city.", often)  # a count, no frequency
+    # The wait asked as a noun is a length of time to sentence scoring too.
+    assert gives_figure("Children wait 18 weeks on average.", figure_patterns("the wait for an autism assessment"))
+    # "when" asking a date, not telling when something happens; "may" the verb is no month.
+    dated = figure_patterns("when did the hub open")
+    assert gives_figure("The hub opened in May 2016.", dated)
+    assert not gives_figure("Practitioners may not be aware of the risks.", dated)
+    assert figure_patterns("what do community midwives see when they visit women at home") == []
+    assert figure_patterns("are under 16 ED attendances reviewed? when") != []
