@@ -307,7 +307,7 @@ class AnswerSettings(BaseModel):
     )
     missing_kind_penalty: float = Field(
         0.4, ge=0, le=2, description="Taken from the relevance when the question asks for a kind of value (a count, "
-        "a percentage, a rating, a person's name, an amount of money, a length of time, a frequency, a date) that no "
+        "a percentage, a rating, a person's name, an amount of money, a length of time, a frequency, a date, a size) that no "
         "retrieved sentence "
         "about its topic gives (grounding/answer_types.py). 0.3 before 2026-12-07: 'How many of Leicester's children "
         "in care live outside the city?' kept 0.47 and was answered with the count of those in the city. Of 245 "

@@ -832,5 +832,12 @@ def test_sentence_scoring_reads_the_value_asked_for_as_the_kind_check_does():
     dated = figure_patterns("when did the hub open")
     assert gives_figure("The hub opened in May 2016.", dated)
     assert not gives_figure("Practitioners may not be aware of the risks.", dated)
+    # An age is no length of time, to either ("average length of a drop-in session" was answered
+    # with "16-19 year olds are not benefitting ...", brought up by sentence scoring).
+    session = "What is the average length of a drop-in session?"
+    assert not gives_figure("There is a risk that 16-19 year olds miss out.", figure_patterns(session))
+    assert not _gives("duration", "There is a risk that 16-19 year olds miss out.", Vocabulary({}, {}))
+    assert not _gives("duration", "Young people under 16 years are seen first.", Vocabulary({}, {}))
+    assert _gives("duration", "Young people wait 16 weeks.", Vocabulary({}, {}))
     assert figure_patterns("what do community midwives see when they visit women at home") == []
     assert figure_patterns("are under 16 ED attendances reviewed? when") != []

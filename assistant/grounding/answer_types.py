@@ -3,9 +3,10 @@
 "How many social workers does Sefton employ?", "What is the infant mortality rate?", "What CQC
 rating did Alder Hey get?", "What is the name of the designated doctor?", "What is the CAMHS
 budget?", "How long is the wait for speech therapy?", "How often do they meet?", "When did the MASH
-start?": each asks for a value of a kind (a count, a rate, a percentage, a rating, a person's name,
-an amount of money, a length of time, a frequency, a date; a length of time or a frequency may be
-given in words, "a lengthy wait", "waiting months", "regularly"). The reports often discuss the topic
+start?", "How big is the LAC team?": each asks for a value of a kind (a count, a rate, a percentage,
+a rating, a person's name, an amount of money, a length of time, a frequency, a date, a size; a
+length of time, a frequency or a size may be given in words, "a lengthy wait", "waiting months",
+"regularly", "a small caseload"). The reports often discuss the topic
 without ever stating that value; a sentence on the topic is then no answer, however similar it
 reads. A kind is given when a retrieved sentence holds a value of that kind and is about what the
 question asks (it, or the sentence before it, shares one of the question's distinctive words; for
@@ -261,12 +262,14 @@ _A_DATE = re.compile(rf"{A_DATE_IN_FIGURES.pattern}|\b(?:recent(?:ly)?|newly|las
 
 
 # A size: "sefton school nurse caseload size", "size of the MASH", "how big is the LAC nurse team",
-# "how large are caseloads", "what size is the team", "headcount". What is sized stands before "size" or after "size of" / "how
-# big is"; its head is the last word that is not an area's name or a word framing the question.
+# "how large are caseloads", "what size is the team", "headcount". What is sized stands before
+# "size" or after "size of" / "how big is"; its head is the last word that is not an area's name
+# or a word framing the question.
 _ASKS_A_SIZE = re.compile(r"\bsizes?\b(?! fits)|\bhow (?:big|large)\b|\bhead ?counts?\b", re.I)
 _SIZED_BEFORE = re.compile(r"([\w'\u2019&-]+)\s+(?:sizes?|head ?counts?)\b", re.I)
-_SIZED_AFTER = re.compile(r"\b(?:sizes? of|(?:what size|how (?:big|large)) (?:is|are|was|were|will))\s+((?:[\w'\u2019&-]+\s+){0,5}?"
-                          r"[\w'\u2019&-]+?)(?=\s*[?.,;:()-]|\s+(?:in|at|for|across|now|currently|be|get)\b|\s*$)", re.I)
+_SIZED_AFTER = re.compile(r"\b(?:sizes? of|(?:what size|how (?:big|large)) (?:is|are|was|were|will))\s+"
+                          r"((?:[\w'\u2019&-]+\s+){0,5}?[\w'\u2019&-]+?)"
+                          r"(?=\s*[?.,;:()-]|\s+(?:in|at|for|across|now|currently|be|get)\b|\s*$)", re.I)
 _NOT_SIZED = frozenset("overall total average typical usual roughly approximately current currently".split())
 # The size given: a word of size before what is sized ("a small caseload", "a large team"), a number
 # after it and "of" ("a team of six nurses"), or a number in a clause naming it that counts nothing
@@ -277,8 +280,8 @@ _SIZE_IN_WORDS = r"(?:small|smaller|large|larger|big|bigger|sizeable|huge|tiny|h
 _CLAUSE_BREAK = re.compile(r"[;:()]|,\s+(?=(?:and|but|whilst|while|which|who|where|although|however|with)\b)|"
                            r"\s+(?:but|whilst|while)\s+", re.I)
 _COUNTS_ITS_OWN = re.compile(r"^(?:[a-z-]+s|children|people|staff|women|men)$", re.I)  # "three sites", "345 GPs"
-_PEOPLE_COUNTED = re.compile(r"^(?:children|people|young|families|residents|women|men|adults|pupils|babies|mothers|parents|"
-                     r"individuals|persons|inhabitants)$", re.I)
+_PEOPLE_COUNTED = re.compile(r"^(?:children|people|young|families|residents|women|men|adults|pupils|babies|mothers|"
+                             r"parents|individuals|persons|inhabitants)$", re.I)
 _GROUPS_OF_PEOPLE = frozenset({"population", "cohort"})
 
 
@@ -413,8 +416,9 @@ def _gives(kind: str, text: str, vocabulary: Vocabulary, in_units: bool = False)
     if kind == "date":
         return bool(_A_DATE.search(text))
     if kind == "duration":  # a length of time, as a figure or in words ("waiting months", "a lengthy wait"),
-        # not an age ("children aged under five years", "young people under 16 years")
-        text = _UNDER_AN_AGE.sub(" ", _AGED.sub(" ", _YEARS.sub(" ", text)))
+        # not an age ("children aged under five years", "young people under 16 years", "16-19 year olds";
+        # a baby "six weeks old ... six months old by the time of her appointment" tells a wait)
+        text = _UNDER_AN_AGE.sub(" ", _AGED.sub(" ", _YEAR_OLDS.sub(" ", _YEARS.sub(" ", text))))
         return bool(A_DURATION.search(text) or (_A_LENGTH_IN_WORDS.search(text) and not in_units))
     return names_a_person(text, vocabulary)
 
@@ -457,6 +461,7 @@ _AGED = re.compile(rf"\baged?\s+(?:under\s+|below\s+|over\s+|between\s+)?{_AN_AG
 _AGE = re.compile(rf"{_AGED.pattern}|\bunder[- ]\d+s?\b|\b{_AN_AGE_NUMBER}[- ](?:days?|weeks?|months?|years?|yrs?)"
                   r"[- ]olds?\b", re.I)  # "16 and 17 yr olds" as staff type it
 _UNDER_AN_AGE = re.compile(r"\bunder[- ]\d+\s+years?\b", re.I)
+_YEAR_OLDS = re.compile(rf"\b{_AN_AGE_NUMBER}[- ](?:years?|yrs?)[- ]olds?\b", re.I)
 # Nor does a pointer to a numbered part of a report ("(Recommendation 3.11)", "paragraph 5.2").
 _POINTER = re.compile(r"\b(?:recommendations?|paragraphs?|sections?)\s+\d+(?:\.\d+)*", re.I)
 # Nor does a numbered level ("training at level three", "level 3 safeguarding training").

@@ -110,7 +110,7 @@ _FIGURE_KINDS = [
     (_asks_a_number, A_NUMBER),
     (_ASKS_WHEN.search, A_DATE_IN_FIGURES),
     (lambda q: ASKS_A_DURATION.search(q) or _ASKS_AN_AGE_OR_A_LIMIT.search(q),
-     re.compile(rf"{A_DURATION.pattern}|\bages?\s+\d", re.I)),
+     re.compile(rf"{A_DURATION.pattern}(?!(?:(?<=year)|(?<=years))[- ]olds?\b)|\bages?\s+\d", re.I)),  # not "year olds"
     (ASKS_HOW_OFTEN.search, A_FREQUENCY),
 ]
 
