@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
 from assistant.grounding.relevance import (A_DATE_IN_FIGURES, A_DURATION, A_FREQUENCY, A_SHARE, ASKS_A_DURATION,
-                                           ASKS_HOW_OFTEN, TIMED, ScoredSentence, asks_for_a_count, counted_phrase,
-                                           counted_text, counted_words, judges_a_value, neighbour_in_paragraph,
-                                           same_word, topic_words, unknown_word_share)
+                                           ASKS_HOW_OFTEN, TIMED, ScoredSentence, area_names, asks_for_a_count,
+                                           counted_phrase, counted_text, counted_words, judges_a_value,
+                                           neighbour_in_paragraph, same_word, topic_words, unknown_word_share)
 from assistant.retrieval.query_analysis import synonym_groups_called_by
 from assistant.retrieval.words import NUMBER_WORDS, STOPWORDS, content_words
 
@@ -289,7 +289,7 @@ def sized(question: str, report_titles: Iterable[str] = ()) -> set[str]:
     """What a question asks the size of, its head word ("sefton school nurse caseload size" ->
     {"caseload"}; "how big is the leicester LAC nurse team" -> {"team"}); empty when it names none
     ("how big is leicester overall")."""
-    names = set().union(*(content_words(title) for title in report_titles)) if report_titles else set()
+    names = area_names(report_titles)
     for pattern in (_SIZED_BEFORE, _SIZED_AFTER):
         match = pattern.search(question)
         if match:

@@ -235,10 +235,14 @@ VERDICT_BONUS = 0.1
 YEAR_BONUS = 0.2
 
 
+def area_names(report_titles) -> set[str]:
+    """The words of the stored reports' titles, their areas' names ("Leicester City (2016)")."""
+    return set().union(*(content_words(title) for title in report_titles)) if report_titles else set()
+
+
 def topic_words(question: str, report_titles) -> set[str]:
     """The question's content words less the stored reports' area names and review words."""
-    names = set().union(*(content_words(title) for title in report_titles)) if report_titles else set()
-    return content_words(question) - names - _SETTING_WORDS
+    return content_words(question) - area_names(report_titles) - _SETTING_WORDS
 
 
 _WORD_AS_WRITTEN = re.compile(r"[A-Za-z]+")
