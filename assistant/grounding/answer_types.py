@@ -44,6 +44,8 @@ RARE_CAPITALISED = 3
 _NUMBER_WORDS = "|".join(NUMBER_WORDS)  # "nineteen themes" was no figure: the list stopped at fifteen
 # "no" and "one" are left out: they are words far more often than figures ("no evidence", "one case").
 _A_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|half|quarter|once|twice|single)\b", re.I)
+# A word or figure of a sentence as counts are read from it ("1,200", "24%", "16-19", "children's").
+_FIGURE_TOKEN = re.compile(r"[\w%,.'\u2019-]+")
 _NUMBER_TOKEN = re.compile(rf"^(?:\d[\d,.]*%?|{_NUMBER_WORDS})$", re.I)
 # A year ("in 2015", "2013/14", "2014-2015") dates a sentence; it counts nothing.
 _YEARS = re.compile(r"\b(?:19|20)\d\d(?:[/-](?:19|20)?\d\d)?\b")
@@ -308,7 +310,7 @@ def sizes(head: set[str], text: str) -> bool:
                      rf"(?:\d|{_NUMBER_WORDS}\b)", text, re.I) for word in head):
         return True
     for clause in _CLAUSE_BREAK.split(_no_dates_or_ranges(text)):
-        tokens = [t.strip(",.") for t in re.findall(r"[\w%,.'\u2019-]+", clause)]
+        tokens = [t.strip(",.") for t in _FIGURE_TOKEN.findall(clause)]
         names_head = any(same_word(h, w) for h in head for token in tokens for w in content_words(token))
         for i, token in enumerate(tokens):
             if not _NUMBER_TOKEN.match(token) or token.endswith("%"):
@@ -486,7 +488,7 @@ def counts_beside(counted: set[str], text: str) -> bool:
     """Whether a number stands within a few words of what is counted ("140 children", "the
     experiences of 116 children"); a length of time counts only time ("on a waiting list for six
     months" gives no number of waiting lists; "within 20 working days" how many days)."""
-    tokens = re.findall(r"[\w%,.'\u2019-]+", _no_dates_or_ranges(text))
+    tokens = _FIGURE_TOKEN.findall(_no_dates_or_ranges(text))
     counts_time = bool(_singular(counted) & _TIME_UNITS)
     for i, token in enumerate(tokens):
         if _NUMBER_TOKEN.match(token.strip(",.")):
