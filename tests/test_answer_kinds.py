@@ -1,14 +1,16 @@
 """A question asking for a kind of value (a count, a percentage, a rating, a name) is answered only
-when a retrieved sentence about its topic gives one (assistant/grounding/answer_types.py)."""
+when a retrieved sentence about its topic gives one (assistant/grounding/answer_types.py,
+values_asked.py, values_given.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.grounding.answer_types import (Qualifier, Vocabulary, _about, _gives, _gives_a_ratio_if_asked,
-                                             asked_kinds, banded_post, counted_in_other_words, counted_per_head,
-                                             counts_beside, counts_beside_names, other_names, rated_measure,
-                                             reports_words_for, sized, sizes, timed_step, waited_for)
+from assistant.grounding.answer_types import _about, counted_in_other_words, reports_words_for
+from assistant.grounding.values_asked import (asked_kinds, banded_post, counted_per_head, rated_measure, sized,
+                                              timed_step, waited_for)
+from assistant.grounding.values_given import (Qualifier, Vocabulary, counts_beside, counts_beside_names,
+                                              gives_a_ratio_if_asked, gives_a_value, other_names, sizes)
 from assistant.grounding.relevance import A_SHARE, asks_after_the_reports, counted_phrase, counted_text, counted_words
 
 
@@ -156,7 +158,7 @@ def test_a_count_must_stand_beside_what_is_counted():
     assert not counts_beside({"list"}, "a child had been on an internal waiting list for six months")
     assert counts_beside({"day"}, "zero IHAs were completed within 28 working days")
     # A pointer to a recommendation counts nothing.
-    assert not _gives("number", "(Recommendation 3.11)", Vocabulary({}, {}))
+    assert not gives_a_value("number", "(Recommendation 3.11)", Vocabulary({}, {}))
 
 
 @pytest.mark.parametrize("question,phrase", [
@@ -190,12 +192,12 @@ def test_every_number_word_is_a_figure():
     """The number words stopped at fifteen, twenty, thirty, forty, fifty: "nineteen themes" gave no
     figure and "sixteen weeks" no length of time."""
     vocabulary = Vocabulary({}, {})
-    assert _gives("number", "We were told that nineteen themes had been identified.", vocabulary)
+    assert gives_a_value("number", "We were told that nineteen themes had been identified.", vocabulary)
     assert counts_beside({"theme"}, "We were told that nineteen themes had been identified.")
-    assert _gives("duration", "Some waited sixteen weeks.", vocabulary, in_units=True)
-    assert not _gives("number", "No one was seen.", vocabulary)  # "one" is still no figure
-    assert not _gives("number", "Those aged 16 and 17 are admitted to the emergency decision unit.", vocabulary)
-    assert not _gives("number", "Children aged between 10 and 17 were seen.", vocabulary)
+    assert gives_a_value("duration", "Some waited sixteen weeks.", vocabulary, in_units=True)
+    assert not gives_a_value("number", "No one was seen.", vocabulary)  # "one" is still no figure
+    assert not gives_a_value("number", "Those aged 16 and 17 are admitted to the emergency decision unit.", vocabulary)
+    assert not gives_a_value("number", "Children aged between 10 and 17 were seen.", vocabulary)
 
 
 def test_what_a_count_counts_is_its_last_word_not_an_age_range():
@@ -272,7 +274,7 @@ def test_a_count_in_everyday_words_stands_beside_the_acronym_the_reports_count_b
 
 
 def test_a_numbered_level_is_no_count_and_a_judged_number_answers_a_question_naming_numbers():
-    from assistant.grounding.answer_types import counts_beside, judged_count
+    from assistant.grounding.values_given import counts_beside, judged_count
 
     assert not counts_beside({"training"}, "Staff undertake safeguarding training at level three.")
     assert not counts_beside({"training"}, "Level 3 training is delivered by the named nurse.")
@@ -291,35 +293,35 @@ def test_a_count_of_health_checks_is_answered_from_the_acronym_count(real_servic
 
 def test_the_reports_give_a_rate_as_a_figure_or_against_an_average():
     vocabulary = Vocabulary({}, {})
-    assert _gives("rate", "Self-harm admissions are higher than the England average.", vocabulary)
-    assert _gives("rate", "The rate was 12.5 per 1,000.", vocabulary)
-    assert not _gives("rate", "The rate of family homelessness is a concern.", vocabulary)
-    assert _gives("rate", "Uptake of immunisations is greater than the England average.", vocabulary)
+    assert gives_a_value("rate", "Self-harm admissions are higher than the England average.", vocabulary)
+    assert gives_a_value("rate", "The rate was 12.5 per 1,000.", vocabulary)
+    assert not gives_a_value("rate", "The rate of family homelessness is a concern.", vocabulary)
+    assert gives_a_value("rate", "Uptake of immunisations is greater than the England average.", vocabulary)
 
 
 def test_a_ratio_is_given_as_one_per_a_figure_or_per_what_is_asked_about():
     asked = "leicester LAC nurse to child ratio"
-    assert _gives_a_ratio_if_asked(asked, "There is one LAC nurse per 150 children.")
-    assert _gives_a_ratio_if_asked(asked, "Each nurse holds 40 cases, about one per child placed out of area.")
-    assert _gives_a_ratio_if_asked(asked, "The ratio was 1:40.")
+    assert gives_a_ratio_if_asked(asked, "There is one LAC nurse per 150 children.")
+    assert gives_a_ratio_if_asked(asked, "Each nurse holds 40 cases, about one per child placed out of area.")
+    assert gives_a_ratio_if_asked(asked, "The ratio was 1:40.")
     # "three sessions per year" is no nurse-to-child ratio (answered at 0.75 from it before).
-    assert not _gives_a_ratio_if_asked(asked, "The LAC nurses deliver three core training sessions per year to carers.")
+    assert not gives_a_ratio_if_asked(asked, "The LAC nurses deliver three core training sessions per year to carers.")
 
 
 def test_opening_hours_are_given_as_clock_times_or_spans_of_days():
     vocabulary = Vocabulary({}, {})
-    assert _gives("opening hours", "The team are available 24 hours per day, seven days per week.", vocabulary)
-    assert _gives("opening hours", "The clinic runs from 9am to 5pm, Monday to Friday.", vocabulary)
+    assert gives_a_value("opening hours", "The team are available 24 hours per day, seven days per week.", vocabulary)
+    assert gives_a_value("opening hours", "The clinic runs from 9am to 5pm, Monday to Friday.", vocabulary)
     # A wait, a pointer to a recommendation or a paragraph number is no time of day.
-    assert not _gives("opening hours", "A response is given within 24 hours.", vocabulary)
-    assert not _gives("opening hours", "Women are referred to the FGM clinic. (Recommendation 3.11)", vocabulary)
+    assert not gives_a_value("opening hours", "A response is given within 24 hours.", vocabulary)
+    assert not gives_a_value("opening hours", "Women are referred to the FGM clinic. (Recommendation 3.11)", vocabulary)
 
 
 def test_a_pay_band_is_given_as_a_band_in_figures_or_words():
     vocabulary = Vocabulary({}, {})
-    assert _gives("pay band", "This will see the recruitment of a band seven and a band six nurse.", vocabulary)
-    assert _gives("pay band", "There are vacancies for band 6 nurses.", vocabulary)
-    assert not _gives("pay band", "The nurse posts are funded for 18 months.", vocabulary)
+    assert gives_a_value("pay band", "This will see the recruitment of a band seven and a band six nurse.", vocabulary)
+    assert gives_a_value("pay band", "There are vacancies for band 6 nurses.", vocabulary)
+    assert not gives_a_value("pay band", "The nurse posts are funded for 18 months.", vocabulary)
 
 
 def test_a_named_rate_and_a_count_per_head_are_read_from_the_question():
@@ -364,27 +366,27 @@ def test_an_everyday_word_the_reports_never_use_is_met_by_their_word_for_it():
 
 def test_an_amount_is_money_and_a_length_of_time_is_a_figure_or_said_in_words():
     vocabulary = Vocabulary({}, {})
-    assert _gives("contact details", "Please submit your action plan through inspections@cqc.org.uk", vocabulary)
-    assert _gives("contact details", "Call the team on 0151 252 3000.", vocabulary)
-    assert not _gives("contact details", "The MASH responds to referrals within 24 hours.", vocabulary)
-    assert _gives("rating", "The overall judgement for both areas was 'inadequate'.", vocabulary)
-    assert _gives("rating", "Overall effectiveness of services was found to be good.", vocabulary)
-    assert not _gives("rating", "Regular meetings are held at GP practices; this is good practice.", vocabulary)
-    assert _gives("money", "The CCG invested £1.2 million in the service.", vocabulary)
-    assert _gives("money", "Funding of 250k was agreed.", vocabulary)
-    assert not _gives("money", "Additional investment is needed to reduce waiting times.", vocabulary)
+    assert gives_a_value("contact details", "Please submit your action plan through inspections@cqc.org.uk", vocabulary)
+    assert gives_a_value("contact details", "Call the team on 0151 252 3000.", vocabulary)
+    assert not gives_a_value("contact details", "The MASH responds to referrals within 24 hours.", vocabulary)
+    assert gives_a_value("rating", "The overall judgement for both areas was 'inadequate'.", vocabulary)
+    assert gives_a_value("rating", "Overall effectiveness of services was found to be good.", vocabulary)
+    assert not gives_a_value("rating", "Regular meetings are held at GP practices; this is good practice.", vocabulary)
+    assert gives_a_value("money", "The CCG invested £1.2 million in the service.", vocabulary)
+    assert gives_a_value("money", "Funding of 250k was agreed.", vocabulary)
+    assert not gives_a_value("money", "Additional investment is needed to reduce waiting times.", vocabulary)
     for said in ("The longest wait was 52 weeks.", "Records are kept for seven days.",
                  "Young people are waiting months to receive their summary.", "There is a lengthy wait.",
                  "Young people can access timely sexual health advice."):
-        assert _gives("duration", said, vocabulary), said
+        assert gives_a_value("duration", said, vocabulary), said
     # Asked in a unit, a length of time is a figure, not words.
-    assert _gives("duration", "The longest wait was 52 weeks.", vocabulary, in_units=True)
-    assert not _gives("duration", "Children experience delays in receiving support.", vocabulary, in_units=True)
+    assert gives_a_value("duration", "The longest wait was 52 weeks.", vocabulary, in_units=True)
+    assert not gives_a_value("duration", "Children experience delays in receiving support.", vocabulary, in_units=True)
     # An age is no length of time.
-    assert not _gives("duration", "Children in care aged under five years have a named health visitor.", vocabulary)
-    assert not _gives("duration", "All young people under 16 years are fast-tracked.", vocabulary)
-    assert not _gives("duration", "The service was inspected in 2017.", vocabulary)
-    assert not _gives("duration", "The service is well led and staff are supported.", vocabulary)
+    assert not gives_a_value("duration", "Children in care aged under five years have a named health visitor.", vocabulary)
+    assert not gives_a_value("duration", "All young people under 16 years are fast-tracked.", vocabulary)
+    assert not gives_a_value("duration", "The service was inspected in 2017.", vocabulary)
+    assert not gives_a_value("duration", "The service is well led and staff are supported.", vocabulary)
 
 
 @pytest.mark.slow
@@ -722,21 +724,21 @@ def test_a_frequency_and_a_date_are_given_in_figures_or_words():
                  "Staff have four hours of training per year.", "The team is available 24 hours a day.",
                  "Practitioners meet regularly to discuss cases.", "Supervision is not routinely recorded.",
                  "The network meets quarterly."):
-        assert _gives("frequency", said, vocabulary), said
+        assert gives_a_value("frequency", said, vocabulary), said
     for said in ("The plan will be in place within a year.", "She was seen a year ago.",
                  "Three hours of training were given."):
-        assert not _gives("frequency", said, vocabulary), said
-    assert _gives("date", "Health summaries were introduced in 2015.", vocabulary)
-    assert _gives("date", "A newly established team screens referrals.", vocabulary)
-    assert not _gives("date", "MASH arrangements in Sefton work well.", vocabulary)
-    assert not _gives("date", "Practitioners may experience delays.", vocabulary)  # the verb, not the month
-    assert _gives("date", "The hub opened in May 2016.", vocabulary)
+        assert not gives_a_value("frequency", said, vocabulary), said
+    assert gives_a_value("date", "Health summaries were introduced in 2015.", vocabulary)
+    assert gives_a_value("date", "A newly established team screens referrals.", vocabulary)
+    assert not gives_a_value("date", "MASH arrangements in Sefton work well.", vocabulary)
+    assert not gives_a_value("date", "Practitioners may experience delays.", vocabulary)  # the verb, not the month
+    assert gives_a_value("date", "The hub opened in May 2016.", vocabulary)
 
 
 def test_a_wait_is_named_by_its_rare_words():
     """"the wait for an adult ADHD assessment": "adult" and "assessment" are words many paragraphs
     use, "ADHD" few; only the rare ones must be said of the wait."""
-    from assistant.grounding.answer_types import specific
+    from assistant.grounding.values_asked import specific
     weights = {"adult": 1.9, "assessment": 1.9, "adhd": 5.5, "treatment": 4.2}
     assert specific({"adult", "adhd", "assessment"}, weights) == {"adhd"}
     assert specific({"camhs", "treatment"}, weights) == {"camhs", "treatment"}  # never used: as rare as can be
@@ -837,8 +839,8 @@ def test_sentence_scoring_reads_the_value_asked_for_as_the_kind_check_does():
     # with "16-19 year olds are not benefitting ...", brought up by sentence scoring).
     session = "What is the average length of a drop-in session?"
     assert not gives_figure("There is a risk that 16-19 year olds miss out.", figure_patterns(session))
-    assert not _gives("duration", "There is a risk that 16-19 year olds miss out.", Vocabulary({}, {}))
-    assert not _gives("duration", "Young people under 16 years are seen first.", Vocabulary({}, {}))
-    assert _gives("duration", "Young people wait 16 weeks.", Vocabulary({}, {}))
+    assert not gives_a_value("duration", "There is a risk that 16-19 year olds miss out.", Vocabulary({}, {}))
+    assert not gives_a_value("duration", "Young people under 16 years are seen first.", Vocabulary({}, {}))
+    assert gives_a_value("duration", "Young people wait 16 weeks.", Vocabulary({}, {}))
     assert figure_patterns("what do community midwives see when they visit women at home") == []
     assert figure_patterns("are under 16 ED attendances reviewed? when") != []

@@ -8,7 +8,8 @@ from typing import Iterable, Iterator
 
 from assistant.engines import AnswerRequest, EngineOutput
 from assistant.errors import InvalidInputError
-from assistant.grounding.answer_types import Vocabulary, check_answer_kinds
+from assistant.grounding.answer_types import check_answer_kinds
+from assistant.grounding.values_given import Vocabulary
 from assistant.grounding.citations import CheckedText, Citation, check_citations
 from assistant.grounding.context import AnswerContext, Filters, gather_context
 from assistant.grounding.said_about import says_too_little_of_what_was_asked
