@@ -188,6 +188,21 @@ def test_a_count_asked_as_the_number_of_something_ends_at_what_befell_it():
     assert counted_words("how many parents returned the school entry questionnaire") == {"parent"}
 
 
+def test_a_verb_after_how_many_leaves_what_is_counted_to_be_named_later():
+    """"by how many did leicester's LAC numbers go up" counted "did leicester's LAC numbers" (its
+    head "numbers"), which no sentence counts beside a figure."""
+    assert counted_text("by how many did leicester's LAC numbers go up over the past year") == "leicester's LAC"
+    assert counted_words("by how many did sefton's children in care numbers go up last year") == {"care"}
+    assert counted_text("how many were admitted to adult mental health wards last year") is None
+
+
+def test_a_change_in_a_count_the_named_report_never_gives_is_declined(real_service):
+    """Sefton gives no count of its children in care, nor its change: the question was answered
+    with Sefton's population (0.64)."""
+    answer = real_service.ask("by how many did sefton's children in care numbers go up last year", engine="extractive")
+    assert not answer.answerable, answer.answer
+
+
 def test_every_number_word_is_a_figure():
     """The number words stopped at fifteen, twenty, thirty, forty, fifty: "nineteen themes" gave no
     figure and "sixteen weeks" no length of time."""

@@ -444,7 +444,10 @@ _COUNTED_ENDS = (r"(?=\s+(?:are|is|do|does|did|were|was|have|has|had|can|could|w
                  r"employed|working|placed|based|waiting|known|open|allocated|funded|needed|required|came|come|comes|coming|"
                  r"went|go|goes|going|arrived|entered|attended|moved|left|returned|responded|replied|received|used|accessed|took|"
                  r"reported|said|told|sent)\b|\s*[?.,]|$)")
-_HOW_MANY = re.compile(rf"\bhow many ((?:[\w'\u2019-]+\s+){{0,3}}?[\w'\u2019-]+?){_COUNTED_ENDS}", re.I)
+# A verb straight after "how many" asks how many of something named later, or by how many it changed:
+# "by how many did leicester's LAC numbers go up" counts LAC (below), not "did leicester's LAC numbers".
+_AUXILIARY = r"(?:are|is|do|does|did|were|was|have|has|had|can|could|will|would)\b"
+_HOW_MANY = re.compile(rf"\bhow many (?!{_AUXILIARY})((?:[\w'\u2019-]+\s+){{0,3}}?[\w'\u2019-]+?){_COUNTED_ENDS}", re.I)
 # ... and asked as "the number of school nurses employed".
 _NUMBER_OF = re.compile(rf"\b(?:number|no\.?) of ((?:[\w'\u2019-]+\s+){{0,3}}?[\w'\u2019-]+?){_COUNTED_ENDS}", re.I)
 
