@@ -25,7 +25,8 @@ from typing import Iterable, Mapping
 from assistant.grounding.relevance import (ScoredSentence, counted_text, counted_words, neighbour_in_paragraph,
                                            same_word, topic_words, unknown_word_share)
 from assistant.grounding.values_asked import (KIND_WORDS, asked_kinds, asks_in_units, banded_post, counted_per_head,
-                                              rated_measure, sized, specific, timed_step, waited_for)
+                                              rated_measure, sized, specific, timed_step, waited_for,
+                                              without_period_or_change)
 from assistant.grounding.values_given import (Qualifier, Vocabulary, age_words, counts_beside, counts_beside_names,
                                               gives_a_ratio_if_asked, gives_a_value, judged_count, other_names,
                                               sizes, states_the_measure, states_what_is_averaged)
@@ -151,7 +152,8 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     named_by = {"rate": measure, "duration": timed}  # the word naming the rate or the time asked for
     per_head = set() if counted else counted_per_head(asking)
     in_units = asks_in_units(asking)
-    focus = _distinctive(topic_words(question, titles) - KIND_WORDS - counted - size_of, vocabulary.word_weights)
+    focus = _distinctive(topic_words(without_period_or_change(question), titles) - KIND_WORDS - counted - size_of,
+                         vocabulary.word_weights)
     # An age says whose value is asked, not what it is of ("what share of five year olds in Sefton
     # have tooth decay": a percentage of anything said of children is no answer).
     focus = (focus - age_words(question)) or focus

@@ -251,6 +251,23 @@ def asked_kinds(question: str) -> list[str]:
     return kinds
 
 
+# The period a value is asked over ("last year", "this year", "over the past 12 months", "than a
+# year ago") and the change asked of it ("go up", "risen") say how the value is asked, not what it
+# is about: "what % of sefton LAC saw a dentist this year" is not answered by "five year olds".
+_PERIOD = re.compile(r"\b(?:(?:in|over|during|for|within)\s+)?(?:the\s+)?(?:this|last|past|previous|current|latest)\s+"
+                     r"(?:(?:\d+|twelve|few|two|three|six)\s+)?(?:financial\s+|academic\s+|calendar\s+)?"
+                     r"(?:years?|yrs?|months?|weeks?|quarters?)\b|\b(?:than\s+)?(?:a|one|\d+)\s+(?:years?|months?)\s+ago\b",
+                     re.I)
+_CHANGE = re.compile(r"\b(?:go(?:ne)?|went|going|gone)\s+(?:up|down)\b|\b(?:ris(?:e|en|ing)|rose|increas(?:e|ed|ing)|"
+                     r"f[ae]ll(?:en|ing)?|drop(?:ped|ping)?|gr[eo]wn?|grow(?:ing|th)?|decreas(?:e|ed|ing)|"
+                     r"declin(?:e|ed|ing))\b", re.I)
+
+
+def without_period_or_change(question: str) -> str:
+    """The question without the period its value is asked over and the change asked of it."""
+    return _CHANGE.sub(" ", _PERIOD.sub(" ", question))
+
+
 # A length of time asked in a unit ("the CAMHS waiting list in weeks", "how many days") wants a figure,
 # not "delays" or "a lengthy wait".
 _IN_UNITS = re.compile(r"\b(?:in|how many) (?:working )?(?:hours|days|weeks|months|years)\b", re.I)
