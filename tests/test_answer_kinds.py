@@ -116,6 +116,10 @@ from assistant.grounding.relevance import A_SHARE, asks_after_the_reports, count
     ("when was the leaving care health summary introduced", ["date"]),
     ("since when has chat health run in leicester", ["date"]),
     ("when should a young person start moving to adult mental health services", []),
+    # ... or a date asked by name (answered with the topic's sentences before, dev5 z11, z12).
+    ("start date of the leicester chat health text service", ["date"]),
+    ("which month did the ormskirk safety huddles start", ["date"]),
+    ("what date did the sefton review start", ["date"]),
     # A size, however asked; an amount of money or a count asked as one; not "one size fits all".
     ("caseload size for leicester health visitors", ["size"]),
     ("how big is the LAC nurse team", ["size"]),
@@ -218,6 +222,15 @@ def test_a_change_in_a_count_is_answered_from_the_count_and_its_change(real_serv
     answer = real_service.ask("by how many did leicester's LAC numbers go up over the past year", engine="extractive")
     assert answer.answerable and "leicester-city-2016#context.9" in {c.id for c in answer.citations}, answer.answer
     assert "100" in answer.answer
+
+
+def test_a_date_asked_by_name_that_the_reports_never_give_is_declined(real_service):
+    """Heard as no kind of value, "start date of the leicester chat health text service" was
+    answered with what Chat Health offers (0.58)."""
+    answer = real_service.ask("start date of the leicester chat health text service", engine="extractive")
+    assert not answer.answerable, answer.answer
+    answer = real_service.ask("which month was the leicester review done in", engine="extractive")
+    assert answer.answerable and "February" in answer.answer, answer.answer
 
 
 def test_every_number_word_is_a_figure():

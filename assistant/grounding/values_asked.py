@@ -160,11 +160,14 @@ def _asks_an_amount(question: str) -> bool:
 
 
 # When something began: "when did the sefton MASH start up", "since when ...", "what year was the
-# service set up?" (not "when should it start": that asks a rule, which a length of time may give).
+# service set up?" (not "when should it start": that asks a rule, which a length of time may give);
+# or a date asked by name: "what date did the CSE nurses start", "which month was the review",
+# "start date of the text service".
 _BEGUN = (r"(?:start\w*|begin|began|begun|launch\w*|open(?:ed)?|introduc\w*|set up|establish\w*|creat\w*|"
           r"c[oa]me in|implement\w*|went live|go live|commission\w*|formed|founded|appointed)")
 _ASKS_WHEN_BEGUN = re.compile(rf"\bsince when\b|\b(?:what|which) year (?:did|was|were|has|have)\b|"
-                              rf"\bwhen (?:did|was|were|has|have) (?:[\w'\u2019&-]+ ){{1,6}}?{_BEGUN}\b", re.I)
+                              rf"\bwhen (?:did|was|were|has|have) (?:[\w'\u2019&-]+ ){{1,6}}?{_BEGUN}\b|"
+                              rf"\b(?:what|which) (?:date|month)\b|\b(?:start(?:ing)?|launch|go[- ]live) date\b", re.I)
 
 
 # A size: "sefton school nurse caseload size", "size of the MASH", "how big is the LAC nurse team",
