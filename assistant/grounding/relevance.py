@@ -434,28 +434,29 @@ def _in_order(letters: str, word: str) -> bool:
     return all(letter in rest for letter in letters)
 
 
+# The verbs that help another ("did ... go up", "were ... admitted").
+_AUXILIARIES = "are|is|do|does|did|were|was|have|has|had|can|could|will|would"
 # The counted noun ends before a verb ("how many IHAs [were] done in 28 days", "how many IHAs
 # completed", "how many children live ...", "how many themes came out of ..."), a preposition, or a
 # participle saying what befell what is counted ("how many school nurses employed leicester", "how
 # many LAC placed ooa", "how many parents returned the questionnaire"); not before one that is part
 # of its name ("children looked after").
-_COUNTED_ENDS = (r"(?=\s+(?:are|is|do|does|did|were|was|have|has|had|can|could|will|would|in|at|of|on|per|for|a|an|the|"
+_COUNTED_ENDS = (rf"(?=\s+(?:{_AUXILIARIES}|in|at|of|on|per|for|a|an|the|"
                  r"live|work|get|there|done|seen|given|made|held|taken|undertaken|completed|carried|delivered|offered|"
                  r"employed|working|placed|based|waiting|known|open|allocated|funded|needed|required|came|come|comes|coming|"
                  r"went|go|goes|going|arrived|entered|attended|moved|left|returned|responded|replied|received|used|accessed|took|"
                  r"reported|said|told|sent)\b|\s*[?.,]|$)")
 # A verb straight after "how many" asks how many of something named later, or by how many it changed:
 # "by how many did leicester's LAC numbers go up" counts LAC (below), not "did leicester's LAC numbers".
-_AUXILIARY = r"(?:are|is|do|does|did|were|was|have|has|had|can|could|will|would)\b"
-_HOW_MANY = re.compile(rf"\bhow many (?!{_AUXILIARY})((?:[\w'\u2019-]+\s+){{0,3}}?[\w'\u2019-]+?){_COUNTED_ENDS}", re.I)
+_HOW_MANY = re.compile(rf"\bhow many (?!(?:{_AUXILIARIES})\b)((?:[\w'\u2019-]+\s+){{0,3}}?[\w'\u2019-]+?){_COUNTED_ENDS}", re.I)
 # ... and asked as "the number of school nurses employed".
 _NUMBER_OF = re.compile(rf"\b(?:number|no\.?) of ((?:[\w'\u2019-]+\s+){{0,3}}?[\w'\u2019-]+?){_COUNTED_ENDS}", re.I)
 
 
 # What follows the counted noun and narrows it: "how many children in care ...", "how many nurses on
 # the LAC team ..." ("of" usually continues the noun itself: "hours of training").
-_QUALIFIER = re.compile(r"\s+(in|on|under|with)\s+(?:the\s+)?((?:[\w'\u2019-]+\s+){0,2}?[\w'\u2019-]+?)(?=\s+(?:are|is|"
-                        r"do|does|did|were|was|have|has|had|can|could|will|would|live|work|get|there|in|at|on|for|"
+_QUALIFIER = re.compile(r"\s+(in|on|under|with)\s+(?:the\s+)?((?:[\w'\u2019-]+\s+){0,2}?[\w'\u2019-]+?)(?=\s+(?:"
+                        rf"{_AUXILIARIES}|live|work|get|there|in|at|on|for|"
                         r"across|within)\b|\s*[?.,]|$)", re.I)
 
 
