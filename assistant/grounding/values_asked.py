@@ -261,7 +261,7 @@ _PERIOD = re.compile(r"\b(?:(?:in|over|during|for|within)\s+)?(?:the\s+)?(?:this
                      r"(?:(?:\d+|twelve|few|two|three|six)\s+)?(?:financial\s+|academic\s+|calendar\s+)?"
                      r"(?:years?|yrs?|months?|weeks?|quarters?)\b|\b(?:than\s+)?(?:a|one|\d+)\s+(?:years?|months?)\s+ago\b",
                      re.I)
-_CHANGE = re.compile(r"\b(?:go(?:ne)?|went|going|gone)\s+(?:up|down)\b|\b(?:ris(?:e|en|ing)|rose|increas(?:e|ed|ing)|"
+_CHANGE = re.compile(r"\b(?:go(?:ne|ing)?|went)\s+(?:up|down)\b|\b(?:ris(?:e|en|ing)|rose|increas(?:e|ed|ing)|"
                      r"f[ae]ll(?:en|ing)?|drop(?:ped|ping)?|gr[eo]wn?|grow(?:ing|th)?|decreas(?:e|ed|ing)|"
                      r"declin(?:e|ed|ing))\b", re.I)
 
