@@ -151,29 +151,20 @@ class Vocabulary:
     acronyms: Mapping[str, str] = field(default_factory=dict)  # as the reports define them: LAC -> looked after children
 
 
+# The kinds given by a pattern of their own; a count, a rate, a length of time and a name are read below.
+_GIVEN_BY = {"percentage": A_SHARE, "rating": _A_RATING, "pay band": _A_PAY_BAND, "opening hours": _HOURS_GIVEN,
+             "contact details": _CONTACT_GIVEN, "money": _AN_AMOUNT, "frequency": A_FREQUENCY, "date": _A_DATE}
+
+
 def gives_a_value(kind: str, text: str, vocabulary: Vocabulary, in_units: bool = False) -> bool:
     """Whether the text holds a value of the kind (one of values_asked.KINDS); a length of time
     asked in units (values_asked.asks_in_units) must be a figure, not "a lengthy wait"."""
-    if kind == "percentage":
-        return bool(A_SHARE.search(text))
+    if kind in _GIVEN_BY:
+        return bool(_GIVEN_BY[kind].search(text))
     if kind == "number":
         return bool(_A_NUMBER.search(_no_dates_or_ranges(text)))
     if kind == "rate":  # a figure, or the reports' way of giving a rate: against an average
         return bool(_A_NUMBER.search(_no_dates_or_ranges(text)) or _AGAINST_AN_AVERAGE.search(text))
-    if kind == "rating":
-        return bool(_A_RATING.search(text))
-    if kind == "pay band":
-        return bool(_A_PAY_BAND.search(text))
-    if kind == "opening hours":
-        return bool(_HOURS_GIVEN.search(text))
-    if kind == "contact details":
-        return bool(_CONTACT_GIVEN.search(text))
-    if kind == "money":
-        return bool(_AN_AMOUNT.search(text))
-    if kind == "frequency":
-        return bool(A_FREQUENCY.search(text))
-    if kind == "date":
-        return bool(_A_DATE.search(text))
     if kind == "duration":  # a length of time, as a figure or in words ("waiting months", "a lengthy wait"),
         # not an age ("children aged under five years", "young people under 16 years", "16-19 year olds";
         # a baby "six weeks old ... six months old by the time of her appointment" tells a wait)
