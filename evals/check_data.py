@@ -21,7 +21,8 @@ QUESTION_SET_FILES = {"main": "questions.jsonl", "dev": "questions_dev.jsonl", "
                       "dev3": "questions_dev3.jsonl", "test3": "questions_test3.jsonl",
                       "dev4": "questions_dev4.jsonl", "test4": "questions_test4.jsonl",
                       "dev5": "questions_dev5.jsonl", "test5": "questions_test5.jsonl",
-                      "dev6": "questions_dev6.jsonl", "test6": "questions_test6.jsonl"}
+                      "dev6": "questions_dev6.jsonl", "test6": "questions_test6.jsonl",
+                      "dev7": "questions_dev7.jsonl", "test7": "questions_test7.jsonl"}
 # The first drafting set (tuned on) and a held-out one written 2026-12-04, frozen.
 DRAFTING_SET_FILES = {"main": "drafting_cases.jsonl", "test": "drafting_cases_test.jsonl"}
 QUESTION_FILES = tuple(QUESTION_SET_FILES.values())

@@ -33,7 +33,7 @@ GATES = Path(__file__).resolve().parent / "gates.json"
 
 
 def question_set(name: str) -> Path:
-    """A named question set (main, dev, test, dev2, ... test6) or a path to one."""
+    """A named question set (main, dev, test, dev2, ... test7) or a path to one."""
     return _named_set(name, QUESTION_SETS, "question set")
 
 
