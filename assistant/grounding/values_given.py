@@ -191,20 +191,26 @@ _AN_AGE_NUMBER = rf"(?:\d+|{_NUMBER_WORDS}|one)"
 _AGED = re.compile(rf"\baged?\s+(?:under\s+|below\s+|over\s+|between\s+)?{_AN_AGE_NUMBER}"
                    rf"(?:\s+(?:and|to|or)\s+{_AN_AGE_NUMBER})?(?:\s+years?)?\b", re.I)
 _AGE = re.compile(rf"{_AGED.pattern}|\bunder[- ]\d+s?\b|\b{_AN_AGE_NUMBER}[- ](?:days?|weeks?|months?|years?|yrs?)"
-                  r"[- ]olds?\b", re.I)  # "16 and 17 yr olds" as staff type it
+                  r"[- ]olds?\b|"  # "16 and 17 yr olds" as staff type it
+                  rf"\b{_AN_AGE_NUMBER}\s+(?:years?|months?)\s+of\s+age\b|\bage\s+of\s+{_AN_AGE_NUMBER}\b", re.I)
+# ... and a school year: "a programme for year six children", "pupils in years 7 to 11".
+_SCHOOL_YEAR = re.compile(rf"\byears?\s+(?:\d{{1,2}}|{_NUMBER_WORDS})\b(?!\s*(?:%|per\s*cent))"
+                          rf"(?:\s*(?:-|to|and)\s*(?:\d{{1,2}}|{_NUMBER_WORDS})\b)?", re.I)
 _UNDER_AN_AGE = re.compile(r"\bunder[- ]\d+\s+years?\b", re.I)
 _YEAR_OLDS = re.compile(rf"\b{_AN_AGE_NUMBER}[- ](?:years?|yrs?)[- ]olds?\b", re.I)
 # Nor does a pointer to a numbered part of a report ("(Recommendation 3.11)", "paragraph 5.2").
 _POINTER = re.compile(r"\b(?:recommendations?|paragraphs?|sections?)\s+\d+(?:\.\d+)*", re.I)
 # Nor does a numbered level ("training at level three", "level 3 safeguarding training").
-_LEVEL = re.compile(rf"\blevels?\s+(?:\d|one|{_NUMBER_WORDS})\b(?:\s+(?:and|or|to)\s+(?:\d|one|{_NUMBER_WORDS})\b)?", re.I)
+# "recorded 'level three/four'" is one level, or the other.
+_LEVEL = re.compile(rf"\blevels?\s+(?:\d|one|{_NUMBER_WORDS})\b(?:(?:\s+(?:and|or|to)\s+|\s*/\s*)"
+                    rf"(?:\d|one|{_NUMBER_WORDS})\b)?", re.I)
 
 
 def _no_dates_or_ranges(text: str) -> str:
-    """The text without years, age ranges, ages, pointers to numbered parts and numbered levels,
-    which count nothing ("in 2015", "the 0-19 service", "aged under 18", "(Recommendation 3.11)",
-    "level three training")."""
-    return _LEVEL.sub(" ", _POINTER.sub(" ", _AGE.sub(" ", _RANGE.sub(" ", _YEARS.sub(" ", text)))))
+    """The text without years, age ranges, ages, school years, pointers to numbered parts and
+    numbered levels, which count nothing ("in 2015", "the 0-19 service", "aged under 18", "year six
+    children", "(Recommendation 3.11)", "level three training")."""
+    return _LEVEL.sub(" ", _POINTER.sub(" ", _SCHOOL_YEAR.sub(" ", _AGE.sub(" ", _RANGE.sub(" ", _YEARS.sub(" ", text))))))
 
 
 _TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year"})
