@@ -25,7 +25,7 @@ from typing import Iterable, Mapping
 from assistant.grounding.relevance import (ScoredSentence, counted_text, counted_words, neighbour_in_paragraph,
                                            same_word, topic_words, unknown_word_share)
 from assistant.grounding.values_asked import (KIND_WORDS, asked_kinds, asks_in_units, banded_post, counted_per_head,
-                                              rated_measure, sized, specific, timed_step, waited_for,
+                                              figured, rated_measure, sized, specific, timed_step, waited_for,
                                               without_period_or_change)
 from assistant.grounding.values_given import (Qualifier, Vocabulary, age_words, counts_beside, counts_beside_names,
                                               gives_a_ratio_if_asked, gives_a_value, judged_count, other_names,
@@ -151,13 +151,14 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
     waited = specific(waited_for(asking) & asked_topic, vocabulary.word_weights)  # "sefton CAMHS waits": CAMHS
     named_by = {"rate": measure, "duration": timed}  # the word naming the rate or the time asked for
     per_head = set() if counted else counted_per_head(asking)
+    figures_of = set() if counted or "number" not in asked else figured(asking, titles) & asked_topic
     in_units = asks_in_units(asking)
     focus = _distinctive(topic_words(without_period_or_change(question), titles) - KIND_WORDS - counted - size_of,
                          vocabulary.word_weights)
     # An age says whose value is asked, not what it is of ("what share of five year olds in Sefton
     # have tooth decay": a percentage of anything said of children is no answer).
     focus = (focus - age_words(question)) or focus
-    reworded = reports_words_for(focus | measure | per_head | timed | waited, vocabulary.word_weights)
+    reworded = reports_words_for(focus | measure | per_head | timed | waited | figures_of, vocabulary.word_weights)
     # Retrieved paragraphs and those the question names (a fact about the review, "paragraph 4.1").
     retrieved = [s for s in scored if s.item.why in ("retrieved", "named")]
     lead = set(list(dict.fromkeys(s.item.id for s in retrieved))[:LEAD_PARAGRAPHS])
@@ -184,6 +185,10 @@ def check_answer_kinds(question: str, scored: list[ScoredSentence], report_title
             if not (states_what_is_averaged(asking, text) and gives_a_ratio_if_asked(asking, text)):
                 return False
             if per_head and _shared(per_head, text, reworded) < len(per_head):
+                return False
+            # Figures asked for by name are of what they name, here or in the sentence before.
+            if figures_of and not _said_here_or_before(sentence, scored,
+                                                       lambda t: _shared(figures_of, t, reworded)):
                 return False
         if kind == "rate" and not states_the_measure(asking, text):
             return False

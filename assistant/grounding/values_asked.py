@@ -20,7 +20,7 @@ from assistant.retrieval.words import content_words
 # Words that name the kind of value asked for, not what it is about.
 KIND_WORDS = frozenset(
     "rate number average avg mean percentage proportion share many much name rating rated grade graded "
-    "judgement judgment judged total figure score band size big large headcount".split())
+    "judgement judgment judged total figure score band size big large headcount stat statistic data".split())
 _PEOPLE = ("chief executive|director|head|lead|chair|manager|doctor|nurse|midwife|gp|officer|consultant|"
            "paediatrician|commissioner")
 
@@ -141,7 +141,36 @@ def counted_per_head(question: str) -> set[str]:
     return content_words(counted.group(1)) - KIND_WORDS if counted else set()
 
 
-_NUMBER_ASKED = re.compile(r"\b(?:average|avg|ratio|what (?:figure|score|total))\b", re.I)
+# Figures asked for by name: "sefton child poverty stats", "figures on teenage pregnancy", "data on
+# school nurse caseloads", "any numbers for ..." (not "data sharing", "what data do they record").
+# ("stat" alone is more often "start" mistyped: "when should CAMHS stat moving a young person on").
+_FIGURES = r"(?:stats|statistics|figures|numbers|data)"
+_NUMBER_ASKED = re.compile(rf"\b(?:average|avg|ratio|what (?:figure|score|total))\b|\b(?:stats|statistics)\b|"
+                           rf"\b{_FIGURES}\s+(?:on|for|about|re|showing)\b|\b(?:figures|numbers)\W*$|"
+                           rf"\b(?:any|latest)\s+{_FIGURES}\b|\bwhat (?:figures|numbers)\b", re.I)
+# What figures asked for by name are of, its head word: "stats on tooth decay in leicester kids" ->
+# {"decay"}, "sefton child poverty stats" -> {"poverty"}: 70% of schools with a health profile are
+# no data on school nurse caseloads.
+_FIGURED_AFTER = re.compile(rf"\b{_FIGURES}\s+(?:on|for|about|re|showing)\s+((?:[\w'\u2019&-]+\s+){{0,3}}?"
+                            r"[\w'\u2019&-]+?)(?=\s*[?.,;:()]|\s+-|\s+(?:in|at|for|across|within|from|by|among|of)\b|\s*$)",
+                            re.I)
+_FIGURED_BEFORE = re.compile(r"((?:[\w'\u2019&-]+\s+){0,2}[\w'\u2019&-]+)\s+(?:stats|statistics|figures|data)\b", re.I)
+
+
+def figured(question: str, report_titles: Iterable[str] = ()) -> set[str]:
+    """What the figures a question asks for by name are of, its head word; empty when it names
+    none ("any stats?")."""
+    names = area_names(report_titles)
+    for pattern in (_FIGURED_AFTER, _FIGURED_BEFORE):
+        match = pattern.search(question)
+        if match:
+            words = [w for w in re.findall(r"[a-z]+", match.group(1).lower())
+                     if content_words(w) - names - _NOT_SIZED - KIND_WORDS - _ASKING_WORDS]
+            if words:
+                return content_words(words[-1])
+    return set()
+
+
 # Staff name an amount rather than ask "how much": "budget for the LAC team", "spend on CAMHS",
 # "CAMHS annual spend", "LAC health spend" (not "budget pressures", and not when the question
 # judges it: "is the budget enough?"; "spend" ending a question is the noun).
