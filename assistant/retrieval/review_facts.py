@@ -131,13 +131,15 @@ _LAW_ASKED = re.compile(
 _LAW_SECTION = re.compile(r"about the review", re.I)
 _LAW_STATED = re.compile(r"\bsection \d+ of the\b.*\bact\b", re.I)
 # How the report is laid out, stated in "The report" ("This report follows the child's journey ...
-# recommendations ... are made at the end of the report"): "how is the report structured?", "what
-# does the Leicester report follow?", "where are its recommendations?" (not "where are the
-# recommendations on CAMHS?", which asks for those).
+# recommendations ... are made at the end of the report"): "how is the report structured?", also
+# in a request's order ("explain how the sefton report is laid out"), "what does the Leicester
+# report follow?", "where are its recommendations?" (not "where are the recommendations on
+# CAMHS?", which asks for those).
 _DOCUMENT = r"(?:report|write[- ]?up|document)"  # "how is the leicester write-up laid out?"
 _LAYOUT_ASKED = re.compile(
-    rf"\bhow (?:is|was) (?:the |this )?(?:\w+ )?{_DOCUMENT} (?:structured|organi[sz]ed|laid out|set out|arranged|"
-    rf"put together|written up)\b|\b(?:structure|layout|format|outline|shape) of (?:the |this )?(?:\w+ )?{_DOCUMENT}\b|"
+    rf"\bhow (?:(?:is|was) (?:the |this )?(?:\w+ )?{_DOCUMENT}|(?:the |this )?(?:\w+ )?{_DOCUMENT} (?:is|was)) "
+    rf"(?:structured|organi[sz]ed|laid out|set out|arranged|put together|written up)\b|"
+    rf"\b(?:structure|layout|format|outline|shape) of (?:the |this )?(?:\w+ )?{_DOCUMENT}\b|"
     r"\bwhat does (?:the |this )?(?:\w+ )?report follow\b|\bwhere (?:in (?:the |this )?(?:\w+ )?report )?(?:are|do I find|"
     r"can I find|do you find) (?:the |its )?recommendations(?: (?:in|of) (?:the |this )?(?:\w+ )?report)?\s*\??\s*$", re.I)
 _LAYOUT_SECTION = re.compile(r"^\s*the report\s*$", re.I)
