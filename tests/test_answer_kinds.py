@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.grounding.answer_types import _about, counted_in_other_words, reports_words_for
-from assistant.grounding.values_asked import (asked_kinds, banded_post, counted_per_head, rated_measure, sized,
+from assistant.grounding.values_asked import (asked_kinds, banded_post, counted_per_head, figured, rated_measure, sized,
                                               timed_step, waited_for, without_period_or_change)
 from assistant.grounding.values_given import (Qualifier, Vocabulary, counts_beside, counts_beside_names,
                                               gives_a_ratio_if_asked, gives_a_value, other_names, sizes)
@@ -328,6 +328,53 @@ def test_a_numbered_level_is_no_count_and_a_judged_number_answers_a_question_nam
     assert judged_count("number", "LRP training numbers", judged)
     assert not judged_count("number", "how many LRP staff are trained", judged)  # "how many" wants the figure
     assert not judged_count("number", "LRP training numbers", "Practitioners undertake safeguarding training.")
+
+
+def test_a_school_year_an_age_and_a_level_of_two_numbers_count_nothing():
+    """"all year six children" answered "stats on how many sefton children were excluded from
+    school", and "recorded 'level three/four'" the number of referrals midwives made."""
+
+    vocabulary = Vocabulary({}, {})
+    assert not gives_a_value("number", "This will ensure that all year six children will access it.", vocabulary)
+    assert not gives_a_value("number", "It aims at school readiness at five years of age.", vocabulary)
+    assert not gives_a_value("number", "The midwife recorded 'level three/four' on the referral.", vocabulary)
+    assert gives_a_value("number", "Six children were referred in the year.", vocabulary)
+    assert not counts_beside({"child"}, "All year 6 children are weighed.")
+
+
+@pytest.mark.parametrize("question,head", [
+    ("sefton child poverty stats", {"poverty"}),
+    ("any stats on tooth decay in leicester kids?", {"decay"}),
+    ("figures on teenage pregnancy in leicester", {"pregnancy"}),
+    ("data on sefton school nurse caseloads", {"caseload"}),
+    ("leicester LAC population figures", {"population"}),
+])
+def test_figures_asked_for_by_name_ask_for_a_number_of_what_they_name(question, head):
+    assert asked_kinds(question) == ["number"]
+    assert figured(question, ["Leicester City (2016)", "Sefton (2018)"]) == head
+
+
+@pytest.mark.parametrize("question", [
+    "what data do GPs hold on LAC",  # what is recorded, not figures
+    "how does sefton share data with the MASH",
+    "when should sefton CAMHS stat moving a young person on to adult services",  # "start" mistyped
+])
+def test_data_kept_or_shared_and_a_mistyped_start_ask_for_no_number(question):
+    assert asked_kinds(question) == []
+
+
+@pytest.mark.slow
+def test_figures_the_reports_never_give_are_declined_and_those_they_give_answered(real_service):
+    """As a topic, "figures on teenage pregnancy in leicester" was answered with the city's
+    health strategy aims (0.54), and "data on sefton school nurse caseloads" with 70% of schools
+    having a health profile (0.57)."""
+    for question in ("figures on teenage pregnancy in leicester", "data on sefton school nurse caseloads",
+                     "I need the number of referrals S&O midwives made to social care last year"):
+        answer = real_service.ask(question, engine="extractive")
+        assert not answer.answerable, (question, answer.answer)
+    answer = real_service.ask("sefton child poverty stats", engine="extractive")
+    assert answer.answerable and "sefton-2018#context.2" in {c.id for c in answer.citations}, answer.answer
+    assert "17.4%" in answer.answer
 
 
 def test_a_count_of_health_checks_is_answered_from_the_acronym_count(real_service):

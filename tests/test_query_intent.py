@@ -209,6 +209,9 @@ def paragraphs():
     ("What does the Leicester report follow and where are its recommendations?", ["layout"],
      ["leicester-city-2016#the-report.1"]),
     ("Where in the Sefton report are the recommendations?", ["layout"], ["sefton-2018#the-report.1"]),
+    # ... asked in a request's order
+    ("explain how the sefton report is laid out", ["layout"], ["sefton-2018#the-report.1"]),
+    ("can you tell me how the leicester report is organised?", ["layout"], ["leicester-city-2016#the-report.1"]),
     ("where are the recommendations on CAMHS in sefton", [], []),
     ("how long do children wait for CAMHS in sefton", [], []),
     # Children looked after by nurses are no cases looked at by inspectors.
