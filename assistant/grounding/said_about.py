@@ -7,7 +7,12 @@ say about sefton youth offending team nurses?" finds paragraphs about Sefton's n
 youth offending. A question asking what people said, or what the review said or found, about
 something is answerable when the paragraphs that would say it (the quotations and their lead-ins;
 for the review, the retrieved paragraphs) say enough of what it is about, each word weighed by how
-rare it is in the reports ("text" says more than "nurse")."""
+rare it is in the reports ("text" says more than "nurse").
+
+So is a question asking whether an area has something named: "does sefton have an FGM clinic?",
+"is there a stop smoking service for sefton LAC?". The paragraphs found for it speak of FGM, or of
+Leicester's service; it is answerable when one paragraph of the named area's report says enough
+of what it names."""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from typing import Iterable, Mapping
 
 from assistant.grounding.answer_types import distinctive_words, reports_words_for, shares_word
 from assistant.grounding.context import AnswerContext
-from assistant.grounding.relevance import topic_words
+from assistant.grounding.relevance import area_names, topic_words
 from assistant.retrieval.intent import RECOMMENDATION, TOLD_US, intents_of
 from assistant.retrieval.query_analysis import asked_what_the_review_said_about
 
@@ -49,20 +54,61 @@ def asked_about(question: str, report_titles: Iterable[str], word_weights: Mappi
     return distinctive_words(topic_words(asked, report_titles), word_weights), quoted
 
 
+# Whether an area has something named in a few words ("does leicester have a MASH?", "do sefton
+# school nurses run a text messaging service?", "are there CSE nurses in leicester?"), with a few
+# words after it at most ("for sefton LAC"): a question describing at length what it asks about
+# ("is there a settled arrangement for maternity staff ... to talk through worrying cases with
+# someone senior?") is a paraphrase, whose words the reports need not use.
+_WHETHER_IT_HAS = re.compile(
+    r"^\s*(?:(?:does|do|did|has|have)\s+(?:[\w'\u2019&-]+\s+){1,4}?(?:have|has|run|offer|provide|use|employ|got)\s+|"
+    r"(?:is|are)\s+there\s+)(?:an?\s+|any\s+|the\s+)?"
+    r"(?!(?:evidence|signs?|proof|mention|anything|something|information|info)\b)"
+    r"((?:[\w'\u2019&-]+\s+){0,3}?[\w'\u2019&-]+?)"
+    r"(?=\s+(?:for|in|at|on|to|within|across|by|with)\b|\s*[?.]|\s*$)(.*)$", re.I)
+_NAMED_IN = 4  # words at most after the thing asked about
+
+
+def asked_whether_it_has(question: str) -> str | None:
+    """What a question asks an area has, as typed ("an FGM clinic" -> "FGM clinic"); None when it
+    asks nothing of the kind."""
+    match = _WHETHER_IT_HAS.search(question)
+    if not match or len(re.findall(r"[\w'\u2019&-]+", match.group(2))) > _NAMED_IN:
+        return None
+    return match.group(1)
+
+
 def says_too_little_of_what_was_asked(question: str, context: AnswerContext) -> bool:
     """Whether the question asks what people or the review said about something, and the paragraphs
     that would say it (the quotations of its context, or its retrieved paragraphs) say less than
-    MIN_SHARE_SAID of it (each word weighed by its rarity in the reports, the context's weights)."""
+    MIN_SHARE_SAID of it (each word weighed by its rarity in the reports, the context's weights);
+    or asks whether an area has something, and no retrieved paragraph of the area's report says
+    that much of it."""
     word_weights = context.word_weights
-    asked, quoted = asked_about(question, context.report_titles.values(), word_weights)
-    if not asked:
-        return False
-    reworded = reports_words_for(asked, word_weights)
-    texts = [item.paragraph.text for item in context.paragraphs
-             if (item.paragraph.kind == "told-us" if quoted else item.why == "retrieved")]
-    said = {word for word in asked if any(shares_word(word, text, reworded) for text in texts)}
 
     def weight(words: set[str]) -> float:
         return sum(min(word_weights.get(word, _UNKNOWN_WEIGHT), _UNKNOWN_WEIGHT) for word in words)
 
-    return weight(said) < MIN_SHARE_SAID * weight(asked)
+    def said(words: set[str], texts: list[str]) -> set[str]:
+        reworded = reports_words_for(words, word_weights)
+        return {word for word in words if any(shares_word(word, text, reworded) for text in texts)}
+
+    asked, quoted = asked_about(question, context.report_titles.values(), word_weights)
+    if asked:
+        texts = [item.paragraph.text for item in context.paragraphs
+                 if (item.paragraph.kind == "told-us" if quoted else item.why == "retrieved")]
+        return weight(said(asked, texts)) < MIN_SHARE_SAID * weight(asked)
+    thing = asked_whether_it_has(question)
+    named = distinctive_words(topic_words(thing, context.report_titles.values()), word_weights) if thing else set()
+    if not named:
+        return False
+    # One paragraph names the thing: FGM in one and a clinic in another make no FGM clinic.
+    areas = _areas_named(question, context.report_titles)
+    texts = [item.paragraph.text for item in context.paragraphs
+             if item.why == "retrieved" and (not areas or item.paragraph.report_id in areas)]
+    return all(weight(said(named, [text])) < MIN_SHARE_SAID * weight(named) for text in texts)
+
+
+def _areas_named(question: str, report_titles: Mapping[str, str]) -> set[str]:
+    """The reports whose area the question names ("sefton")."""
+    words = set(re.findall(r"[a-z]+", question.lower()))
+    return {report_id for report_id, title in report_titles.items() if area_names([title]) & words}
