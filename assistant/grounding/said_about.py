@@ -24,6 +24,7 @@ from assistant.grounding.context import AnswerContext
 from assistant.grounding.relevance import area_names, topic_words
 from assistant.retrieval.intent import RECOMMENDATION, TOLD_US, intents_of
 from assistant.retrieval.query_analysis import asked_what_the_review_said_about
+from assistant.retrieval.words import content_words
 
 # What people were asked about: "say about ...", "views on ...", "comments on ...".
 _PEOPLE_ABOUT = re.compile(r"\b(?:about|(?:views?|comments?|feedback|opinions?) on)\s+(.+)$", re.I)
@@ -101,11 +102,14 @@ def says_too_little_of_what_was_asked(question: str, context: AnswerContext) -> 
     named = distinctive_words(topic_words(thing, context.report_titles.values()), word_weights) if thing else set()
     if not named:
         return False
-    # One paragraph names the thing: FGM in one and a clinic in another make no FGM clinic.
+    # One paragraph names the thing, and says what it is: FGM in one paragraph and a clinic in
+    # another make no FGM clinic, and FGM without a clinic is none either.
+    head = content_words(re.findall(r"[\w'\u2019&-]+", thing)[-1])
     areas = _areas_named(question, context.report_titles)
     texts = [item.paragraph.text for item in context.paragraphs
              if item.why == "retrieved" and (not areas or item.paragraph.report_id in areas)]
-    return all(weight(said(named, [text])) < MIN_SHARE_SAID * weight(named) for text in texts)
+    return not any(weight(said(named, [text])) >= MIN_SHARE_SAID * weight(named) and said(head, [text]) == head
+                   for text in texts)
 
 
 def _areas_named(question: str, report_titles: Mapping[str, str]) -> set[str]:
