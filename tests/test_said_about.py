@@ -1,11 +1,11 @@
-"""What people or the review said about something: answered only when the paragraphs found speak of
-it (grounding/said_about.py), on the real reports."""
+"""What people or the review said about something, and whether an area has something named:
+answered only when the paragraphs found speak of it (grounding/said_about.py), on the real reports."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.grounding.said_about import asked_about
+from assistant.grounding.said_about import asked_about, asked_whether_it_has
 
 TITLES = ["Sefton", "Leicester City"]
 
@@ -47,3 +47,40 @@ def test_what_was_said_about_something_the_paragraphs_hardly_speak_of_is_not_ans
 def test_what_was_said_about_something_the_paragraphs_speak_of_is_answered(real_service, question, cited):
     answer = real_service.ask(question, engine="extractive")
     assert answer.answerable and any(c.id.startswith(cited) for c in answer.citations), answer.answer
+
+
+@pytest.mark.parametrize("question,thing", [
+    ("does sefton have an FGM clinic?", "FGM clinic"),
+    ("is there a stop smoking service for sefton LAC?", "stop smoking service"),
+    ("do sefton school nurses run a text messaging service?", "text messaging service"),
+    ("are there CSE nurses in leicester?", "CSE nurses"),
+    ("Does the Leicester provider trust employ a named nurse for children in care?", "named nurse"),
+    # a thing described at length is a paraphrase; evidence asked for is no thing an area has
+    ("Is there a settled arrangement for maternity staff at the Leicester Royal Infirmary to talk through worrying "
+     "cases with someone senior?", None),
+    ("is there any evidence the FNP in leicester helps families come off child protection?", None),
+    ("what does sefton have in place for care leavers?", None),
+])
+def test_what_an_area_is_asked_to_have_is_read_from_the_question(question, thing):
+    assert asked_whether_it_has(question) == thing
+
+
+@pytest.mark.parametrize("question", [
+    "is there a stop smoking service for sefton LAC?",  # answered with Leicester's service (0.54)
+    "does leicester have a MASH?",  # Sefton's MASH; Leicester's multi-agency CSE meetings (0.51)
+    "does leicester have a daily safety huddle?",  # Ormskirk's huddles (0.56)
+    "does sefton have a family nurse partnership?",  # family and nurses, no partnership of them (0.57)
+])
+def test_what_only_the_other_report_has_is_not_answered_for_the_area_asked(real_service, question):
+    answer = real_service.ask(question, engine="extractive")
+    assert not answer.answerable, answer.answer
+
+
+@pytest.mark.parametrize("question,cited", [
+    ("is there a stop smoking service for leicester LAC?", "leicester-city-2016#4.13"),
+    ("does sefton have a MASH?", "sefton-2018#5.2.4"),
+    ("does leicester have an FGM clinic?", "leicester-city-2016#1.6"),
+])
+def test_what_an_area_has_is_answered_from_its_report(real_service, question, cited):
+    answer = real_service.ask(question, engine="extractive")
+    assert answer.answerable and cited in {c.id for c in answer.citations}, answer.answer
