@@ -601,8 +601,8 @@ def evaluate(
     gate: bool = typer.Option(False, "--gate", help="Exit 1 when a figure is below its gate in evals/gates.json."),
     questions: str = typer.Option("main", "--questions",
                                   help="Question set: main (the first set), dev, test (frozen), dev2, test2 (frozen), dev3, "
-                                  "test3 (frozen), dev4, test4 (frozen), dev5, test5 (frozen), dev6, test6 (frozen), dev7, test7 (frozen), "
-                                  "or a .jsonl path."),
+                                  "test3 (frozen), dev4, test4 (frozen), dev5, test5 (frozen), dev6, test6 (frozen), "
+                                  "dev7, test7 (frozen), or a .jsonl path."),
     drafting: bool = typer.Option(True, help="Also run the drafting cases (the same for every question set; "
                                   "with the local model about half a minute each). Without them --gate fails."),
     drafting_cases: str = typer.Option("main", "--drafting-cases",

@@ -89,15 +89,16 @@ def says_too_little_of_what_was_asked(question: str, context: AnswerContext) -> 
     def weight(words: set[str]) -> float:
         return sum(min(word_weights.get(word, _UNKNOWN_WEIGHT), _UNKNOWN_WEIGHT) for word in words)
 
-    def said(words: set[str], texts: list[str]) -> set[str]:
+    def said_in(words: set[str]):
+        """Which of the words a list of texts says, in any of the reports' words for them."""
         reworded = reports_words_for(words, word_weights)
-        return {word for word in words if any(shares_word(word, text, reworded) for text in texts)}
+        return lambda texts: {word for word in words if any(shares_word(word, text, reworded) for text in texts)}
 
     asked, quoted = asked_about(question, context.report_titles.values(), word_weights)
     if asked:
         texts = [item.paragraph.text for item in context.paragraphs
                  if (item.paragraph.kind == "told-us" if quoted else item.why == "retrieved")]
-        return weight(said(asked, texts)) < MIN_SHARE_SAID * weight(asked)
+        return weight(said_in(asked)(texts)) < MIN_SHARE_SAID * weight(asked)
     thing = asked_whether_it_has(question)
     named = distinctive_words(topic_words(thing, context.report_titles.values()), word_weights) if thing else set()
     if not named:
@@ -105,10 +106,11 @@ def says_too_little_of_what_was_asked(question: str, context: AnswerContext) -> 
     # One paragraph names the thing, and says what it is: FGM in one paragraph and a clinic in
     # another make no FGM clinic, and FGM without a clinic is none either.
     head = content_words(re.findall(r"[\w'\u2019&-]+", thing)[-1])
+    named_said, head_said = said_in(named), said_in(head)
     areas = _areas_named(question, context.report_titles)
     texts = [item.paragraph.text for item in context.paragraphs
              if item.why == "retrieved" and (not areas or item.paragraph.report_id in areas)]
-    return not any(weight(said(named, [text])) >= MIN_SHARE_SAID * weight(named) and said(head, [text]) == head
+    return not any(weight(named_said([text])) >= MIN_SHARE_SAID * weight(named) and head_said([text]) == head
                    for text in texts)
 
 

@@ -210,7 +210,9 @@ def _no_dates_or_ranges(text: str) -> str:
     """The text without years, age ranges, ages, school years, pointers to numbered parts and
     numbered levels, which count nothing ("in 2015", "the 0-19 service", "aged under 18", "year six
     children", "(Recommendation 3.11)", "level three training")."""
-    return _LEVEL.sub(" ", _POINTER.sub(" ", _SCHOOL_YEAR.sub(" ", _AGE.sub(" ", _RANGE.sub(" ", _YEARS.sub(" ", text))))))
+    for counting_nothing in (_YEARS, _RANGE, _AGE, _SCHOOL_YEAR, _POINTER, _LEVEL):
+        text = counting_nothing.sub(" ", text)
+    return text
 
 
 _TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year"})
