@@ -160,15 +160,7 @@ _FIGURED_BEFORE = re.compile(r"((?:[\w'\u2019&-]+\s+){0,2}[\w'\u2019&-]+)\s+(?:s
 def figured(question: str, report_titles: Iterable[str] = ()) -> set[str]:
     """What the figures a question asks for by name are of, its head word; empty when it names
     none ("any stats?")."""
-    names = area_names(report_titles)
-    for pattern in (_FIGURED_AFTER, _FIGURED_BEFORE):
-        match = pattern.search(question)
-        if match:
-            words = [w for w in re.findall(r"[a-z]+", match.group(1).lower())
-                     if content_words(w) - names - _NOT_SIZED - KIND_WORDS - _ASKING_WORDS]
-            if words:
-                return content_words(words[-1])
-    return set()
+    return _head_named(question, (_FIGURED_AFTER, _FIGURED_BEFORE), report_titles, _NOT_SIZED | _ASKING_WORDS)
 
 
 # Staff name an amount rather than ask "how much": "budget for the LAC team", "spend on CAMHS",
@@ -215,12 +207,19 @@ def sized(question: str, report_titles: Iterable[str] = ()) -> set[str]:
     """What a question asks the size of, its head word ("sefton school nurse caseload size" ->
     {"caseload"}; "how big is the leicester LAC nurse team" -> {"team"}); empty when it names none
     ("how big is leicester overall")."""
+    return _head_named(question, (_SIZED_BEFORE, _SIZED_AFTER), report_titles, _NOT_SIZED)
+
+
+def _head_named(question: str, patterns: Iterable[re.Pattern], report_titles: Iterable[str],
+                framing: frozenset[str]) -> set[str]:
+    """The head word of what the first matching pattern names (its group 1): the last of its words
+    that is not an area's name, a kind of value or a framing word; empty when there is none."""
     names = area_names(report_titles)
-    for pattern in (_SIZED_BEFORE, _SIZED_AFTER):
+    for pattern in patterns:
         match = pattern.search(question)
         if match:
             words = [w for w in re.findall(r"[a-z]+", match.group(1).lower())
-                     if content_words(w) - names - _NOT_SIZED - KIND_WORDS]
+                     if content_words(w) - names - framing - KIND_WORDS]
             if words:
                 return content_words(words[-1])
     return set()
