@@ -116,7 +116,8 @@ _CASE_EXAMPLE = re.compile(r"\b(?:case examples?|examples?|in one (?:\w+ )?case|
                            rf"{_A_NAMED_CASE})\b", re.I)
 # The people whose words the reports quote: children, families and carers, as they are asked about.
 _PEOPLE = (r"(?:parents?|mothers?|fathers?|(?:foster )?carers?|care leavers?|famil(?:y|ies)|young (?:people|person)|"
-           r"teenagers?|kids|child(?:ren)?(?: in care)?|looked after children|lac|mums?|dads?|patients?|service users?)")
+           r"teenagers?|kids|child(?:ren)?(?: in care)?|looked after children|lac|mums?|dads?|pupils?|patients?|"
+           r"service users?)")
 # "What did a parent staying with their child in hospital say?": who is quoted may be described at
 # length, the verb of saying ending the question (or leading to what it was about).
 _TOLD_US = re.compile(rf"\b(?:what did (?:a |one |the |some )?(?:\w+ )?{_PEOPLE} (?:say|tell|think|feel)|"
@@ -129,8 +130,21 @@ _TOLD_US = re.compile(rf"\b(?:what did (?:a |one |the |some )?(?:\w+ )?{_PEOPLE}
                       rf"{_PEOPLE}(?:'s?|\u2019s?)? (?:comments?|quotes?|quotations?)|"
                       # "how did young people describe CAMHS", "quotes from care leavers"
                       rf"how (?:did|do) (?:a |one |the |some )?(?:\w+ )?{_PEOPLE} (?:describe|rate)|"
-                      rf"(?:quotes?|quotations?|comments?) (?:from|of|by) (?:a |one |the |some )?(?:\w+ )?{_PEOPLE})\b",
+                      rf"(?:quotes?|quotations?|comments?) (?:from|of|by) (?:a |one |the |some )?(?:\w+ )?{_PEOPLE}|"
+                      # asked in a chat's words: "anything from a leicester care leaver about the LAC nurse?"
+                      rf"(?:anything|something) from (?:a |one |the |some )?(?:\w+ )?{_PEOPLE})\b",
                       re.I)
+
+
+_QUOTED_PEOPLE = re.compile(rf"\b{_PEOPLE}\b", re.I)
+
+
+def people_asked_about(question: str) -> str | None:
+    """Whose words a question asks for, as typed ("what did leicester foster carers say about ..."
+    -> "foster carers"): the first of the people the reports quote that it names; None when it
+    names none."""
+    match = _QUOTED_PEOPLE.search(question)
+    return match.group(0) if match else None
 
 
 @dataclass(frozen=True)
