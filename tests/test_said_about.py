@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.grounding.said_about import asked_about, asked_whether_it_has
+from assistant.retrieval.intent import TOLD_US, intents_of, people_asked_about
 
 TITLES = ["Sefton", "Leicester City"]
 
@@ -84,3 +85,44 @@ def test_what_only_the_other_report_has_is_not_answered_for_the_area_asked(real_
 def test_what_an_area_has_is_answered_from_its_report(real_service, question, cited):
     answer = real_service.ask(question, engine="extractive")
     assert answer.answerable and cited in {c.id for c in answer.citations}, answer.answer
+
+
+@pytest.mark.parametrize("question,people", [
+    ("what did leicester foster carers say about the LAC nurses?", "foster carers"),
+    ("anything from a care leaver about the LAC nurse?", "care leaver"),
+    ("what did sefton pupils say about the school nurses", "pupils"),
+    ("What did inspectors find about waiting times for CAMHS?", None),
+])
+def test_whose_words_a_question_asks_for_are_read_from_it(question, people):
+    assert people_asked_about(question) == people
+
+
+@pytest.mark.parametrize("question", [
+    "anything from young people in sefton about the sexual health clinics?",
+    "what did sefton pupils say about the school nurse drop-ins?",
+])
+def test_a_chat_asking_what_people_said_asks_for_their_words(question):
+    assert TOLD_US in intents_of(question)
+
+
+@pytest.mark.parametrize("question", [
+    # Leicester quotes parents, young people and a care home manager; no foster carer ...
+    "what did foster carers in leicester tell the reviewers about the specialist LAC nurses?",
+    # ... and only Leicester's quotations speak of the labour ward, not Sefton's
+    "what did fathers in sefton say about the labour ward?",
+    "anything from sefton teenagers about the sexual health clinics?",
+])
+def test_what_people_the_area_never_quotes_said_is_not_answered(real_service, question):
+    """Each was answered before, from another kind of people's words or the other area's."""
+    answer = real_service.ask(question, engine="extractive")
+    assert not answer.answerable, answer.answer
+
+
+@pytest.mark.parametrize("question,cited", [
+    ("anything from a care leaver in leicester about the specialist LAC nurses?", "leicester-city-2016#what-people-told-us"),
+    ("what did a leicester mother say about the midwives after the birth?", "leicester-city-2016#what-people-told-us"),
+    ("what did sefton foster carers say about the health visitors?", "sefton-2018#what-people-told-us"),
+])
+def test_what_people_the_area_quotes_said_is_answered_from_their_words(real_service, question, cited):
+    answer = real_service.ask(question, engine="extractive")
+    assert answer.answerable and any(c.id.startswith(cited) for c in answer.citations), answer.answer

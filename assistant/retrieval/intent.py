@@ -122,7 +122,7 @@ _PEOPLE = (r"(?:parents?|mothers?|fathers?|(?:foster )?carers?|care leavers?|fam
 # length, the verb of saying ending the question (or leading to what it was about).
 _TOLD_US = re.compile(rf"\b(?:what did (?:a |one |the |some )?(?:\w+ )?{_PEOPLE} (?:say|tell|think|feel)|"
                       rf"what did (?:a |one |the |some )?(?:\w+ )?{_PEOPLE}(?: [\w'\u2019,-]+){{1,12}}? (?:say|tell (?:us|"
-                      rf"inspectors|the inspectors|the review|reviewers)|think|feel)(?=\s*(?:\?|$|about\b|of\b|[-\u2013\u2014,:]))|{_PEOPLE} "
+                      rf"(?:the )?inspectors|(?:the )?review(?:ers)?)|think|feel)(?=\s*(?:\?|$|about\b|of\b|[-\u2013\u2014,:]))|{_PEOPLE} "
                       rf"(?:said|told|say|think|feel)|views? of|feedback from|"
                       rf"{_PEOPLE}(?:'s?|\u2019s?)? (?:views?|opinions?|comments?|feedback) (?:on|about|of)|"
                       # typed short: "parent comment S&O A&E", "care leaver quotes" (views and feedback
