@@ -104,14 +104,14 @@ def says_too_little_of_what_was_asked(question: str, context: AnswerContext) -> 
 
     asked, quoted = asked_about(question, context.report_titles.values(), word_weights)
     areas = _areas_named(question, context.report_titles)
-    if quoted:
-        # What people of the area named said: Leicester's mothers do not speak for Sefton's.
+    if quoted and asked:
+        # What people of the area named said about something: Leicester's mothers do not speak for
+        # Sefton's. (A question that only tells what someone said, "when the mother said she was
+        # struggling, what did the midwife do?", asks for no one's words.)
         quotations = [item.paragraph.text for item in context.paragraphs if item.paragraph.kind == "told-us"
                       and (not areas or item.paragraph.report_id in areas)]
-        if not _quotes_people_like(people_asked_about(question), quotations):
-            return True
-        if asked:
-            return weight(said_in(asked)(quotations)) < MIN_SHARE_SAID * weight(asked)
+        return (not _quotes_people_like(people_asked_about(question), quotations)
+                or weight(said_in(asked)(quotations)) < MIN_SHARE_SAID * weight(asked))
     if asked:
         texts = [item.paragraph.text for item in context.paragraphs if item.why == "retrieved"]
         return weight(said_in(asked)(texts)) < MIN_SHARE_SAID * weight(asked)
