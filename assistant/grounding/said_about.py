@@ -7,7 +7,10 @@ say about sefton youth offending team nurses?" finds paragraphs about Sefton's n
 youth offending. A question asking what people said, or what the review said or found, about
 something is answerable when the paragraphs that would say it (the quotations and their lead-ins;
 for the review, the retrieved paragraphs) say enough of what it is about, each word weighed by how
-rare it is in the reports ("text" says more than "nurse").
+rare it is in the reports ("text" says more than "nurse"). Asked what people said, the quotations
+are those of the area named, and they must speak of people of the kind asked about: Leicester
+quotes no foster carer, so "what did leicester foster carers say about the LAC nurses?" is not
+answered from a care home manager's words.
 
 So is a question asking whether an area has something named: "does sefton have an FGM clinic?",
 "is there a stop smoking service for sefton LAC?". The paragraphs found for it speak of FGM, or of
