@@ -25,9 +25,9 @@ from typing import Iterable, Mapping
 from assistant.grounding.answer_types import distinctive_words, reports_words_for, shares_word
 from assistant.grounding.context import AnswerContext
 from assistant.grounding.relevance import area_names, topic_words
-from assistant.retrieval.intent import RECOMMENDATION, TOLD_US, intents_of, people_asked_about
+from assistant.retrieval.intent import PEOPLE_KINDS, RECOMMENDATION, TOLD_US, intents_of, people_asked_about
 from assistant.retrieval.query_analysis import asked_what_the_review_said_about
-from assistant.retrieval.words import content_words, folded
+from assistant.retrieval.words import content_words
 
 # What people were asked about: "say about ...", "views on ...", "comments on ...".
 _PEOPLE_ABOUT = re.compile(r"\b(?:about|(?:views?|comments?|feedback|opinions?) on)\s+(.+)$", re.I)
@@ -38,14 +38,6 @@ _PEOPLE_ABOUT = re.compile(r"\b(?:about|(?:views?|comments?|feedback|opinions?) 
 MIN_SHARE_SAID = 0.3
 # A word the reports never use weighs as much as the rarest word they do (about this).
 _UNKNOWN_WEIGHT = 6.0
-# The people the reports quote, by kind, as content words: a question asking what a mum said is
-# answered by the words of a parent ("In maternity we spoke to parents who told us ..."), and one
-# asking what foster carers said is not answered by a care home manager's or a young person's.
-_PEOPLE_KINDS = tuple(frozenset(folded(word) for word in kind.split()) for kind in (
-    "parent parents mother mothers mum mums father fathers dad dads partner partners family families",
-    "child children young kid kids teenager teenagers pupil pupils lac looked leaver leavers",
-    "carer carers foster",
-))
 
 
 def asked_about(question: str, report_titles: Iterable[str], word_weights: Mapping[str, float]) -> tuple[set[str], bool]:
@@ -107,16 +99,17 @@ def says_too_little_of_what_was_asked(question: str, context: AnswerContext) -> 
 
     asked, quoted = asked_about(question, context.report_titles.values(), word_weights)
     areas = _areas_named(question, context.report_titles)
-    if quoted and asked:
-        # What people of the area named said about something: Leicester's mothers do not speak for
-        # Sefton's. (A question that only tells what someone said, "when the mother said she was
-        # struggling, what did the midwife do?", asks for no one's words.)
-        quotations = [item.paragraph.text for item in context.paragraphs if item.paragraph.kind == "told-us"
-                      and (not areas or item.paragraph.report_id in areas)]
-        return (not _quotes_people_like(people_asked_about(question), quotations)
-                or weight(said_in(asked)(quotations)) < MIN_SHARE_SAID * weight(asked))
     if asked:
-        texts = [item.paragraph.text for item in context.paragraphs if item.why == "retrieved"]
+        if quoted:
+            # What people of the area named said about something: Leicester's mothers do not speak
+            # for Sefton's. (A question that only tells what someone said, "when the mother said she
+            # was struggling, what did the midwife do?", asks for no one's words.)
+            texts = [item.paragraph.text for item in context.paragraphs if item.paragraph.kind == "told-us"
+                     and (not areas or item.paragraph.report_id in areas)]
+            if not _quotes_people_like(people_asked_about(question), texts):
+                return True
+        else:
+            texts = [item.paragraph.text for item in context.paragraphs if item.why == "retrieved"]
         return weight(said_in(asked)(texts)) < MIN_SHARE_SAID * weight(asked)
     thing = asked_whether_it_has(question)
     named = distinctive_words(topic_words(thing, context.report_titles.values()), word_weights) if thing else set()
@@ -137,7 +130,7 @@ def _quotes_people_like(people: str | None, quotations: list[str]) -> bool:
     carers": a carer); True when the question names no people of a kind the reports quote
     ("patients")."""
     asked = content_words(people) if people else set()
-    kinds = [kind for kind in _PEOPLE_KINDS if kind & asked]
+    kinds = [kind for kind in PEOPLE_KINDS if kind & asked]
     if not kinds:
         return True
     return any(kind & content_words(text) for kind in kinds for text in quotations)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.retrieval.review_facts import asked_fields
+from assistant.retrieval.words import folded
 
 # "what should the nurse have raised" asks what was due in a case, not what the review asked for.
 _NOT_WHAT_WAS_DUE = (r"(?!(?:[\w'\u2019-]+ ){0,3}have (?:been|done|made|seen|known|taken|given|gone|had|said|told|"
@@ -118,6 +119,15 @@ _CASE_EXAMPLE = re.compile(r"\b(?:case examples?|examples?|in one (?:\w+ )?case|
 _PEOPLE = (r"(?:parents?|mothers?|fathers?|(?:foster )?carers?|care leavers?|famil(?:y|ies)|young (?:people|person)|"
            r"teenagers?|kids|child(?:ren)?(?: in care)?|looked after children|lac|mums?|dads?|pupils?|patients?|"
            r"service users?)")
+# The same people by kind, as content words (words.content_words), for telling whether a report
+# quotes anyone of the kind asked about: a mum's words are a parent's ("In maternity we spoke to
+# parents who told us ..."), a foster carer's are not a care home manager's or a young person's.
+# Patients and service users are of any kind.
+PEOPLE_KINDS = tuple(frozenset(folded(word) for word in kind.split()) for kind in (
+    "parent parents mother mothers mum mums father fathers dad dads partner partners family families",
+    "child children young kid kids teenager teenagers pupil pupils lac looked leaver leavers",
+    "carer carers foster",
+))
 # "What did a parent staying with their child in hospital say?": who is quoted may be described at
 # length, the verb of saying ending the question (or leading to what it was about).
 _TOLD_US = re.compile(rf"\b(?:what did (?:a |one |the |some )?(?:\w+ )?{_PEOPLE} (?:say|tell|think|feel)|"
